@@ -1,0 +1,49 @@
+// Builds w2meet: each service into one CommonJS file (all dependencies inside, so a container
+// needs only node and that file), the CLI and the benchmarks as ES modules that load their
+// dependencies from node_modules. Type checking is `npm run typecheck`; esbuild only transpiles.
+import { build } from 'esbuild';
+import { cp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const services = ['user-service', 'availability-service', 'suggestion-service', 'worker-service'];
+
+await rm(join(root, 'dist'), { recursive: true, force: true });
+
+await Promise.all(services.map((name) =>
+  build({
+    entryPoints: [join(root, 'services', name, 'src', 'server.ts')],
+    outfile: join(root, 'dist', 'services', `${name}.cjs`),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+  }),
+));
+// swagger-ui's static files, served at /docs, travel beside the bundles (see services/shared/src/docs.ts).
+const swaggerUiStatic = join(dirname(require.resolve('@fastify/swagger-ui/package.json')), 'static');
+await cp(swaggerUiStatic, join(root, 'dist', 'services', 'static'), { recursive: true });
+
+await build({
+  entryPoints: {
+    'cli/w2meet': join(root, 'cli', 'src', 'w2meet.ts'),
+    'bench/services': join(root, 'cli', 'bench', 'services.ts'),
+  },
+  outdir: join(root, 'dist'),
+  bundle: true,
+  splitting: true,
+  packages: 'external',
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  banner: { js: '#!/usr/bin/env node' },
+  chunkNames: 'cli/chunks/[name]-[hash]',
+});

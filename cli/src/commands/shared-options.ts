@@ -1,0 +1,17 @@
+import { Option, type Command } from 'commander';
+import { checkLabName } from '../lab/open-lab.js';
+
+export interface LabOption {
+  lab: string;
+}
+
+/** Every command that acts on a lab takes --lab, defaulting to W2MEET_LAB or `default`. */
+export function withLab(command: Command): Command {
+  return command.addOption(
+    new Option('--lab <name>', 'which lab').default(process.env.W2MEET_LAB ?? 'default').argParser(checkLabName),
+  );
+}
+
+export function withJson(command: Command): Command {
+  return command.option('--json', 'print machine-readable JSON on stdout', false);
+}

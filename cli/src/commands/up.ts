@@ -1,0 +1,64 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { labSpec, parseReplicas, RUNTIME_CHOICES, selectRuntime, type RuntimeChoice } from '../lab/open-lab.js';
+import { withJson, withLab } from './shared-options.js';
+import { formatStatus } from './format.js';
+import { onInterrupt } from '../signals.js';
+
+interface UpOptions {
+  lab: string;
+  runtime: RuntimeChoice;
+  port: number;
+  replicas?: string;
+  env: string[];
+  json: boolean;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`--port needs a port number, got "${value}"`);
+  return port;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  if (!/^[A-Z][A-Z0-9_]*=/.test(value)) throw new InvalidArgumentError(`--env needs NAME=VALUE, got "${value}"`);
+  return [...previous, value];
+}
+
+export function registerUp(program: Command): void {
+  const command = program
+    .command('up')
+    .description('build nothing, start everything: the lab on local processes, healthy when this returns')
+    .addOption(new Option('--runtime <runtime>', 'where the lab runs').choices(RUNTIME_CHOICES).default('auto'))
+    .option('--port <port>', 'gateway port on 127.0.0.1 (0 picks a free one)', parsePort, 8080)
+    .option('--replicas <list>', 'replicas per service, e.g. availability=3,suggestion=1')
+    .option('--env <NAME=VALUE>', 'extra environment for every service (repeatable), e.g. JOB_WORK_MS=50', collect, []);
+  withJson(withLab(command)).action(async (options: UpOptions) => {
+    const runtime = selectRuntime(options.runtime);
+    const spec = await labSpec({
+      name: options.lab,
+      gatewayPort: options.port,
+      replicas: parseReplicas(options.replicas),
+      serviceEnv: Object.fromEntries(options.env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])),
+    });
+    const { signal, dispose } = onInterrupt();
+    try {
+      const status = await runtime.up(spec, {
+        signal,
+        onProgress: (e) => {
+          if (options.json) return;
+          if (e.type === 'starting') process.stderr.write(`  starting ${e.id}\n`);
+          if (e.type === 'healthy') process.stderr.write(`  healthy  ${e.id} (${(e.ms / 1000).toFixed(2)}s)\n`);
+          if (e.type === 'info') process.stderr.write(`  ${e.message}\n`);
+        },
+      });
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+      } else {
+        process.stdout.write(`${formatStatus(status)}\n\nThe lab is up: ${status.gatewayUrl}\n`);
+        process.stdout.write(`Try: curl ${status.gatewayUrl}/suggestion/health   Stop it: w2meet down${options.lab === 'default' ? '' : ` --lab ${options.lab}`}\n`);
+      }
+    } finally {
+      dispose();
+    }
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * One error base for everything the CLI reports to a person: a stable code to match on, an exit
+ * code, and a hint that says what to do next. Anything else that reaches the top is a bug.
+ */
+export class W2meetError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** The command line was wrong: exit 2, as most tools do. */
+export class UsageError extends W2meetError {
+  constructor(message: string, hint?: string) {
+    super('USAGE', message, hint, 2);
+  }
+}
+
+/** A program the lab needs is missing from this machine. */
+export class PrerequisiteError extends W2meetError {
+  constructor(message: string, hint = 'run `w2meet doctor` to see what is missing, or `w2meet doctor --fix` as root') {
+    super('PREREQUISITE', message, hint, 1);
+  }
+}
+
+/** A component did not start or never became healthy; the message carries the tail of its log. */
+export class LabStartError extends W2meetError {
+  constructor(message: string, hint?: string) {
+    super('LAB_START', message, hint, 1);
+  }
+}
+
+/** The command was interrupted (Ctrl-C); 130 is the shell's convention for SIGINT. */
+export class AbortedError extends W2meetError {
+  constructor(message = 'interrupted') {
+    super('ABORTED', message, undefined, 130);
+  }
+}

@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import type { LogLine, LogOptions } from './runtime.js';
+
+export interface LogSource {
+  instance: string;
+  files: string[];
+}
+
+function parse(instance: string, line: string): LogLine {
+  let record: Record<string, unknown> | null = null;
+  if (line.startsWith('{')) {
+    try {
+      record = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      record = null;
+    }
+  }
+  return { instance, line, record };
+}
+
+export function matchesCaseId(entry: LogLine, caseId: string | undefined): boolean {
+  if (!caseId) return true;
+  if (entry.record) return entry.record.case_id === caseId;
+  return entry.line.includes(caseId);
+}
+
+async function readFrom(path: string, offset: number): Promise<{ text: string; size: number }> {
+  if (!existsSync(path)) return { text: '', size: 0 };
+  const size = (await stat(path)).size;
+  if (size <= offset) return { text: '', size };
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(size - offset);
+    await handle.read(buffer, 0, buffer.length, offset);
+    return { text: buffer.toString('utf8'), size };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Merged logs of several instances, like `docker compose logs`: what is there now ordered by each
+ * record's time (lines without one keep the time of the line before), then, with `follow`, new
+ * lines as they are written until the signal aborts.
+ */
+export async function* readLogs(sources: LogSource[], options: LogOptions = {}): AsyncGenerator<LogLine> {
+  const offsets = new Map<string, number>();
+  const partial = new Map<string, string>();
+  const existing: { key: string; order: number; entry: LogLine }[] = [];
+  let order = 0;
+  for (const source of sources) {
+    for (const file of source.files) {
+      const { text, size } = await readFrom(file, 0);
+      offsets.set(file, size);
+      let lines = text.split('\n');
+      // An unfinished last line is kept back until the rest of it is written.
+      partial.set(file, lines.pop() ?? '');
+      if (options.tail !== undefined) lines = lines.slice(-options.tail);
+      let lastKey = '';
+      for (const line of lines) {
+        if (!line) continue;
+        const entry = parse(source.instance, line);
+        const time = entry.record?.time;
+        if (typeof time === 'string') lastKey = time;
+        if (matchesCaseId(entry, options.caseId)) existing.push({ key: lastKey, order: order++, entry });
+      }
+    }
+  }
+  existing.sort((a, b) => (a.key === b.key ? a.order - b.order : a.key < b.key ? -1 : 1));
+  for (const e of existing) yield e.entry;
+  if (!options.follow) return;
+
+  while (!options.signal?.aborted) {
+    for (const source of sources) {
+      for (const file of source.files) {
+        const offset = offsets.get(file) ?? 0;
+        const { text, size } = await readFrom(file, offset);
+        if (size < offset) offsets.set(file, 0); // truncated: start again from the top
+        if (!text) continue;
+        const joined = (partial.get(file) ?? '') + text;
+        const lines = joined.split('\n');
+        partial.set(file, lines.pop() ?? '');
+        offsets.set(file, size);
+        for (const line of lines) {
+          if (!line) continue;
+          const entry = parse(source.instance, line);
+          if (matchesCaseId(entry, options.caseId)) yield entry;
+        }
+      }
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 200);
+      options.signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
+    });
+  }
+}

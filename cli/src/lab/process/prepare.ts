@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import { chownSync, existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { LabStartError } from '../../errors.js';
+import { renderGatewayConfig } from '../gateway-config.js';
+import { packageRoot } from '../paths.js';
+import type { LabSpec } from '../spec.js';
+import type { BinaryName } from './binaries.js';
+import type { ProcessInstance } from './state.js';
+
+/** The uid/gid of a system user, read from /etc/passwd (no extra dependency, no shell). */
+export function systemUser(name: string): { uid: number; gid: number } | null {
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const [user, , uid, gid] = line.split(':');
+      if (user === name) return { uid: Number(uid), gid: Number(gid) };
+    }
+  } catch {
+    /* no passwd file: not a Debian-like host */
+  }
+  return null;
+}
+
+/**
+ * Postgres's data folder, created once per lab with initdb and kept across `down` unless
+ * `--volumes` (as a compose volume would be). Owned by the postgres user when w2meet runs as root.
+ */
+async function preparePostgres(dir: string, spec: LabSpec, initdb: string, owner?: { uid: number; gid: number }) {
+  const pgDir = join(dir, 'postgres');
+  const data = join(pgDir, 'data');
+  await mkdir(join(pgDir, 'run'), { recursive: true });
+  if (owner) for (const d of [pgDir, join(pgDir, 'run')]) chownSync(d, owner.uid, owner.gid);
+  if (existsSync(join(data, 'PG_VERSION'))) return;
+  const pwfile = join(pgDir, 'pwfile');
+  await writeFile(pwfile, `${spec.secrets.postgresPassword}\n`, { mode: 0o600 });
+  if (owner) chownSync(pwfile, owner.uid, owner.gid);
+  const result = spawnSync(
+    initdb,
+    ['-D', data, '-U', spec.secrets.postgresUser, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256',
+      '--auth-local=peer', '-E', 'UTF8', '--locale=C', '--no-sync'],
+    { cwd: pgDir, encoding: 'utf8', ...(owner ? { uid: owner.uid, gid: owner.gid } : {}) },
+  );
+  await writeFile(pwfile, '');
+  if (result.status !== 0) {
+    throw new LabStartError(`initdb failed for postgres:\n${(result.stderr || result.stdout || String(result.error)).trim()}`);
+  }
+}
+
+async function prepareRabbit(dir: string, spec: LabSpec) {
+  const rmq = join(dir, 'rabbitmq');
+  await mkdir(join(rmq, 'mnesia'), { recursive: true });
+  await mkdir(join(rmq, 'log'), { recursive: true });
+  // Only the lab's own user, with the lab's generated password; the guest user is never created.
+  await writeFile(join(rmq, 'rabbitmq.conf'), [
+    `default_user = ${spec.secrets.rabbitUser}`,
+    `default_pass = ${spec.secrets.rabbitPassword}`,
+    'loopback_users = none',
+    'vm_memory_high_watermark.relative = 0.2',
+    '',
+  ].join('\n'), { mode: 0o600 });
+  await writeFile(join(rmq, 'advanced.config'), '[].\n');
+  await writeFile(join(rmq, 'rabbitmq-env.conf'), '');
+  await writeFile(join(rmq, 'enabled_plugins'), '[].\n');
+}
+
+export async function prepareGateway(dir: string, spec: LabSpec, instances: ProcessInstance[]) {
+  const nginx = join(dir, 'nginx');
+  await mkdir(join(nginx, 'temp'), { recursive: true });
+  const upstreams: Record<string, string[]> = {};
+  for (const i of instances) {
+    if (i.kind === 'service') (upstreams[i.name] ??= []).push(`127.0.0.1:${i.port}`);
+  }
+  const gateway = instances.find((i) => i.name === 'gateway')!;
+  const config = renderGatewayConfig(spec, {
+    listen: `127.0.0.1:${gateway.port}`,
+    upstreams,
+    pidFile: join(nginx, 'nginx.pid'),
+    errorLog: join(dir, 'logs', 'gateway.log'),
+    accessLog: join(dir, 'logs', 'gateway-access.log'),
+    tempDir: join(nginx, 'temp'),
+  });
+  await writeFile(join(nginx, 'nginx.conf'), config);
+}
+
+/** Folders and configuration every component needs before the first process starts. */
+export async function prepareLab(
+  dir: string,
+  spec: LabSpec,
+  instances: ProcessInstance[],
+  binaries: Record<BinaryName, string | null>,
+  postgresOwner?: { uid: number; gid: number },
+): Promise<void> {
+  await mkdir(join(dir, 'logs'), { recursive: true });
+  await mkdir(join(dir, 'redis'), { recursive: true });
+  await Promise.all([
+    preparePostgres(dir, spec, binaries.initdb!, postgresOwner),
+    prepareRabbit(dir, spec),
+    prepareGateway(dir, spec, instances),
+  ]);
+}
+
+/** Creates the lab's database (once) and applies the schema from compose/initdb. */
+export async function applySchema(spec: LabSpec, port: number): Promise<void> {
+  const s = spec.secrets;
+  const connect = async (database: string) => {
+    const client = new pg.Client({ host: '127.0.0.1', port, user: s.postgresUser, password: s.postgresPassword, database });
+    await client.connect();
+    return client;
+  };
+  const admin = await connect('postgres');
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [s.postgresDb]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${s.postgresDb.replace(/"/g, '')}"`);
+  } finally {
+    await admin.end();
+  }
+  const db = await connect(s.postgresDb);
+  try {
+    const schemaDir = join(packageRoot(), 'compose', 'initdb');
+    await db.query(await readFile(join(schemaDir, '001-schema.sql'), 'utf8'));
+  } finally {
+    await db.end();
+  }
+}

@@ -1,0 +1,242 @@
+import { rm } from 'node:fs/promises';
+import { AbortedError, LabStartError, PrerequisiteError } from '../../errors.js';
+import { isPortFree, freePorts } from '../free-port.js';
+import { readLogs } from '../log-files.js';
+import { labDir } from '../paths.js';
+import type { FaultVerb, InstanceStatus, LabStatus, LogLine, LogOptions, Runtime, UpOptions } from '../runtime.js';
+import type { LabSpec } from '../spec.js';
+import { startInOrder } from '../start-order.js';
+import { resolveTarget } from '../target.js';
+import { checkOnce, probeFor } from '../wait/probe-for.js';
+import { waitFor } from '../wait/probes.js';
+import { findBinaries, type BinaryName } from './binaries.js';
+import { planProcesses, portKeys } from './plan.js';
+import { applySchema, prepareLab, systemUser } from './prepare.js';
+import { readState, statePath, writeState, type ProcessInstance, type ProcessLabState } from './state.js';
+import { logTail, processState, spawnInstance, stopGroup, type Spawned } from './supervisor.js';
+
+const STOP_GRACE_MS = 8000;
+/** Stop order: the gateway, then the services, then infrastructure, epmd last. */
+const STOP_TIERS: ((i: ProcessInstance) => boolean)[] = [
+  (i) => i.kind === 'gateway',
+  (i) => i.kind === 'service',
+  (i) => i.kind === 'infra' && i.name !== 'epmd',
+  (i) => i.name === 'epmd',
+];
+
+export interface ProcessRuntimeOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Whether this process may switch users (root); Postgres will not run as root. */
+  isRoot?: boolean;
+}
+
+/**
+ * The lab as local processes: Postgres, Redis, RabbitMQ (with its own epmd), nginx and the built
+ * services on free loopback ports, state and logs under `.w2meet/<lab>/`.
+ */
+export class ProcessRuntime implements Runtime {
+  readonly name = 'process' as const;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly isRoot: boolean;
+
+  constructor(options: ProcessRuntimeOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.isRoot = options.isRoot ?? process.getuid?.() === 0;
+  }
+
+  private dir(lab: string): string {
+    return labDir(lab, this.env);
+  }
+
+  async up(spec: LabSpec, options: UpOptions = {}): Promise<LabStatus> {
+    const dir = this.dir(spec.name);
+    const progress = options.onProgress ?? (() => {});
+    const existing = await readState(dir);
+    if (existing) {
+      const alive = existing.instances.every((i) => processState(i.pid) === 'running');
+      if (alive) {
+        progress({ type: 'info', message: `lab ${spec.name} is already up` });
+        return (await this.status(spec.name))!;
+      }
+      progress({ type: 'info', message: `cleaning up what an earlier run of lab ${spec.name} left behind` });
+      await this.stopAll(existing);
+      await rm(statePath(dir), { force: true });
+    }
+
+    const binaries = findBinaries(this.env);
+    const missing = (Object.keys(binaries) as BinaryName[]).filter((b) => !binaries[b]);
+    if (missing.length) throw new PrerequisiteError(`the process runtime needs ${missing.join(', ')}, not found on this machine`);
+    if (spec.gatewayPort !== 0 && !(await isPortFree(spec.gatewayPort))) {
+      throw new LabStartError(
+        `port ${spec.gatewayPort} on 127.0.0.1 is already in use`,
+        'pass --port N to use another port, or run `w2meet down` if an earlier lab holds it',
+      );
+    }
+
+    const keys = portKeys(spec);
+    const free = await freePorts(keys.length);
+    const ports = Object.fromEntries(keys.map((k, i) => [k, free[i]!]));
+    if (spec.gatewayPort !== 0) ports.gateway = spec.gatewayPort;
+    const postgresUser = this.isRoot ? systemUser('postgres') ?? undefined : undefined;
+    if (this.isRoot && !postgresUser) {
+      throw new PrerequisiteError('Postgres will not run as root and there is no `postgres` user to run it as');
+    }
+    const instances = planProcesses({ spec, dir, binaries, ports, postgresUser, baseEnv: this.env });
+    const gateway = instances.find((i) => i.name === 'gateway')!;
+    const state: ProcessLabState = {
+      version: 1, lab: spec.name, runtime: 'process', createdAt: new Date().toISOString(),
+      gatewayUrl: `http://127.0.0.1:${gateway.port}`, secrets: spec.secrets, instances,
+    };
+    await prepareLab(dir, spec, instances, binaries, postgresUser);
+
+    let saving = writeState(dir, state);
+    const save = () => (saving = saving.then(() => writeState(dir, state)));
+    const failed = new AbortController();
+    const onAbort = () => failed.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const t0 = Date.now();
+    try {
+      await startInOrder(instances, async (instance) => {
+        if (failed.signal.aborted) return;
+        progress({ type: 'starting', id: instance.id });
+        const spawned = spawnInstance(instance);
+        instance.pid = spawned.pid;
+        instance.intended = 'running';
+        instance.startedAt = new Date().toISOString();
+        instance.timeline = { started: Date.now() - t0 };
+        await save();
+        await this.waitHealthy(instance, spawned, failed.signal);
+        if (instance.name === 'postgres') await applySchema(spec, instance.port);
+        instance.timeline.healthy = Date.now() - t0;
+        await save();
+        progress({ type: 'healthy', id: instance.id, ms: instance.timeline.healthy });
+      });
+      if (failed.signal.aborted) throw new AbortedError('interrupted while starting the lab');
+    } catch (err) {
+      failed.abort();
+      await saving.catch(() => {});
+      await this.stopAll(state);
+      await rm(statePath(dir), { force: true });
+      if (options.signal?.aborted) throw new AbortedError('interrupted while starting the lab; everything started was stopped');
+      throw err;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    await saving;
+    return (await this.status(spec.name))!;
+  }
+
+  private async waitHealthy(instance: ProcessInstance, spawned: Spawned, signal: AbortSignal): Promise<void> {
+    try {
+      await waitFor(probeFor(instance.probe), {
+        timeoutMs: instance.startTimeoutMs, signal, stillAlive: spawned.alive, describe: instance.id,
+      });
+    } catch (err) {
+      if (signal.aborted) throw err;
+      throw new LabStartError(
+        `${(err as Error).message}\n--- last lines of ${instance.logFile} ---\n${logTail(instance.logFile)}`,
+        `see the whole log with \`w2meet logs ${instance.name}\``,
+      );
+    }
+  }
+
+  private async stopAll(state: ProcessLabState, graceMs = STOP_GRACE_MS): Promise<string[]> {
+    const stopped: string[] = [];
+    for (const tier of STOP_TIERS) {
+      await Promise.all(
+        state.instances.filter(tier).map(async (i) => {
+          if (!i.pid) return;
+          await stopGroup(i.pid, i.stopSignal, graceMs);
+          stopped.push(i.id);
+          i.pid = null;
+          i.intended = 'stopped';
+        }),
+      );
+    }
+    return stopped;
+  }
+
+  async down(lab: string, options: { volumes?: boolean } = {}): Promise<{ stopped: string[] }> {
+    const dir = this.dir(lab);
+    const state = await readState(dir);
+    const stopped = state ? await this.stopAll(state) : [];
+    await rm(statePath(dir), { force: true });
+    if (options.volumes) await rm(dir, { recursive: true, force: true });
+    return { stopped };
+  }
+
+  async status(lab: string): Promise<LabStatus | null> {
+    const state = await readState(this.dir(lab));
+    if (!state) return null;
+    const instances = await Promise.all(state.instances.map((i) => this.instanceStatus(i)));
+    return { lab, runtime: 'process', gatewayUrl: state.gatewayUrl, createdAt: state.createdAt, instances };
+  }
+
+  private async instanceStatus(i: ProcessInstance): Promise<InstanceStatus> {
+    const state = processState(i.pid);
+    const health = state === 'running' ? ((await checkOnce(i.probe)) ? 'healthy' : 'unhealthy') : 'unknown';
+    return {
+      id: i.id, name: i.name as InstanceStatus['name'], kind: i.kind, replica: i.replica, state, health,
+      address: `127.0.0.1:${i.port}`, pid: state === 'running' || state === 'paused' ? i.pid : null,
+      startedAt: i.startedAt, timeline: i.timeline,
+    };
+  }
+
+  async fault(lab: string, verb: FaultVerb, target: string): Promise<string[]> {
+    const dir = this.dir(lab);
+    const state = await readState(dir);
+    if (!state) throw new LabStartError(`no lab named ${lab} is up`, 'start one with `w2meet up`');
+    const targets = resolveTarget(state.instances, target);
+    await Promise.all(targets.map((i) => this.applyVerb(i, verb)));
+    await writeState(dir, state);
+    return targets.map((i) => i.id);
+  }
+
+  private async applyVerb(i: ProcessInstance, verb: FaultVerb): Promise<void> {
+    const live = processState(i.pid);
+    const alive = live === 'running' || live === 'paused';
+    switch (verb) {
+      case 'stop':
+        if (alive) await stopGroup(i.pid!, i.stopSignal, STOP_GRACE_MS);
+        i.intended = 'stopped';
+        return;
+      case 'kill':
+        if (alive) await stopGroup(i.pid!, 'SIGKILL', 2000);
+        i.intended = 'exited';
+        return;
+      case 'pause':
+        if (alive) process.kill(-i.pid!, 'SIGSTOP');
+        i.intended = 'paused';
+        return;
+      case 'unpause':
+        if (alive) process.kill(-i.pid!, 'SIGCONT');
+        i.intended = 'running';
+        return;
+      case 'restart':
+        if (alive) await stopGroup(i.pid!, i.stopSignal, STOP_GRACE_MS);
+        await this.startInstance(i);
+        return;
+      case 'start':
+        if (live === 'paused') process.kill(-i.pid!, 'SIGCONT');
+        if (!alive) await this.startInstance(i);
+        i.intended = 'running';
+        return;
+    }
+  }
+
+  /** Starts one instance again on its old port and waits until it is healthy. */
+  private async startInstance(i: ProcessInstance): Promise<void> {
+    const spawned = spawnInstance(i);
+    i.pid = spawned.pid;
+    i.intended = 'running';
+    i.startedAt = new Date().toISOString();
+    await this.waitHealthy(i, spawned, new AbortController().signal);
+  }
+
+  async *logs(lab: string, options: LogOptions = {}): AsyncGenerator<LogLine> {
+    const state = await readState(this.dir(lab));
+    if (!state) throw new LabStartError(`no lab named ${lab} is up`, 'start one with `w2meet up`');
+    const instances = options.target ? resolveTarget(state.instances, options.target) : state.instances;
+    yield* readLogs(instances.map((i) => ({ instance: i.id, files: [i.logFile, ...i.extraLogFiles] })), options);
+  }
+}

@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { InstanceState } from '../runtime.js';
+import type { ProcessInstance } from './state.js';
+
+/**
+ * Starts and signals the lab's processes. Each runs in its own process group (detached), so a
+ * signal reaches the program and whatever it started itself (RabbitMQ's Erlang VM, nginx's
+ * workers), and the lab outlives the `w2meet up` that started it.
+ */
+export interface Spawned {
+  pid: number;
+  /** False once the process has exited (known only to the process that spawned it). */
+  alive: () => boolean;
+}
+
+export function spawnInstance(instance: ProcessInstance): Spawned {
+  mkdirSync(dirname(instance.logFile), { recursive: true });
+  const out = openSync(instance.logFile, 'a');
+  let exited = false;
+  try {
+    const child = spawn(instance.command, instance.args, {
+      cwd: instance.cwd,
+      env: instance.env,
+      detached: true,
+      stdio: ['ignore', out, out],
+      ...(instance.uid !== undefined ? { uid: instance.uid, gid: instance.gid } : {}),
+    });
+    if (child.pid === undefined) throw new Error(`cannot start ${instance.command}`);
+    child.on('exit', () => {
+      exited = true;
+    });
+    child.on('error', () => {
+      exited = true;
+    });
+    child.unref();
+    return { pid: child.pid, alive: () => !exited && isAlive(child.pid!) };
+  } finally {
+    closeSync(out);
+  }
+}
+
+/** The kernel's view of a process: R/S/D running, T stopped (paused), Z or gone exited. */
+export function processState(pid: number | null): InstanceState {
+  if (!pid) return 'stopped';
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    if (state === 'Z' || state === 'X') return 'exited';
+    if (state === 'T' || state === 't') return 'paused';
+    return 'running';
+  } catch {
+    return 'exited';
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  const state = processState(pid);
+  return state === 'running' || state === 'paused';
+}
+
+/** Signals the whole process group; a group already gone is not an error. */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Asks the group to stop with the instance's own signal, waits, then kills what is left. A paused
+ * group is continued first, or it could never act on the signal.
+ */
+export async function stopGroup(pid: number, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+  signalGroup(pid, 'SIGCONT');
+  signalGroup(pid, signal);
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid) && !groupAlive(pid)) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  signalGroup(pid, 'SIGKILL');
+  const killDeadline = Date.now() + 2000;
+  while (Date.now() < killDeadline && (isAlive(pid) || groupAlive(pid))) await new Promise((r) => setTimeout(r, 25));
+}
+
+/** The last lines of a log file, for error messages. */
+export function logTail(path: string, lines = 15): string {
+  try {
+    const text = readFileSync(path, 'utf8');
+    return text.split('\n').filter(Boolean).slice(-lines).join('\n');
+  } catch {
+    return '(no log yet)';
+  }
+}

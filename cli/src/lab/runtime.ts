@@ -1,0 +1,82 @@
+import type { ComponentKind, ComponentName, LabSpec } from './spec.js';
+
+export const FAULT_VERBS = ['stop', 'start', 'kill', 'pause', 'unpause', 'restart'] as const;
+export type FaultVerb = (typeof FAULT_VERBS)[number];
+
+export type InstanceState = 'running' | 'paused' | 'stopped' | 'exited';
+export type Health = 'healthy' | 'unhealthy' | 'starting' | 'unknown';
+
+/** Moments of one instance's start-up, in ms since the `up` began. */
+export interface Timeline {
+  started?: number;
+  healthy?: number;
+}
+
+export interface InstanceStatus {
+  /** `availability-service-2`; equal to the component name when it has one replica. */
+  id: string;
+  name: ComponentName | 'epmd';
+  kind: ComponentKind;
+  replica: number;
+  state: InstanceState;
+  health: Health;
+  /** host:port as reached from the host machine. */
+  address: string;
+  pid: number | null;
+  startedAt: string | null;
+  timeline: Timeline;
+}
+
+export interface LabStatus {
+  lab: string;
+  runtime: RuntimeName;
+  gatewayUrl: string;
+  createdAt: string;
+  instances: InstanceStatus[];
+}
+
+export type RuntimeName = 'process' | 'docker';
+
+export type ProgressEvent =
+  | { type: 'starting'; id: string }
+  | { type: 'healthy'; id: string; ms: number }
+  | { type: 'info'; message: string };
+
+export interface UpOptions {
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface LogLine {
+  instance: string;
+  line: string;
+  /** Parsed JSON when the line is a structured log record. */
+  record: Record<string, unknown> | null;
+}
+
+export interface LogOptions {
+  /** A component name (all its replicas) or one instance id. */
+  target?: string;
+  caseId?: string;
+  follow?: boolean;
+  /** Only the last N lines of each instance before following. */
+  tail?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * What the CLI, the scenarios and the dashboard need of a runtime. Nothing of Docker or of child
+ * processes leaks through it: a running lab is plain data.
+ */
+export interface Runtime {
+  readonly name: RuntimeName;
+  /** Starts the lab and resolves once every instance is healthy. */
+  up(spec: LabSpec, options?: UpOptions): Promise<LabStatus>;
+  /** Stops and removes what the lab started; `volumes` also drops its data. Idempotent. */
+  down(lab: string, options?: { volumes?: boolean }): Promise<{ stopped: string[] }>;
+  /** null when no lab of that name exists. */
+  status(lab: string): Promise<LabStatus | null>;
+  logs(lab: string, options?: LogOptions): AsyncIterable<LogLine>;
+  /** Applies a fault verb to a component (every replica) or one instance. */
+  fault(lab: string, verb: FaultVerb, target: string): Promise<string[]>;
+}

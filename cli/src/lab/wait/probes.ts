@@ -1,0 +1,119 @@
+import { connect as netConnect } from 'node:net';
+import { request } from 'undici';
+import pg from 'pg';
+import amqp from 'amqplib';
+
+/**
+ * Readiness probes: each resolves when the thing answers as it should and throws otherwise. They
+ * are small and swappable; `waitFor` polls one until it passes.
+ */
+export type Probe = (signal: AbortSignal) => Promise<void>;
+
+export function httpProbe(url: string, expectStatus = 200): Probe {
+  return async (signal) => {
+    const res = await request(url, { signal, headersTimeout: 2000, bodyTimeout: 2000 });
+    await res.body.dump();
+    if (res.statusCode !== expectStatus) throw new Error(`${url} answered ${res.statusCode}`);
+  };
+}
+
+/** Sends a line over TCP and expects the reply to start with `expect` (Redis PING, say). */
+export function tcpExchangeProbe(host: string, port: number, send: string, expect: string): Probe {
+  return (signal) =>
+    new Promise((resolve, reject) => {
+      const socket = netConnect({ host, port });
+      let data = '';
+      const fail = (err: Error) => {
+        socket.destroy();
+        reject(err);
+      };
+      const timer = setTimeout(() => fail(new Error(`no answer from ${host}:${port}`)), 2000);
+      signal.addEventListener('abort', () => fail(new Error('aborted')), { once: true });
+      socket.on('connect', () => socket.write(send));
+      socket.on('data', (chunk) => {
+        data += chunk.toString();
+        if (data.length >= expect.length) {
+          clearTimeout(timer);
+          socket.destroy();
+          if (data.startsWith(expect)) resolve();
+          else reject(new Error(`${host}:${port} answered ${JSON.stringify(data.slice(0, 40))}`));
+        }
+      });
+      socket.on('error', (err) => {
+        clearTimeout(timer);
+        fail(err);
+      });
+    });
+}
+
+export function tcpProbe(host: string, port: number): Probe {
+  return (signal) =>
+    new Promise((resolve, reject) => {
+      const socket = netConnect({ host, port });
+      signal.addEventListener('abort', () => socket.destroy(new Error('aborted')), { once: true });
+      socket.on('connect', () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.on('error', reject);
+    });
+}
+
+export function redisProbe(host: string, port: number): Probe {
+  return tcpExchangeProbe(host, port, 'PING\r\n', '+PONG');
+}
+
+export function postgresProbe(connectionString: string): Probe {
+  return async () => {
+    const client = new pg.Client({ connectionString, connectionTimeoutMillis: 2000 });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
+}
+
+export function amqpProbe(url: string): Probe {
+  return async () => {
+    const connection = await amqp.connect(url, { timeout: 2000 });
+    connection.on('error', () => {});
+    await connection.close();
+  };
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  intervalMs?: number;
+  signal?: AbortSignal;
+  /** Checked between attempts: a process that died will never become healthy, so stop early. */
+  stillAlive?: () => boolean;
+  describe: string;
+}
+
+/** Polls a probe until it passes; throws with the last probe error on timeout, death or abort. */
+export async function waitFor(probe: Probe, options: WaitOptions): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  const interval = options.intervalMs ?? 50;
+  let lastError = 'no attempt yet';
+  for (;;) {
+    if (options.signal?.aborted) throw new Error(`${options.describe}: aborted`);
+    if (options.stillAlive && !options.stillAlive()) throw new Error(`${options.describe}: the process exited`);
+    const attempt = new AbortController();
+    const timer = setTimeout(() => attempt.abort(), Math.min(2000, Math.max(100, deadline - Date.now())));
+    try {
+      await probe(attempt.signal);
+      return;
+    } catch (err) {
+      lastError = (err as Error).message;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`${options.describe}: not healthy after ${options.timeoutMs} ms (last check: ${lastError})`);
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}

@@ -1,0 +1,22 @@
+import { W2meetError } from './errors.js';
+import { buildProgram } from './program.js';
+
+/** The one place errors become messages and exit codes; library code never exits. */
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof W2meetError) {
+      process.stderr.write(`w2meet: ${err.message}\n`);
+      if (err.hint) process.stderr.write(`  hint: ${err.hint}\n`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    process.stderr.write(`w2meet: unexpected error: ${(err as Error).message}\n`);
+    if (process.env.W2MEET_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    else process.stderr.write('  hint: run again with W2MEET_DEBUG=1 for the stack trace, and report it\n');
+    process.exitCode = 1;
+  }
+}
+
+await main();

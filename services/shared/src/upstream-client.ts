@@ -1,0 +1,94 @@
+import { Pool } from 'undici';
+
+export interface UpstreamResponse<T = unknown> {
+  status: number;
+  body: T;
+  /** Milliseconds the call took, for Server-Timing. */
+  ms: number;
+}
+
+/** The upstream could not be reached, refused, reset or did not answer in time. */
+export class UpstreamUnavailableError extends Error {
+  readonly code = 'UPSTREAM_UNAVAILABLE';
+}
+
+/**
+ * Keep-alive connection pools to the replicas of one upstream service, with a timeout on every
+ * call. Calls go round-robin over the replicas; a GET that cannot reach one replica is tried on
+ * the next, so one replica down is not an error. Every call forwards the Case-ID.
+ */
+export class UpstreamClient {
+  private readonly pools: { base: string; pool: Pool }[];
+  private next = 0;
+
+  /** `baseUrls`: one URL or a comma-separated list of the upstream's replicas. */
+  constructor(
+    readonly baseUrls: string,
+    private readonly timeoutMs: number,
+    connections = 64,
+  ) {
+    this.pools = baseUrls.split(',').map((base) => ({
+      base,
+      pool: new Pool(base, {
+        connections,
+        keepAliveTimeout: 30_000,
+        connectTimeout: timeoutMs,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      }),
+    }));
+  }
+
+  async getJson<T = unknown>(path: string, caseId: string): Promise<UpstreamResponse<T>> {
+    const first = this.next++ % this.pools.length;
+    let lastError: UpstreamUnavailableError | undefined;
+    for (let i = 0; i < this.pools.length; i++) {
+      const target = this.pools[(first + i) % this.pools.length]!;
+      try {
+        return await this.getFrom(target.base, target.pool, path, caseId);
+      } catch (err) {
+        if (!(err instanceof UpstreamUnavailableError)) throw err;
+        lastError = err;
+      }
+    }
+    throw lastError!;
+  }
+
+  private async getFrom<T>(base: string, pool: Pool, path: string, caseId: string): Promise<UpstreamResponse<T>> {
+    const start = process.hrtime.bigint();
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const res = await pool.request({
+        method: 'GET',
+        path,
+        headers: { 'case-id': caseId, accept: 'application/json' },
+        signal,
+      });
+      const text = await res.body.text();
+      let body: unknown = null;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        body = text;
+      }
+      return { status: res.statusCode, body: body as T, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+    } catch (err) {
+      // Whatever stops the exchange itself (refused, reset, timed out, aborted) means unavailable.
+      throw new UpstreamUnavailableError(`${base}${path}: ${(err as Error).message}`);
+    }
+  }
+
+  /** The upstream's own /health status word, or 'unhealthy' when it cannot be reached. */
+  async healthStatus(caseId: string): Promise<string> {
+    try {
+      const res = await this.getJson<{ status?: string }>('/health', caseId);
+      return res.body?.status ?? (res.status === 200 ? 'healthy' : 'unhealthy');
+    } catch {
+      return 'unhealthy';
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.pools.map((p) => p.pool.close()));
+  }
+}

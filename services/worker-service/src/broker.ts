@@ -1,0 +1,164 @@
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import type { FastifyBaseLogger } from 'fastify';
+import { backoffDelay, sleep } from '../../shared/src/backoff.js';
+import { DONE_EXCHANGE_SUFFIX } from './job-messages.js';
+
+/** RabbitMQ is not connected, or did not confirm a publish in time. */
+export class BrokerUnavailableError extends Error {
+  readonly code = 'BROKER_UNAVAILABLE';
+}
+
+export type JobHandler = (msg: ConsumeMessage, channel: Channel) => Promise<void>;
+
+interface Connected {
+  connection: ChannelModel;
+  publish: ConfirmChannel;
+  consume: Channel;
+}
+
+/**
+ * One connection to RabbitMQ with a confirm channel for publishing and a channel for consuming.
+ * When the broker goes away the broker object reconnects with backoff, declares the durable queue
+ * and the completion exchange again and resumes consuming; meanwhile publishes fail at once.
+ */
+export class Broker {
+  private current: Connected | null = null;
+  private closed = false;
+  private consumerTag: string | null = null;
+  private readonly stop = new AbortController();
+
+  constructor(
+    private readonly url: string,
+    readonly queue: string,
+    private readonly prefetch: number,
+    private readonly publishTimeoutMs: number,
+    private readonly log: FastifyBaseLogger,
+    private readonly handler: JobHandler,
+  ) {}
+
+  get doneExchange(): string {
+    return `${this.queue}${DONE_EXCHANGE_SUFFIX}`;
+  }
+
+  get connected(): boolean {
+    return this.current !== null;
+  }
+
+  /** Connects in the background and keeps doing so until close(). */
+  start(): void {
+    void this.connectLoop();
+  }
+
+  private async connectLoop(): Promise<void> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      try {
+        await this.connectOnce();
+        return;
+      } catch (err) {
+        const delay = backoffDelay(attempt, 100, 3000);
+        this.log.warn({ err: (err as Error).message, retry_in_ms: delay }, 'rabbitmq connection failed');
+        await sleep(delay, this.stop.signal);
+      }
+    }
+  }
+
+  private async connectOnce(): Promise<void> {
+    const connection = await amqp.connect(this.url, { timeout: 3000, heartbeat: 5 });
+    try {
+      const publish = await connection.createConfirmChannel();
+      const consume = await connection.createChannel();
+      await publish.assertQueue(this.queue, { durable: true });
+      await publish.assertExchange(this.doneExchange, 'fanout', { durable: true });
+      await consume.prefetch(this.prefetch);
+      connection.on('error', (err: Error) => this.log.warn({ err: err.message }, 'rabbitmq connection error'));
+      connection.on('close', () => this.onLost(connection));
+      // A channel closed by the broker (e.g. a failed declare) ends the connection too, so both
+      // channels are recreated together.
+      for (const ch of [publish, consume]) {
+        ch.on('error', (err: Error) => this.log.warn({ err: err.message }, 'rabbitmq channel error'));
+        ch.on('close', () => {
+          if (this.current?.connection === connection) void connection.close().catch(() => {});
+        });
+      }
+      this.current = { connection, publish, consume };
+      const { consumerTag } = await consume.consume(this.queue, (msg) => {
+        if (msg) void this.handler(msg, consume);
+      });
+      this.consumerTag = consumerTag;
+      this.log.info({ queue: this.queue }, 'rabbitmq connected');
+    } catch (err) {
+      await connection.close().catch(() => {});
+      throw err;
+    }
+  }
+
+  private onLost(connection: ChannelModel): void {
+    if (this.current?.connection !== connection) return;
+    this.current = null;
+    this.consumerTag = null;
+    if (this.closed) return;
+    this.log.warn('rabbitmq connection lost; reconnecting');
+    void this.connectLoop();
+  }
+
+  /** Publishes a persistent message and resolves only once the broker confirmed it. */
+  publishToQueue(body: object, caseId: string, messageId: string): Promise<void> {
+    return this.confirmed((ch, done) =>
+      ch.sendToQueue(this.queue, Buffer.from(JSON.stringify(body)), {
+        persistent: true, contentType: 'application/json', messageId, headers: { 'case-id': caseId },
+      }, done),
+    );
+  }
+
+  publishDone(event: object, caseId: string): Promise<void> {
+    return this.confirmed((ch, done) =>
+      ch.publish(this.doneExchange, '', Buffer.from(JSON.stringify(event)), {
+        persistent: true, contentType: 'application/json', headers: { 'case-id': caseId },
+      }, done),
+    );
+  }
+
+  private confirmed(send: (ch: ConfirmChannel, done: (err: unknown) => void) => void): Promise<void> {
+    const current = this.current;
+    if (!current) return Promise.reject(new BrokerUnavailableError('RabbitMQ is not connected'));
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new BrokerUnavailableError(`RabbitMQ did not confirm within ${this.publishTimeoutMs} ms`)),
+        this.publishTimeoutMs,
+      );
+      try {
+        send(current.publish, (err) => {
+          clearTimeout(timer);
+          if (err) reject(new BrokerUnavailableError(`RabbitMQ refused the message: ${String(err)}`));
+          else resolve();
+        });
+      } catch (err) {
+        clearTimeout(timer);
+        reject(new BrokerUnavailableError((err as Error).message));
+      }
+    });
+  }
+
+  /** Messages ready in the queue and consumers on it, as the broker counts them. */
+  async queueInfo(): Promise<{ depth: number; consumers: number } | null> {
+    const current = this.current;
+    if (!current) return null;
+    const q = await current.publish.checkQueue(this.queue);
+    return { depth: q.messageCount, consumers: q.consumerCount };
+  }
+
+  /** Stops taking new jobs; jobs in hand are finished by their handlers. */
+  async stopConsuming(): Promise<void> {
+    const current = this.current;
+    if (current && this.consumerTag) await current.consume.cancel(this.consumerTag).catch(() => {});
+    this.consumerTag = null;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stop.abort();
+    const current = this.current;
+    this.current = null;
+    if (current) await current.connection.close().catch(() => {});
+  }
+}

@@ -18,6 +18,8 @@ export type JobOutcome = 'completed' | 'failed';
 
 /** Published to `<queue>.done` once per processing of a job, before the job is acknowledged. */
 export interface CompletionEvent {
+  /** Unique per processing: a listener that receives the same event_id twice saw its own redelivery. */
+  event_id: string;
   job_id: string;
   case_id: string;
   outcome: JobOutcome;

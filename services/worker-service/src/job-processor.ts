@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { FastifyBaseLogger } from 'fastify';
 import { backoffDelay, sleep } from '../../shared/src/backoff.js';
@@ -98,6 +99,7 @@ export class JobProcessor {
 
   private complete(job: JobMessage, redelivered: boolean, outcome: JobOutcome, suggestion: unknown, reason?: string) {
     const event: CompletionEvent = {
+      event_id: randomUUID(),
       job_id: job.job_id,
       case_id: job.case_id,
       outcome,

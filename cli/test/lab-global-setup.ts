@@ -1,0 +1,43 @@
+import type { TestProject } from 'vitest/node';
+import { labSpec } from '../src/lab/open-lab.js';
+import { ProcessRuntime } from '../src/lab/process/process-runtime.js';
+import { TEST_LAB, type TestLab } from './test-lab.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    lab: TestLab;
+  }
+}
+
+/**
+ * Starts the lab every integration test file uses, once per run, on a free gateway port, and
+ * removes it (with its data) when the run ends, whether the tests passed or not.
+ */
+export default async function setup(project: TestProject) {
+  const runtime = new ProcessRuntime();
+  await runtime.down(TEST_LAB, { volumes: true });
+  const spec = await labSpec({
+    name: TEST_LAB,
+    gatewayPort: 0,
+    // Jobs take a little while, so a queue burst builds up a real backlog.
+    serviceEnv: { JOB_WORK_MS: '20', LOG_LEVEL: 'info' },
+  });
+  try {
+    const status = await runtime.up(spec);
+    const port = (id: string) => status.instances.find((i) => i.id === id)!.address;
+    const s = spec.secrets;
+    project.provide('lab', {
+      name: TEST_LAB,
+      gatewayUrl: status.gatewayUrl,
+      rabbitUrl: `amqp://${s.rabbitUser}:${encodeURIComponent(s.rabbitPassword)}@${port('rabbitmq')}`,
+      pgDsn: `postgres://${s.postgresUser}:${encodeURIComponent(s.postgresPassword)}@${port('postgres')}/${s.postgresDb}`,
+      addresses: Object.fromEntries(status.instances.map((i) => [i.id, `http://${i.address}`])),
+    });
+  } catch (err) {
+    await runtime.down(TEST_LAB, { volumes: true });
+    throw err;
+  }
+  return async () => {
+    await runtime.down(TEST_LAB, { volumes: true });
+  };
+}

@@ -1,0 +1,122 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, http, testLab, uniqueEmail } from '../../cli/test/test-lab.js';
+
+const lab = testLab();
+const g = lab.gatewayUrl;
+const known = uniqueEmail('known');
+const other = uniqueEmail('other');
+
+interface Case {
+  name: string;
+  method?: string;
+  path: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  /** The status expected; every case must be a 4xx in the contract's error shape. */
+  status: number;
+}
+
+const user = (over: Record<string, unknown>) => ({ email: uniqueEmail('bad'), availabilities: { monday: [9] }, ...over });
+const post = (name: string, body: unknown, status = 400): Case => ({ name, method: 'POST', path: '/users/users', body, status });
+const sqlStrings = ["x'; DROP TABLE useravail; --", "' OR '1'='1", '"; SELECT pg_sleep(5); --', "1); DELETE FROM useravail WHERE (1=1"];
+
+const cases: Case[] = [
+  { name: 'malformed JSON', method: 'POST', path: '/users/users', rawBody: '{"email": ', headers: { 'content-type': 'application/json' }, status: 400 },
+  { name: 'JSON that is not an object', method: 'POST', path: '/users/users', rawBody: '[1,2,3]', headers: { 'content-type': 'application/json' }, status: 400 },
+  { name: 'empty JSON body', method: 'POST', path: '/users/users', rawBody: '', headers: { 'content-type': 'application/json' }, status: 400 },
+  { name: 'text body', method: 'POST', path: '/users/users', rawBody: 'hello', headers: { 'content-type': 'text/plain' }, status: 400 },
+  { name: 'unsupported content type', method: 'POST', path: '/users/users', rawBody: '<a/>', headers: { 'content-type': 'application/xml' }, status: 415 },
+  post('missing email', { availabilities: { monday: [9] } }),
+  post('missing availabilities', { email: uniqueEmail() }),
+  post('email a number', user({ email: 42 })),
+  post('email without @', user({ email: 'not-an-email' })),
+  post('email with spaces', user({ email: 'a b@example.com' })),
+  post('email of 300 characters', user({ email: `${'a'.repeat(290)}@example.com` })),
+  post('availabilities an array', user({ availabilities: [9, 10] })),
+  post('availabilities a string', user({ availabilities: 'monday' })),
+  post('unknown day', user({ availabilities: { funday: [9] } })),
+  post('capitalised day', user({ availabilities: { Monday: [9] } })),
+  post('hour 24', user({ availabilities: { monday: [24] } })),
+  post('hour -1', user({ availabilities: { monday: [-1] } })),
+  post('hour 9.5', user({ availabilities: { monday: [9.5] } })),
+  post('hour as a string', user({ availabilities: { monday: ['9'] } })),
+  post('hours not a list', user({ availabilities: { monday: 9 } })),
+  post('hour null', user({ availabilities: { monday: [null] } })),
+  post('unknown preference', user({ preferences: 'middle' })),
+  post('preference a number', user({ preferences: 1 })),
+  post('unknown field', user({ admin: true })),
+  { name: 'body over 64 KiB', method: 'POST', path: '/users/users', body: user({ preferences: 'x'.repeat(70 * 1024) }), status: 413 },
+  ...sqlStrings.map((s, i) => post(`SQL injection in the email (${i + 1})`, user({ email: s }))),
+  { name: 'SQL injection in the path', path: `/users/users/${encodeURIComponent(sqlStrings[0]!)}`, status: 400 },
+  { name: 'SQL injection in the query', path: `/users/user-avail/cache-aside?user1email=${encodeURIComponent(sqlStrings[1]!)}`, status: 400 },
+  { name: 'SQL injection as a user id', path: `/availability/availabilities?userId1=${encodeURIComponent(sqlStrings[2]!)}&userId2=${other}`, status: 400 },
+  { name: 'injection-shaped email that is valid is stored literally', method: 'POST', path: '/users/users',
+    body: { email: "o'brien+drop@example.com", availabilities: {} }, status: 201 },
+  { name: 'cache-aside without an email', path: '/users/user-avail/cache-aside', status: 400 },
+  { name: 'cache-aside with an empty email', path: '/users/user-avail/cache-aside?user1email=', status: 400 },
+  { name: 'cache-aside path with a bad email', path: '/users/user-avail/cache-aside/nobody', status: 400 },
+  { name: 'availability without userId2', path: `/availability/availabilities?userId1=${known}`, status: 400 },
+  { name: 'availability with no parameters', path: '/availability/availabilities', status: 400 },
+  { name: 'suggestion without userId1', path: `/suggestion/suggestions?userId2=${known}`, status: 400 },
+  { name: 'suggestion with a bad preference', path: `/suggestion/suggestions?userId1=${known}&userId2=${other}&preference=best`, status: 400 },
+  { name: 'suggestion with a bad user id', path: `/suggestion/suggestions?userId1=nobody&userId2=${other}`, status: 400 },
+  { name: 'task without userId2', method: 'POST', path: '/worker/tasks', body: { userId1: known }, status: 400 },
+  { name: 'task with a bad preference', method: 'POST', path: '/worker/tasks', body: { userId1: known, userId2: other, preference: 'soon' }, status: 400 },
+  { name: 'task as malformed JSON', method: 'POST', path: '/worker/tasks', rawBody: '{', headers: { 'content-type': 'application/json' }, status: 400 },
+  { name: 'PUT with an email that differs from the path', method: 'PUT', path: `/users/users/${known}`, body: { email: other }, status: 400 },
+  { name: 'PUT with hour 99', method: 'PUT', path: `/users/users/${known}`, body: { availabilities: { friday: [99] } }, status: 400 },
+  { name: 'unknown route on a service', path: '/users/nothing-here', status: 404 },
+  { name: 'unknown route on another service', path: '/suggestion/suggestion', status: 404 },
+  { name: 'wrong method', method: 'DELETE', path: '/availability/availabilities', status: 404 },
+  { name: 'CR/LF in the Case-ID is replaced', path: `/users/users/${known}`, headers: { 'Case-ID': 'abc%0d%0aSet-Cookie:x' }, status: 200 },
+  { name: '10 KB Case-ID is replaced', path: `/users/users/${known}`, headers: { 'Case-ID': 'c'.repeat(10 * 1024) }, status: 200 },
+];
+
+describe('bad input: a clear 4xx in the error shape, never a 5xx', () => {
+  beforeAll(async () => {
+    await createUser(g, known, { monday: [9] });
+    await createUser(g, other, { monday: [9] });
+  });
+
+  it('covers at least 40 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(cases)('$name → $status', async (c) => {
+    const res = await http(`${g}${c.path}`, { method: c.method, body: c.body, rawBody: c.rawBody, headers: c.headers });
+    expect(res.status, res.text).toBe(c.status);
+    if (c.status >= 400) {
+      expect(res.body).toMatchObject({ case_id: expect.any(String), detail: expect.any(Array) });
+      expect(res.body.detail.length).toBeGreaterThan(0);
+      for (const d of res.body.detail) expect(d).toMatchObject({ loc: expect.any(Array), msg: expect.any(String), type: expect.any(String) });
+    }
+    if (c.headers?.['Case-ID']) {
+      expect(res.headers['case-id']).not.toBe(c.headers['Case-ID']);
+      expect(res.headers['case-id']).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+    }
+  });
+
+  it('names each invalid field in its own detail entry', async () => {
+    const res = await http(`${g}/users/users`, { method: 'POST', body: { email: 'nope', availabilities: { monday: [25], funday: [1] } } });
+    expect(res.status).toBe(400);
+    const locs = res.body.detail.map((d: { loc: string[] }) => d.loc.join('.'));
+    expect(locs).toEqual(expect.arrayContaining(['body.email', 'body.availabilities.monday.0', 'body.availabilities.funday']));
+  });
+});
+
+describe('injection strings are data, never SQL', () => {
+  const client = new pg.Client({ connectionString: lab.pgDsn });
+  beforeAll(() => client.connect());
+  afterAll(() => client.end());
+
+  it('left the table in place and stored the quoted email literally', async () => {
+    const table = await client.query("SELECT to_regclass('public.useravail') AS t");
+    expect(table.rows[0].t).toBe('useravail');
+    const rows = await client.query('SELECT email FROM useravail WHERE email = $1', ["o'brien+drop@example.com"]);
+    expect(rows.rowCount).toBe(1);
+    const read = await http(`${g}/users/users/${encodeURIComponent("o'brien+drop@example.com")}`);
+    expect(read.body.email).toBe("o'brien+drop@example.com");
+  });
+});

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, eventually, fault, http, testLab, uniqueEmail } from '../../cli/test/test-lab.js';
+import { CompletionListener } from './completion-listener.js';
+
+const lab = testLab();
+const g = lab.gatewayUrl;
+const a = uniqueEmail('qa');
+const b = uniqueEmail('qb');
+const listener = new CompletionListener(lab.rabbitUrl);
+
+beforeAll(async () => {
+  await createUser(g, a, { tuesday: [8, 9] });
+  await createUser(g, b, { tuesday: [9] });
+  await listener.connect();
+});
+afterAll(() => listener.close());
+
+async function enqueue(n: number, concurrency = 10): Promise<string[]> {
+  const ids: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        next++;
+        const res = await http(`${g}/worker/tasks`, { method: 'POST', body: { userId1: a, userId2: b } });
+        expect(res.status, res.text).toBe(202);
+        expect(res.body).toMatchObject({ status: 'enqueued', queue: 'meeting_jobs' });
+        ids.push(res.body.job_id);
+      }
+    }),
+  );
+  return ids;
+}
+
+describe('asynchronous jobs', () => {
+  it('completes a job with its suggestion and reports it in /stats', async () => {
+    const [id] = await enqueue(1, 1);
+    const events = await eventually(async () => listener.byJob().get(id!) ?? [], (e) => e.length > 0);
+    expect(events[0]).toMatchObject({ outcome: 'completed', attempt: 1, suggestion: [{ day: 'tuesday', slot: [9, 10] }] });
+    const stats = await http(`${g}/worker/stats`);
+    expect(stats.body).toMatchObject({ queue: 'meeting_jobs', connected: true, consumers: 1 });
+    expect(stats.body.processed).toBeGreaterThan(0);
+  });
+
+  it('answers 503 at once, never hanging, while RabbitMQ is stopped', async () => {
+    await fault('stop', 'rabbitmq');
+    try {
+      const started = Date.now();
+      const res = await http(`${g}/worker/tasks`, { method: 'POST', body: { userId1: a, userId2: b } });
+      expect(res.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(6000);
+      expect((await http(`${g}/worker/health`)).status).toBe(503);
+    } finally {
+      await fault('start', 'rabbitmq');
+    }
+    const healthy = await eventually(() => http(`${g}/worker/health`), (r) => r.status === 200, 30_000);
+    expect(healthy.status).toBe(200);
+    await listener.reconnect();
+  });
+
+  it('completes 200 queued jobs across a RabbitMQ restart: none lost, duplicates only as redeliveries', async () => {
+    const before = await enqueue(100);
+    await fault('restart', 'rabbitmq');
+    await listener.reconnect();
+    await eventually(() => http(`${g}/worker/health`), (r) => r.status === 200, 30_000);
+    const after = await enqueue(100);
+    const ids = [...before, ...after];
+    expect(new Set(ids).size).toBe(200);
+    const done = await eventually(
+      async () => listener.byJob(),
+      (m) => ids.every((id) => m.has(id)),
+      60_000,
+    );
+    const missing = ids.filter((id) => !done.has(id));
+    expect(missing, `jobs enqueued with 202 but never completed: ${missing.length}`).toEqual([]);
+    for (const id of ids) {
+      const events = done.get(id)!;
+      expect(events.every((e) => e.outcome === 'completed')).toBe(true);
+      // At least once: a second event for a job is only ever a visible redelivery or retry.
+      if (events.length > 1) expect(events.slice(1).every((e) => e.redelivered || e.attempt > 1)).toBe(true);
+    }
+  }, 120_000);
+
+  it('fails a job whose users do not exist, once, without retrying', async () => {
+    const res = await http(`${g}/worker/tasks`, { method: 'POST', body: { userId1: uniqueEmail('ghost'), userId2: b } });
+    expect(res.status).toBe(202);
+    const events = await eventually(async () => listener.byJob().get(res.body.job_id) ?? [], (e) => e.length > 0);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ outcome: 'failed', attempt: 1 });
+  });
+});

@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests (`*.test.ts`) are pure and fast, with fakes where they need any. Integration tests
+// (`*.int.test.ts`) run against one real lab (Postgres, Redis, RabbitMQ, nginx and the built
+// services) that the int project's global setup starts once and always stops.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['cli/**/*.test.ts', 'services/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'int',
+          include: ['cli/**/*.int.test.ts', 'services/**/*.int.test.ts'],
+          globalSetup: ['cli/test/lab-global-setup.ts'],
+          // The files share one lab and some break it on purpose: one file at a time.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});

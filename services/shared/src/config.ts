@@ -13,9 +13,9 @@ interface FieldBase<K extends Kind> {
   description: string;
 }
 export interface StringField extends FieldBase<'string'> { pattern?: RegExp }
-export interface UrlField extends FieldBase<'url'> { protocols: string[] }
+export interface UrlField extends FieldBase<'url'> { protocols: readonly string[] }
 /** A comma-separated list of URLs: the replicas of one upstream. */
-export interface UrlsField extends FieldBase<'urls'> { protocols: string[] }
+export interface UrlsField extends FieldBase<'urls'> { protocols: readonly string[] }
 export interface IntField extends FieldBase<'int'> { min: number; max: number }
 export interface EnumField extends FieldBase<'enum'> { values: readonly string[] }
 export type Field = StringField | UrlField | UrlsField | IntField | EnumField;

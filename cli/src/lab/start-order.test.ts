@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { startInOrder } from './start-order.js';
+
+const item = (id: string, dependsOn: string[] = []) => ({ id, dependsOn });
+
+describe('startInOrder', () => {
+  it('starts each item once, after everything it depends on, and independent chains together', async () => {
+    const log: string[] = [];
+    const gates = new Map<string, () => void>();
+    const items = [item('gw', ['svc']), item('svc', ['db', 'cache']), item('db'), item('cache'), item('slow')];
+    const run = startInOrder(items, (i) => {
+      log.push(`start ${i.id}`);
+      return new Promise<void>((resolve) => gates.set(i.id, () => {
+        log.push(`done ${i.id}`);
+        resolve();
+      }));
+    });
+    await Promise.resolve();
+    expect(log.sort()).toEqual(['start cache', 'start db', 'start slow']);
+    gates.get('db')!();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(log).not.toContain('start svc');
+    gates.get('cache')!();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(log).toContain('start svc');
+    gates.get('svc')!();
+    await new Promise((r) => setTimeout(r, 0));
+    gates.get('gw')!();
+    gates.get('slow')!();
+    await run;
+    expect(log.indexOf('start gw')).toBeGreaterThan(log.indexOf('done svc'));
+  });
+
+  it('rejects a dependency that is not in the set, and a cycle', async () => {
+    await expect(startInOrder([item('a', ['b'])], async () => {})).rejects.toThrow('a depends on b');
+    await expect(startInOrder([item('a', ['b']), item('b', ['a'])], async () => {})).rejects.toThrow('cycle');
+  });
+
+  it('rethrows the first failure', async () => {
+    await expect(startInOrder([item('a'), item('b', ['a'])], async (i) => {
+      if (i.id === 'a') throw new Error('a broke');
+    })).rejects.toThrow('a broke');
+  });
+});

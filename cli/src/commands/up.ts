@@ -45,7 +45,6 @@ export function registerUp(program: Command): void {
       const status = await runtime.up(spec, {
         signal,
         onProgress: (e) => {
-          if (options.json) return;
           if (e.type === 'starting') process.stderr.write(`  starting ${e.id}\n`);
           if (e.type === 'healthy') process.stderr.write(`  healthy  ${e.id} (${(e.ms / 1000).toFixed(2)}s)\n`);
           if (e.type === 'info') process.stderr.write(`  ${e.message}\n`);

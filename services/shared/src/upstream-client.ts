@@ -56,14 +56,9 @@ export class UpstreamClient {
 
   private async getFrom<T>(base: string, pool: Pool, path: string, caseId: string): Promise<UpstreamResponse<T>> {
     const start = process.hrtime.bigint();
-    const signal = AbortSignal.timeout(this.timeoutMs);
     try {
-      const res = await pool.request({
-        method: 'GET',
-        path,
-        headers: { 'case-id': caseId, accept: 'application/json' },
-        signal,
-      });
+      // The pool's connect, headers and body timeouts bound the call; no per-call timer is needed.
+      const res = await pool.request({ method: 'GET', path, headers: { 'case-id': caseId, accept: 'application/json' } });
       const text = await res.body.text();
       let body: unknown = null;
       try {

@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // services) that the int project's global setup starts once and always stops.
 export default defineConfig({
   test: {
+    reporters: ['default', './cli/test/summary-reporter.ts'],
     projects: [
       {
         test: {

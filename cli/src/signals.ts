@@ -2,11 +2,11 @@
  * Ctrl-C and SIGTERM as an AbortSignal, the one place the CLI listens for them: long operations
  * take the signal, stop, and tear down what they started.
  */
-export function onInterrupt(): { signal: AbortSignal; dispose: () => void } {
+export function onInterrupt(message?: string): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const handler = () => {
     if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\ninterrupted; stopping what was started (Ctrl-C again to quit at once)\n');
+    if (message) process.stderr.write(`\n${message}\n`);
     controller.abort();
   };
   process.on('SIGINT', handler);

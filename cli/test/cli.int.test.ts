@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../src/lab/process/supervisor.js';
-import { http } from './test-lab.js';
+import { packageRoot } from '../src/lab/paths.js';
+import { http, TEST_LAB, testLab } from './test-lab.js';
 import { runCli } from './run-cli.js';
 
 // A lab of its own, beside the shared test lab, so `down` here cannot disturb other files.
@@ -114,5 +117,27 @@ describe('clear errors', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('"cache" is not a service');
     await runCli(['down', '--volumes', '--lab', 'w2meet-bad-it']);
+  });
+});
+
+describe('w2meet logs --follow', () => {
+  it('prints new lines as they are written, until interrupted', async () => {
+    const gateway = testLab().gatewayUrl;
+    const child = spawn(process.execPath, [join(packageRoot(), 'dist', 'cli', 'w2meet.js'), 'logs', 'user-service', '-f', '-n', '0', '--lab', TEST_LAB], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      await http(`${gateway}/users/health`, { headers: { 'Case-ID': 'follow-me-1' } });
+      const deadline = Date.now() + 5000;
+      while (!out.includes('follow-me-1') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(out).toContain('follow-me-1');
+    } finally {
+      child.kill('SIGINT');
+    }
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
   });
 });

@@ -39,5 +39,7 @@ export default async function setup(project: TestProject) {
   }
   return async () => {
     await runtime.down(TEST_LAB, { volumes: true });
+    // The suite must leave nothing behind: `w2meet status` afterwards shows no lab.
+    if (await runtime.status(TEST_LAB)) throw new Error(`lab ${TEST_LAB} is still there after the integration run`);
   };
 }

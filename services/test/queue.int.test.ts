@@ -81,6 +81,19 @@ describe('asynchronous jobs', () => {
     }
   }, 120_000);
 
+  it.each(['stop', 'kill'] as const)('loses no job when the worker is %s-ped mid-burst and started again', async (verb) => {
+    // Enqueueing outpaces the consumer (JOB_WORK_MS=20, prefetch 16), so a backlog is waiting.
+    const ids = await enqueue(400, 20);
+    await fault(verb, 'worker-service');
+    const during = listener.byJob();
+    await fault('start', 'worker-service');
+    const done = await eventually(async () => listener.byJob(), (m) => ids.every((id) => m.has(id)), 60_000);
+    expect(ids.filter((id) => !done.has(id))).toEqual([]);
+    // Some jobs were finished before the fault and some after it: the fault really was mid-burst.
+    expect(ids.some((id) => during.has(id))).toBe(true);
+    expect(ids.some((id) => !during.has(id))).toBe(true);
+  }, 90_000);
+
   it('fails a job whose users do not exist, once, without retrying', async () => {
     const res = await http(`${g}/worker/tasks`, { method: 'POST', body: { userId1: uniqueEmail('ghost'), userId2: b } });
     expect(res.status).toBe(202);

@@ -18,10 +18,23 @@ export default defineConfig({
         test: {
           name: 'int',
           include: ['cli/**/*.int.test.ts', 'services/**/*.int.test.ts'],
-          globalSetup: ['cli/test/lab-global-setup.ts'],
+          exclude: ['cli/test/docker*.int.test.ts', '**/node_modules/**'],
+          globalSetup: ['cli/test/lab-setup-process.ts'],
           // The files share one lab and some break it on purpose: one file at a time.
           fileParallelism: false,
           testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        // The same service assertions on the Docker runtime, plus Docker's own tests. The CLI's
+        // process-runtime tests are not repeated here.
+        test: {
+          name: 'int-docker',
+          include: ['services/**/*.int.test.ts', 'cli/test/docker*.int.test.ts'],
+          globalSetup: ['cli/test/lab-setup-docker.ts'],
+          fileParallelism: false,
+          testTimeout: 90_000,
           hookTimeout: 120_000,
         },
       },

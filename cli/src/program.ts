@@ -1,12 +1,14 @@
 import { Command } from 'commander';
+import { registerCompose } from './commands/compose.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerDown } from './commands/down.js';
 import { registerFaults } from './commands/fault.js';
+import { registerImages } from './commands/images.js';
 import { registerLogs } from './commands/logs.js';
 import { registerStatus } from './commands/status.js';
 import { registerUp } from './commands/up.js';
 
-export const VERSION = '0.1.0';
+import { VERSION } from './version.js';
 
 /** The whole command line, built without running anything, so option parsing can be tested. */
 export function buildProgram(): Command {
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerLogs(program);
   registerFaults(program);
+  registerImages(program);
+  registerCompose(program);
   registerDoctor(program);
   return program;
 }

@@ -86,7 +86,7 @@ describe('w2meet up, status, logs, faults and down on the process runtime', () =
     const status = JSON.parse((await runCli(['status', ...lab, '--json'])).stdout);
     const first = await runCli(['down', ...lab]);
     expect(first.code).toBe(0);
-    expect(first.stderr).toContain('stopped 11 processes');
+    expect(first.stderr).toContain('stopped 11 components');
     for (const i of status.instances) expect(isAlive(i.pid), i.id).toBe(false);
     const second = await runCli(['down', ...lab]);
     expect(second.code).toBe(0);

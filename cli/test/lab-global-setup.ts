@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { labSpec } from '../src/lab/open-lab.js';
-import { ProcessRuntime } from '../src/lab/process/process-runtime.js';
-import { TEST_LAB, type TestLab } from './test-lab.js';
+import type { RuntimeName } from '../src/lab/runtime.js';
+import { runtimeNamed, TEST_LAB, type TestLab } from './test-lab.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,8 +13,8 @@ declare module 'vitest' {
  * Starts the lab every integration test file uses, once per run, on a free gateway port, and
  * removes it (with its data) when the run ends, whether the tests passed or not.
  */
-export default async function setup(project: TestProject) {
-  const runtime = new ProcessRuntime();
+export async function startTestLab(project: TestProject, runtimeName: RuntimeName) {
+  const runtime = runtimeNamed(runtimeName);
   await runtime.down(TEST_LAB, { volumes: true });
   const spec = await labSpec({
     name: TEST_LAB,
@@ -24,10 +24,13 @@ export default async function setup(project: TestProject) {
   });
   try {
     const status = await runtime.up(spec);
+    // Infrastructure is reached at the address status reports: a loopback port for processes, the
+    // port published on 127.0.0.1 (--expose-infra) for Docker.
     const port = (id: string) => status.instances.find((i) => i.id === id)!.address;
     const s = spec.secrets;
     project.provide('lab', {
       name: TEST_LAB,
+      runtime: runtimeName,
       gatewayUrl: status.gatewayUrl,
       rabbitUrl: `amqp://${s.rabbitUser}:${encodeURIComponent(s.rabbitPassword)}@${port('rabbitmq')}`,
       pgDsn: `postgres://${s.postgresUser}:${encodeURIComponent(s.postgresPassword)}@${port('postgres')}/${s.postgresDb}`,
@@ -37,6 +40,11 @@ export default async function setup(project: TestProject) {
     await runtime.down(TEST_LAB, { volumes: true });
     throw err;
   }
+  return teardown(runtimeName);
+}
+
+function teardown(runtimeName: RuntimeName) {
+  const runtime = runtimeNamed(runtimeName);
   return async () => {
     await runtime.down(TEST_LAB, { volumes: true });
     // The suite must leave nothing behind: `w2meet status` afterwards shows no lab.

@@ -1,13 +1,15 @@
 import { inject } from 'vitest';
 import { request } from 'undici';
+import { DockerRuntime } from '../src/lab/docker/docker-runtime.js';
 import { ProcessRuntime } from '../src/lab/process/process-runtime.js';
-import type { FaultVerb } from '../src/lab/runtime.js';
+import type { FaultVerb, Runtime, RuntimeName } from '../src/lab/runtime.js';
 
 /** The lab name the integration run uses; never `default`, so a person's own lab is left alone. */
 export const TEST_LAB = 'w2meet-it';
 
 export interface TestLab {
   name: string;
+  runtime: RuntimeName;
   gatewayUrl: string;
   rabbitUrl: string;
   pgDsn: string;
@@ -17,6 +19,15 @@ export interface TestLab {
 
 export function testLab(): TestLab {
   return inject('lab');
+}
+
+export function runtimeNamed(name: RuntimeName): Runtime {
+  return name === 'docker' ? new DockerRuntime({ images: 'local', exposeInfra: true }) : new ProcessRuntime();
+}
+
+/** The runtime the current integration project runs its lab on. */
+export function labRuntime(): Runtime {
+  return runtimeNamed(testLab().runtime);
 }
 
 export interface Res<T = any> {
@@ -52,7 +63,7 @@ export async function http<T = any>(
 
 /** A fault through the same runtime verbs the CLI and scenarios use. */
 export function fault(verb: FaultVerb, target: string): Promise<string[]> {
-  return new ProcessRuntime().fault(testLab().name, verb, target);
+  return labRuntime().fault(testLab().name, verb, target);
 }
 
 /** Runs a fault, then the test body, and always undoes the fault (start/unpause) afterwards. */

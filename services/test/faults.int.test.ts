@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ProcessRuntime } from '../../cli/src/lab/process/process-runtime.js';
-import { createUser, eventually, http, testLab, uniqueEmail, withFault } from '../../cli/test/test-lab.js';
+import { createUser, eventually, http, labRuntime, testLab, uniqueEmail, withFault } from '../../cli/test/test-lab.js';
 
 const lab = testLab();
 const g = lab.gatewayUrl;
@@ -9,7 +8,7 @@ const a = uniqueEmail('fa');
 const b = uniqueEmail('fb');
 
 async function pidOf(id: string): Promise<number | null> {
-  const status = await new ProcessRuntime().status(lab.name);
+  const status = await labRuntime().status(lab.name);
   return status!.instances.find((i) => i.id === id)!.pid;
 }
 
@@ -113,7 +112,7 @@ describe('load balancing', () => {
       }
       expect(statuses.every((s) => s === 200), statuses.join(',')).toBe(true);
     });
-    const status = await new ProcessRuntime().status(lab.name);
+    const status = await labRuntime().status(lab.name);
     expect(status!.instances.find((i) => i.id === 'availability-service-1')).toMatchObject({ state: 'running', health: 'healthy' });
   });
 });

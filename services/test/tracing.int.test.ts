@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ProcessRuntime } from '../../cli/src/lab/process/process-runtime.js';
-import { createUser, eventually, http, testLab, uniqueEmail } from '../../cli/test/test-lab.js';
+import { createUser, eventually, http, labRuntime, testLab, uniqueEmail } from '../../cli/test/test-lab.js';
 
 const lab = testLab();
 const g = lab.gatewayUrl;
 
 async function componentsThatLogged(caseId: string): Promise<Set<string>> {
   const seen = new Set<string>();
-  for await (const line of new ProcessRuntime().logs(lab.name, { caseId })) seen.add(line.record?.service as string);
+  for await (const line of labRuntime().logs(lab.name, { caseId })) seen.add(line.record?.service as string);
   return seen;
 }
 

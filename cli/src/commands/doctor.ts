@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { findBinary, PROCESS_BINARIES, type BinaryName } from '../lab/process/binaries.js';
+import { findBinary, onPath, PROCESS_BINARIES, type BinaryName } from '../lab/process/binaries.js';
 import { packageRoot } from '../lab/paths.js';
 import { systemUser } from '../lab/process/prepare.js';
 import { SERVICES } from '../lab/spec.js';
@@ -29,6 +29,10 @@ function checks(): Check[] {
     const path = findBinary(name);
     const pkg = PROCESS_BINARIES[name].package;
     out.push({ name, ok: !!path, detail: path ?? 'not found', fix: `apt-get install -y ${pkg}`, packages: [pkg] });
+  }
+  for (const [name, pkg, why] of [['docker', 'docker.io', 'the Docker runtime'], ['debootstrap', 'debootstrap', 'local images']] as const) {
+    const path = onPath(name);
+    out.push({ name, ok: !!path, detail: path ?? `not found (needed by ${why})`, fix: `apt-get install -y ${pkg}`, packages: [pkg] });
   }
   if (process.getuid?.() === 0) {
     const pg = systemUser('postgres');
@@ -74,7 +78,7 @@ export function registerDoctor(program: Command): void {
         process.stdout.write(`\n${bad.length} missing: run \`w2meet doctor --fix\` as root, or the fixes above\n`);
         process.exitCode = 1;
       } else {
-        process.stdout.write('\neverything the process runtime needs is here\n');
+        process.stdout.write('\neverything both runtimes need is installed\n');
       }
     });
 }

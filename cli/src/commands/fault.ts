@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { selectRuntime } from '../lab/open-lab.js';
+import { runtimeForLab } from '../lab/open-lab.js';
 import type { FaultVerb } from '../lab/runtime.js';
 import { withLab } from './shared-options.js';
 
@@ -18,7 +18,7 @@ export function registerFaults(program: Command): void {
     withLab(
       program.command(verb).description(DESCRIPTIONS[verb]).argument('<target>', 'SERVICE or SERVICE#REPLICA, e.g. redis or suggestion-service#2'),
     ).action(async (target: string, options: { lab: string }) => {
-      const done = await selectRuntime('auto').fault(options.lab, verb, target);
+      const done = await (await runtimeForLab(options.lab)).fault(options.lab, verb, target);
       process.stderr.write(`${verb}: ${done.join(', ')}\n`);
     });
   }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { selectRuntime } from '../lab/open-lab.js';
+import { runtimeForLab } from '../lab/open-lab.js';
 import { onInterrupt } from '../signals.js';
 import { withLab } from './shared-options.js';
 
@@ -22,7 +22,8 @@ export function registerLogs(program: Command): void {
     const { signal, dispose } = onInterrupt();
     try {
       const width = 24;
-      for await (const entry of selectRuntime('auto').logs(options.lab, { ...options, target, signal })) {
+      const runtime = await runtimeForLab(options.lab);
+      for await (const entry of runtime.logs(options.lab, { ...options, target, signal })) {
         process.stdout.write(`${entry.instance.padEnd(width)}| ${entry.line}\n`);
       }
     } finally {

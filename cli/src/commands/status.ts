@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { selectRuntime } from '../lab/open-lab.js';
+import { runtimeForLab } from '../lab/open-lab.js';
 import { criticalPath, formatStatus } from './format.js';
 import { withJson, withLab } from './shared-options.js';
 
 export function registerStatus(program: Command): void {
   withJson(withLab(program.command('status').description('every component with its state, health, address and pid'))).action(
     async (options: { lab: string; json: boolean }) => {
-      const status = await selectRuntime('auto').status(options.lab);
+      const status = await (await runtimeForLab(options.lab)).status(options.lab);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(status ?? { lab: options.lab, instances: [] }, null, 2)}\n`);
         return;

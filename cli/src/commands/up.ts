@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { labSpec, parseReplicas, RUNTIME_CHOICES, selectRuntime, type RuntimeChoice } from '../lab/open-lab.js';
+import { labSpec, parseReplicas, RUNTIME_CHOICES, runtimeForUp, type RuntimeChoice } from '../lab/open-lab.js';
 import { withJson, withLab } from './shared-options.js';
 import { formatStatus } from './format.js';
 import { onInterrupt } from '../signals.js';
@@ -11,6 +11,9 @@ interface UpOptions {
   replicas?: string;
   env: string[];
   json: boolean;
+  images: 'local' | 'official';
+  registry?: string;
+  exposeInfra: boolean;
 }
 
 function parsePort(value: string): number {
@@ -27,13 +30,16 @@ function collect(value: string, previous: string[]): string[] {
 export function registerUp(program: Command): void {
   const command = program
     .command('up')
-    .description('build nothing, start everything: the lab on local processes, healthy when this returns')
+    .description('start the lab (Docker when a daemon answers, else local processes); returns when everything is healthy')
     .addOption(new Option('--runtime <runtime>', 'where the lab runs').choices(RUNTIME_CHOICES).default('auto'))
     .option('--port <port>', 'gateway port on 127.0.0.1 (0 picks a free one)', parsePort, 8080)
     .option('--replicas <list>', 'replicas per service, e.g. availability=3,suggestion=1')
-    .option('--env <NAME=VALUE>', 'extra environment for every service (repeatable), e.g. JOB_WORK_MS=50', collect, []);
+    .option('--env <NAME=VALUE>', 'extra environment for every service (repeatable), e.g. JOB_WORK_MS=50', collect, [])
+    .addOption(new Option('--images <source>', 'docker: build images here from Debian\'s packages, or pull the official ones').choices(['local', 'official']).default('local'))
+    .option('--registry <host:port>', 'docker: pull the official image names from this registry (a classroom mirror)')
+    .option('--expose-infra', 'docker: also publish Postgres, Redis and RabbitMQ on 127.0.0.1', false);
   withJson(withLab(command)).action(async (options: UpOptions) => {
-    const runtime = selectRuntime(options.runtime);
+    const runtime = await runtimeForUp(options.runtime, { images: options.registry ? 'official' : options.images, registry: options.registry, exposeInfra: options.exposeInfra });
     const spec = await labSpec({
       name: options.lab,
       gatewayPort: options.port,

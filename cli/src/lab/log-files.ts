@@ -7,7 +7,7 @@ export interface LogSource {
   files: string[];
 }
 
-function parse(instance: string, line: string): LogLine {
+export function parseLogLine(instance: string, line: string): LogLine {
   let record: Record<string, unknown> | null = null;
   if (line.startsWith('{')) {
     try {
@@ -23,6 +23,25 @@ export function matchesCaseId(entry: LogLine, caseId: string | undefined): boole
   if (!caseId) return true;
   if (entry.record) return entry.record.case_id === caseId;
   return entry.line.includes(caseId);
+}
+
+/**
+ * Several instances' lines in one order, by each record's time; a line without one keeps the time
+ * of the line before it in its own stream, and equal times keep their streams' order.
+ */
+export function mergeByTime(streams: LogLine[][]): LogLine[] {
+  const keyed: { key: string; order: number; entry: LogLine }[] = [];
+  let order = 0;
+  for (const stream of streams) {
+    let lastKey = '';
+    for (const entry of stream) {
+      const time = entry.record?.time;
+      if (typeof time === 'string') lastKey = time;
+      keyed.push({ key: lastKey, order: order++, entry });
+    }
+  }
+  keyed.sort((a, b) => (a.key === b.key ? a.order - b.order : a.key < b.key ? -1 : 1));
+  return keyed.map((k) => k.entry);
 }
 
 async function readFrom(path: string, offset: number): Promise<{ text: string; size: number }> {
@@ -47,28 +66,21 @@ async function readFrom(path: string, offset: number): Promise<{ text: string; s
 export async function* readLogs(sources: LogSource[], options: LogOptions = {}): AsyncGenerator<LogLine> {
   const offsets = new Map<string, number>();
   const partial = new Map<string, string>();
-  const existing: { key: string; order: number; entry: LogLine }[] = [];
-  let order = 0;
+  const perSource: LogLine[][] = [];
   for (const source of sources) {
+    const lines: LogLine[] = [];
+    perSource.push(lines);
     for (const file of source.files) {
       const { text, size } = await readFrom(file, 0);
       offsets.set(file, size);
-      let lines = text.split('\n');
+      let fileLines = text.split('\n');
       // An unfinished last line is kept back until the rest of it is written.
-      partial.set(file, lines.pop() ?? '');
-      if (options.tail !== undefined) lines = lines.slice(-options.tail);
-      let lastKey = '';
-      for (const line of lines) {
-        if (!line) continue;
-        const entry = parse(source.instance, line);
-        const time = entry.record?.time;
-        if (typeof time === 'string') lastKey = time;
-        if (matchesCaseId(entry, options.caseId)) existing.push({ key: lastKey, order: order++, entry });
-      }
+      partial.set(file, fileLines.pop() ?? '');
+      if (options.tail !== undefined) fileLines = fileLines.slice(-options.tail);
+      for (const line of fileLines) if (line) lines.push(parseLogLine(source.instance, line));
     }
   }
-  existing.sort((a, b) => (a.key === b.key ? a.order - b.order : a.key < b.key ? -1 : 1));
-  for (const e of existing) yield e.entry;
+  for (const entry of mergeByTime(perSource)) if (matchesCaseId(entry, options.caseId)) yield entry;
   if (!options.follow) return;
 
   while (!options.signal?.aborted) {
@@ -84,7 +96,7 @@ export async function* readLogs(sources: LogSource[], options: LogOptions = {}):
         offsets.set(file, size);
         for (const line of lines) {
           if (!line) continue;
-          const entry = parse(source.instance, line);
+          const entry = parseLogLine(source.instance, line);
           if (matchesCaseId(entry, options.caseId)) yield entry;
         }
       }

@@ -1,4 +1,11 @@
-import { UsageError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PrerequisiteError, UsageError } from '../errors.js';
+import { DockerRuntime } from './docker/docker-runtime.js';
+import { dockerClient, pingDocker } from './docker/engine.js';
+import type { ImageMode } from './docker/lab-images.js';
+import { labFilter } from './docker/labels.js';
+import { findBinaries } from './process/binaries.js';
 import { ProcessRuntime } from './process/process-runtime.js';
 import { labDir } from './paths.js';
 import { loadOrCreateSecrets } from './secrets.js';
@@ -17,12 +24,48 @@ export function checkLabName(name: string): string {
   return name;
 }
 
-/** Picks the runtime: `auto` is the process runtime until the Docker runtime lands. */
-export function selectRuntime(choice: RuntimeChoice, env: NodeJS.ProcessEnv = process.env): Runtime {
-  if (choice === 'docker') {
-    throw new UsageError('the docker runtime is not available in this version of w2meet', 'use --runtime process (or leave --runtime out)');
+export interface RuntimeOptions {
+  images?: ImageMode;
+  registry?: string;
+  exposeInfra?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The runtime to start a lab on. `auto`: Docker when a daemon answers, else local processes when
+ * their programs are installed, else a pointer to `w2meet doctor`.
+ */
+export async function runtimeForUp(choice: RuntimeChoice, options: RuntimeOptions = {}): Promise<Runtime> {
+  const env = options.env ?? process.env;
+  const docker = () => new DockerRuntime({ env, images: options.images, registry: options.registry, exposeInfra: options.exposeInfra });
+  if (choice === 'docker') return docker();
+  if (choice === 'process') return new ProcessRuntime({ env });
+  if (await pingDocker(dockerClient(env))) return docker();
+  const binaries = findBinaries(env);
+  if (Object.values(binaries).every(Boolean)) return new ProcessRuntime({ env });
+  throw new PrerequisiteError('no Docker Engine answers and the process runtime\'s programs are not all installed');
+}
+
+/**
+ * The runtime that holds an existing lab: the process runtime when it has state for the lab,
+ * else Docker when a daemon answers and has the lab's containers, else the process runtime
+ * (which then reports that no such lab is up).
+ */
+export async function runtimeForLab(lab: string, env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
+  if (existsSync(join(labDir(lab, env), 'state.json'))) return new ProcessRuntime({ env });
+  const client = dockerClient(env);
+  if (await pingDocker(client)) {
+    const containers = await client.listContainers({ all: true, filters: labFilter(lab) });
+    if (containers.length) return new DockerRuntime({ env, docker: client });
   }
   return new ProcessRuntime({ env });
+}
+
+/** `down` clears a lab wherever it left anything: its processes and its labelled Docker objects. */
+export async function downEverywhere(lab: string, volumes: boolean, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  const fromProcesses = await new ProcessRuntime({ env }).down(lab, { volumes });
+  const fromDocker = await new DockerRuntime({ env }).down(lab, { volumes });
+  return [...fromProcesses.stopped, ...fromDocker.stopped];
 }
 
 /** `availability=3,suggestion-service=1` → replica counts; short names without `-service` are accepted. */

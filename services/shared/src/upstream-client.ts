@@ -7,6 +7,9 @@ export interface UpstreamResponse<T = unknown> {
   ms: number;
 }
 
+/** How long a replica that could not be reached is passed over. */
+const REPLICA_DOWN_MS = 2000;
+
 /** The upstream could not be reached, refused, reset or did not answer in time. */
 export class UpstreamUnavailableError extends Error {
   readonly code = 'UPSTREAM_UNAVAILABLE';
@@ -18,7 +21,7 @@ export class UpstreamUnavailableError extends Error {
  * the next, so one replica down is not an error. Every call forwards the Case-ID.
  */
 export class UpstreamClient {
-  private readonly pools: { base: string; pool: Pool }[];
+  private readonly pools: { base: string; pool: Pool; downUntil: number }[];
   private next = 0;
 
   /** `baseUrls`: one URL or a comma-separated list of the upstream's replicas. */
@@ -29,25 +32,36 @@ export class UpstreamClient {
   ) {
     this.pools = baseUrls.split(',').map((base) => ({
       base,
+      downUntil: 0,
       pool: new Pool(base, {
         connections,
         keepAliveTimeout: 30_000,
-        connectTimeout: timeoutMs,
+        // Replicas are on the same host or network: a connect that takes longer is a dead one.
+        connectTimeout: Math.min(timeoutMs, 1000),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       }),
     }));
   }
 
+  /**
+   * Round-robin over the replicas, skipping one that failed in the last REPLICA_DOWN_MS (as nginx's
+   * max_fails/fail_timeout does) unless every replica did.
+   */
   async getJson<T = unknown>(path: string, caseId: string): Promise<UpstreamResponse<T>> {
     const first = this.next++ % this.pools.length;
+    const now = Date.now();
+    const order = this.pools.map((_, i) => this.pools[(first + i) % this.pools.length]!);
+    const tryOrder = [...order.filter((p) => p.downUntil <= now), ...order.filter((p) => p.downUntil > now)];
     let lastError: UpstreamUnavailableError | undefined;
-    for (let i = 0; i < this.pools.length; i++) {
-      const target = this.pools[(first + i) % this.pools.length]!;
+    for (const target of tryOrder) {
       try {
-        return await this.getFrom(target.base, target.pool, path, caseId);
+        const res = await this.getFrom<T>(target.base, target.pool, path, caseId);
+        target.downUntil = 0;
+        return res;
       } catch (err) {
         if (!(err instanceof UpstreamUnavailableError)) throw err;
+        target.downUntil = Date.now() + REPLICA_DOWN_MS;
         lastError = err;
       }
     }

@@ -21,7 +21,7 @@ function isExecutable(path: string): boolean {
   }
 }
 
-function onPath(name: string, env: NodeJS.ProcessEnv): string | null {
+export function onPath(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
   for (const dir of (env.PATH ?? '').split(delimiter).concat(['/usr/sbin', '/sbin'])) {
     const candidate = join(dir, name);
     if (dir && isExecutable(candidate)) return candidate;

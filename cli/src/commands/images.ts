@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+
+/** `w2meet images build|list|prune`: the images the Docker runtime runs, built here when no registry answers. */
+export function registerImages(program: Command): void {
+  const images = program.command('images').description('build, list and prune the images of the Docker runtime');
+  images
+    .command('build')
+    .description('build the local images from Debian\'s packages (debootstrap) and the service images; cached by content')
+    .action(async () => {
+      const { buildLabImages } = await import('../lab/docker/lab-images.js');
+      const { dockerForCli } = await import('../lab/docker/docker-runtime.js');
+      const refs = await buildLabImages(await dockerForCli(), 'local', (line) => process.stderr.write(`  ${line}\n`));
+      for (const [role, ref] of Object.entries(refs)) process.stdout.write(`${role.padEnd(22)} ${ref}\n`);
+    });
+  images
+    .command('list')
+    .description('the images w2meet made, with their size and age')
+    .action(async () => {
+      const { listLabImages } = await import('../lab/docker/lab-images.js');
+      const { dockerForCli } = await import('../lab/docker/docker-runtime.js');
+      const rows = await listLabImages(await dockerForCli());
+      if (!rows.length) process.stdout.write('no w2meet images (build them with `w2meet images build`)\n');
+      for (const r of rows) process.stdout.write(`${r.ref.padEnd(48)} ${r.role.padEnd(22)} ${`${Math.round(r.sizeMb)} MB`.padStart(8)}  ${r.created}\n`);
+    });
+  images
+    .command('prune')
+    .description('remove w2meet images that no lab container uses')
+    .action(async () => {
+      const { pruneLabImages } = await import('../lab/docker/lab-images.js');
+      const { dockerForCli } = await import('../lab/docker/docker-runtime.js');
+      const removed = await pruneLabImages(await dockerForCli());
+      process.stderr.write(removed.length ? `removed ${removed.join(', ')}\n` : 'nothing to remove\n');
+    });
+}

@@ -1,0 +1,42 @@
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+
+/**
+ * A container's log as lines. Containers run without a TTY, so the Engine multiplexes stdout and
+ * stderr into one framed stream that dockerode splits again.
+ */
+export async function* containerLogLines(
+  docker: Docker,
+  containerId: string,
+  options: { follow: boolean; tail?: number; signal?: AbortSignal },
+): AsyncGenerator<string> {
+  const container = docker.getContainer(containerId);
+  const out = new PassThrough();
+  const base = { stdout: true, stderr: true, timestamps: false, ...(options.tail !== undefined ? { tail: options.tail } : {}) };
+  if (options.follow) {
+    const stream = (await container.logs({ ...base, follow: true })) as NodeJS.ReadableStream & { destroy?: () => void };
+    docker.modem.demuxStream(stream, out, out);
+    stream.on('end', () => out.end());
+    options.signal?.addEventListener('abort', () => {
+      stream.destroy?.();
+      out.end();
+    }, { once: true });
+  } else {
+    const buffer = (await container.logs({ ...base, follow: false })) as unknown as Buffer;
+    // A non-following read comes back whole, still framed: 8-byte headers before each chunk.
+    let offset = 0;
+    while (offset + 8 <= buffer.length) {
+      const size = buffer.readUInt32BE(offset + 4);
+      out.write(buffer.subarray(offset + 8, offset + 8 + size));
+      offset += 8 + size;
+    }
+    out.end();
+  }
+  let partial = '';
+  for await (const chunk of out) {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line) yield line;
+  }
+  if (partial) yield partial;
+}

@@ -1,0 +1,400 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { AbortedError, LabStartError } from '../../errors.js';
+import { freePort, freePorts, isPortFree } from '../free-port.js';
+import { matchesCaseId, mergeByTime, parseLogLine } from '../log-files.js';
+import { labDir } from '../paths.js';
+import type { ProbeSpec } from '../process/state.js';
+import { loadOrCreateSecrets } from '../secrets.js';
+import { checkOnce } from '../wait/probe-for.js';
+import type { FaultVerb, Health, InstanceState, InstanceStatus, LabStatus, LogLine, LogOptions, Runtime, Timeline, UpOptions } from '../runtime.js';
+import type { ComponentKind, LabSecrets, LabSpec } from '../spec.js';
+import { startInOrder } from '../start-order.js';
+import { resolveTarget } from '../target.js';
+import { containerLogLines } from './container-logs.js';
+import { networkName, planContainers, type DockerInstance } from './container-plan.js';
+import { dockerAddress, dockerClient, DockerUnavailableError, pingDocker } from './engine.js';
+import { buildLabImages, type ImageMode } from './lab-images.js';
+import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_REPLICA, labFilter, labLabels } from './labels.js';
+
+export interface DockerRuntimeOptions {
+  docker?: Docker;
+  env?: NodeJS.ProcessEnv;
+  images?: ImageMode;
+  registry?: string;
+  exposeInfra?: boolean;
+}
+
+interface LabRecord {
+  createdAt: string;
+  images: ImageMode;
+  timeline: Record<string, Timeline>;
+}
+
+interface Found {
+  id: string;
+  name: string;
+  kind: ComponentKind;
+  replica: number;
+  containerId: string;
+}
+
+const KIND: Record<string, ComponentKind> = { postgres: 'infra', redis: 'infra', rabbitmq: 'infra', gateway: 'gateway' };
+const STOP_SECONDS = 10;
+
+/** Docker's container state as the runtime interface names it. */
+function stateOf(s: { Status?: string; Paused?: boolean; Running?: boolean }): InstanceState {
+  if (s.Paused) return 'paused';
+  if (s.Running) return 'running';
+  return s.Status === 'exited' || s.Status === 'dead' ? 'exited' : 'stopped';
+}
+
+function healthOf(s: { Running?: boolean; Health?: { Status?: string } }): Health {
+  if (!s.Running) return 'unknown';
+  const h = s.Health?.Status;
+  return h === 'healthy' ? 'healthy' : h === 'starting' ? 'starting' : h === 'unhealthy' ? 'unhealthy' : 'unknown';
+}
+
+/**
+ * The lab on a Docker Engine: a labelled network, named volumes, one container per replica,
+ * started in dependency order as soon as what each depends on is healthy (the Engine's own health
+ * checks, every 250 ms). Everything carries the lab's labels; `down` removes exactly that.
+ */
+export class DockerRuntime implements Runtime {
+  readonly name = 'docker' as const;
+  readonly docker: Docker;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(private readonly options: DockerRuntimeOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.docker = options.docker ?? dockerClient(this.env);
+  }
+
+  private recordPath(lab: string): string {
+    return join(labDir(lab, this.env), 'docker.json');
+  }
+
+  private async readRecord(lab: string): Promise<LabRecord | null> {
+    const path = this.recordPath(lab);
+    return existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as LabRecord) : null;
+  }
+
+  private async writeRecord(lab: string, record: LabRecord): Promise<void> {
+    await mkdir(labDir(lab, this.env), { recursive: true });
+    await writeFile(this.recordPath(lab), `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  async ensureReachable(): Promise<void> {
+    if (!(await pingDocker(this.docker))) throw new DockerUnavailableError(dockerAddress(this.env));
+  }
+
+  private async containers(lab: string): Promise<Found[]> {
+    const list = await this.docker.listContainers({ all: true, filters: labFilter(lab) });
+    return list
+      .map((c) => {
+        const name = c.Labels[LABEL_COMPONENT] ?? 'unknown';
+        const replica = Number(c.Labels[LABEL_REPLICA] ?? 1);
+        return { id: c.Labels[LABEL_INSTANCE] ?? name, name, kind: KIND[name] ?? ('service' as ComponentKind), replica, containerId: c.Id };
+      })
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async up(spec: LabSpec, options: UpOptions = {}): Promise<LabStatus> {
+    await this.ensureReachable();
+    const progress = options.onProgress ?? (() => {});
+    const lab = spec.name;
+    const existing = await this.status(lab);
+    if (existing && existing.instances.length && existing.instances.every((i) => i.state === 'running' && i.health === 'healthy')) {
+      progress({ type: 'info', message: `lab ${lab} is already up` });
+      return existing;
+    }
+    if (existing) {
+      progress({ type: 'info', message: `cleaning up what an earlier run of lab ${lab} left behind` });
+      await this.removeContainers(lab);
+    }
+    if (spec.gatewayPort !== 0 && !(await isPortFree(spec.gatewayPort))) {
+      throw new LabStartError(`port ${spec.gatewayPort} on 127.0.0.1 is already in use`, 'pass --port N to use another port, or run `w2meet down` if an earlier lab holds it');
+    }
+    // Ports are fixed when the lab is made, so a restarted container keeps its published address.
+    if (spec.gatewayPort === 0) spec = { ...spec, gatewayPort: await freePort() };
+    let infraPorts: Record<string, number> | undefined;
+    if (this.options.exposeInfra) {
+      const [postgres, redis, rabbitmq] = await freePorts(3);
+      infraPorts = { postgres: postgres!, redis: redis!, rabbitmq: rabbitmq! };
+    }
+    const mode = this.options.images ?? 'local';
+    const images = await buildLabImages(this.docker, mode, (line) => progress({ type: 'info', message: line }), this.options.registry);
+    const plan = planContainers({ spec, images, mode, infraPorts });
+    const record: LabRecord = { createdAt: new Date().toISOString(), images: mode, timeline: {} };
+    await this.ensureNetwork(lab);
+    for (const volume of new Set(plan.map((p) => p.volume).filter((v): v is string => !!v))) {
+      await this.docker.createVolume({ Name: volume, Labels: labLabels(lab) });
+    }
+    const failed = new AbortController();
+    const onAbort = () => failed.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const t0 = Date.now();
+    try {
+      await startInOrder(plan, async (instance) => {
+        if (failed.signal.aborted) return;
+        progress({ type: 'starting', id: instance.id });
+        const timeline: Timeline & { created?: number; firstCheck?: number } = {};
+        record.timeline[instance.id] = timeline;
+        const container = await this.docker.createContainer(instance.options);
+        timeline.created = Date.now() - t0;
+        await container.start();
+        timeline.started = Date.now() - t0;
+        await this.waitHealthy(lab, instance, container.id, failed.signal, (first) => (timeline.firstCheck ??= first - t0));
+        if (instance.name === 'postgres') await this.applySchema(container.id, spec);
+        timeline.healthy = Date.now() - t0;
+        progress({ type: 'healthy', id: instance.id, ms: timeline.healthy });
+      });
+      if (failed.signal.aborted) throw new AbortedError('interrupted while starting the lab');
+    } catch (err) {
+      failed.abort();
+      await this.removeContainers(lab);
+      await this.removeNetwork(lab);
+      if (options.signal?.aborted) throw new AbortedError('interrupted while starting the lab; everything started was removed');
+      throw err;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    await this.writeRecord(lab, record);
+    return (await this.status(lab))!;
+  }
+
+  private async ensureNetwork(lab: string): Promise<void> {
+    const found = await this.docker.listNetworks({ filters: { name: [networkName(lab)], ...labFilter(lab) } });
+    if (found.some((n) => n.Name === networkName(lab))) return;
+    await this.docker.createNetwork({ Name: networkName(lab), Driver: 'bridge', Labels: labLabels(lab), CheckDuplicate: true });
+  }
+
+  /**
+   * How w2meet checks one container from the host: the same probes as the process runtime, sent to
+   * the container's address on the lab network (the gateway through its published port).
+   */
+  private async probeSpec(lab: string, name: string, containerId: string, secrets?: LabSecrets): Promise<ProbeSpec | null> {
+    const info = await this.docker.getContainer(containerId).inspect();
+    const ip = info.NetworkSettings.Networks[networkName(lab)]?.IPAddress;
+    if (!ip) return null;
+    const s = secrets ?? (await loadOrCreateSecrets(labDir(lab, this.env)));
+    switch (name) {
+      case 'postgres':
+        return { kind: 'postgres', dsn: `postgres://${s.postgresUser}:${encodeURIComponent(s.postgresPassword)}@${ip}:5432/postgres` };
+      case 'redis':
+        return { kind: 'redis', host: ip, port: 6379 };
+      case 'rabbitmq':
+        return { kind: 'amqp', url: `amqp://${s.rabbitUser}:${encodeURIComponent(s.rabbitPassword)}@${ip}:5672` };
+      case 'gateway': {
+        const published = info.NetworkSettings.Ports?.['8080/tcp']?.[0];
+        return published ? { kind: 'http', url: `http://${published.HostIp}:${published.HostPort}/health` } : null;
+      }
+      default:
+        return { kind: 'http', url: `http://${ip}:8000/health` };
+    }
+  }
+
+  /** Probes a container every 50 ms until it answers; one that exits, or never does, fails with its log. */
+  private async waitHealthy(lab: string, found: { id: string; name: string }, containerId: string, signal: AbortSignal, onFirstCheck: (at: number) => void, timeoutMs = 90_000): Promise<void> {
+    const id = found.id;
+    const container = this.docker.getContainer(containerId);
+    const deadline = Date.now() + timeoutMs;
+    let spec: ProbeSpec | null = null;
+    for (;;) {
+      if (signal.aborted) throw new AbortedError();
+      const info = await container.inspect();
+      spec ??= info.State.Running ? await this.probeSpec(lab, found.name, containerId) : null;
+      if (spec) {
+        onFirstCheck(Date.now());
+        if (await checkOnce(spec, 1000)) return;
+      }
+      if (!info.State.Running || Date.now() > deadline) {
+        const tail = await this.tail(containerId, 15);
+        const why = !info.State.Running ? `the container exited (code ${info.State.ExitCode})` : `not healthy after ${timeoutMs / 1000} s`;
+        throw new LabStartError(`${id}: ${why}\n--- last lines of its log ---\n${tail}`, `see the whole log with \`w2meet logs ${id}\``);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private async tail(containerId: string, lines: number): Promise<string> {
+    const out: string[] = [];
+    try {
+      for await (const line of containerLogLines(this.docker, containerId, { follow: false, tail: lines })) out.push(line);
+    } catch {
+      /* the container may be gone already */
+    }
+    return out.join('\n') || '(no log)';
+  }
+
+  /** Creates the lab's database once and applies the schema, inside the Postgres container. */
+  private async applySchema(containerId: string, spec: LabSpec): Promise<void> {
+    const { packageRoot } = await import('../paths.js');
+    const sql = await readFile(join(packageRoot(), 'compose', 'initdb', '001-schema.sql'), 'utf8');
+    const s = spec.secrets;
+    const psql = (db: string, command: string) => ['psql', '-h', '127.0.0.1', '-U', s.postgresUser, '-d', db, '-v', 'ON_ERROR_STOP=1', '-qc', command];
+    const exists = await this.exec(containerId, psql('postgres', `SELECT 1 FROM pg_database WHERE datname = '${s.postgresDb}'`).concat(['-At']), { PGPASSWORD: s.postgresPassword });
+    if (!exists.output.trim()) await this.execOk(containerId, psql('postgres', `CREATE DATABASE "${s.postgresDb}"`), { PGPASSWORD: s.postgresPassword });
+    await this.execOk(containerId, psql(s.postgresDb, sql), { PGPASSWORD: s.postgresPassword });
+  }
+
+  private async exec(containerId: string, cmd: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
+    const exec = await this.docker.getContainer(containerId).exec({
+      Cmd: cmd, Env: Object.entries(env).map(([k, v]) => `${k}=${v}`), AttachStdout: true, AttachStderr: true,
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const chunks: Buffer[] = [];
+    const { PassThrough } = await import('node:stream');
+    const out = new PassThrough();
+    out.on('data', (d: Buffer) => chunks.push(d));
+    this.docker.modem.demuxStream(stream, out, out);
+    await new Promise((resolve) => stream.on('end', resolve));
+    const info = await exec.inspect();
+    return { code: info.ExitCode ?? 1, output: Buffer.concat(chunks).toString() };
+  }
+
+  private async execOk(containerId: string, cmd: string[], env: Record<string, string>): Promise<void> {
+    const result = await this.exec(containerId, cmd, env);
+    if (result.code !== 0) throw new LabStartError(`${cmd.slice(0, 2).join(' ')} failed in the postgres container: ${result.output.trim()}`);
+  }
+
+  private async removeContainers(lab: string): Promise<string[]> {
+    const found = await this.containers(lab);
+    // Gateway first, then services, then infrastructure, as the process runtime stops them.
+    const order = (f: Found) => (f.kind === 'gateway' ? 0 : f.kind === 'service' ? 1 : 2);
+    for (const tier of [0, 1, 2]) {
+      await Promise.all(found.filter((f) => order(f) === tier).map(async (f) => {
+        const c = this.docker.getContainer(f.containerId);
+        await c.unpause().catch(() => {});
+        await c.stop({ t: STOP_SECONDS }).catch(() => {});
+        await c.remove({ force: true, v: false }).catch(() => {});
+      }));
+    }
+    return found.map((f) => f.id);
+  }
+
+  private async removeNetwork(lab: string): Promise<void> {
+    for (const n of await this.docker.listNetworks({ filters: labFilter(lab) })) {
+      await this.docker.getNetwork(n.Id).remove().catch(() => {});
+    }
+  }
+
+  async down(lab: string, options: { volumes?: boolean } = {}): Promise<{ stopped: string[] }> {
+    if (!(await pingDocker(this.docker))) return { stopped: [] };
+    const stopped = await this.removeContainers(lab);
+    await this.removeNetwork(lab);
+    if (options.volumes) {
+      const { Volumes } = await this.docker.listVolumes({ filters: labFilter(lab) });
+      for (const v of Volumes ?? []) await this.docker.getVolume(v.Name).remove({ force: true }).catch(() => {});
+    }
+    await rm(this.recordPath(lab), { force: true });
+    return { stopped };
+  }
+
+  async status(lab: string): Promise<LabStatus | null> {
+    if (!(await pingDocker(this.docker))) return null;
+    const found = await this.containers(lab);
+    if (!found.length) return null;
+    const record = await this.readRecord(lab);
+    const secrets = await loadOrCreateSecrets(labDir(lab, this.env));
+    let gatewayUrl = '';
+    const instances: InstanceStatus[] = await Promise.all(found.map(async (f) => {
+      const info = await this.docker.getContainer(f.containerId).inspect();
+      const net = info.NetworkSettings.Networks[networkName(lab)];
+      const innerPort = f.kind === 'service' ? 8000 : ({ postgres: 5432, redis: 6379, rabbitmq: 5672, gateway: 8080 } as Record<string, number>)[f.name]!;
+      let address = net?.IPAddress ? `${net.IPAddress}:${innerPort}` : '-';
+      const published = info.NetworkSettings.Ports?.[`${innerPort}/tcp`]?.[0];
+      if (published) address = `${published.HostIp}:${published.HostPort}`;
+      if (f.kind === 'gateway' && published) gatewayUrl = `http://${published.HostIp}:${published.HostPort}`;
+      const state = stateOf(info.State);
+      // Health as w2meet sees it from the host, the same check on both runtimes; the Engine's own
+      // status (every 2 s) stands in only when the probe cannot be built.
+      const spec = state === 'running' ? await this.probeSpec(lab, f.name, f.containerId, secrets) : null;
+      const health: Health = spec ? ((await checkOnce(spec)) ? 'healthy' : 'unhealthy') : healthOf(info.State);
+      return {
+        id: f.id, name: f.name as InstanceStatus['name'], kind: f.kind, replica: f.replica, state, health,
+        address, pid: state === 'running' || state === 'paused' ? info.State.Pid : null,
+        startedAt: info.State.StartedAt ?? null, timeline: record?.timeline[f.id] ?? {},
+      };
+    }));
+    return { lab, runtime: 'docker', gatewayUrl, createdAt: record?.createdAt ?? '', instances };
+  }
+
+  async fault(lab: string, verb: FaultVerb, target: string): Promise<string[]> {
+    await this.ensureReachable();
+    const found = await this.containers(lab);
+    if (!found.length) throw new LabStartError(`no lab named ${lab} is up`, 'start one with `w2meet up`');
+    const targets = resolveTarget(found, target);
+    await Promise.all(targets.map(async (f) => {
+      const c = this.docker.getContainer(f.containerId);
+      const state = stateOf((await c.inspect()).State);
+      switch (verb) {
+        case 'stop':
+          if (state === 'paused') await c.unpause();
+          if (state === 'running' || state === 'paused') await c.stop({ t: STOP_SECONDS });
+          return;
+        case 'kill':
+          if (state === 'running' || state === 'paused') await c.kill({ signal: 'SIGKILL' });
+          return;
+        case 'pause':
+          if (state === 'running') await c.pause();
+          return;
+        case 'unpause':
+          if (state === 'paused') await c.unpause();
+          return;
+        case 'start':
+          if (state === 'paused') await c.unpause();
+          else if (state !== 'running') await c.start();
+          await this.waitHealthy(lab, f, f.containerId, new AbortController().signal, () => {});
+          return;
+        case 'restart':
+          if (state === 'paused') await c.unpause();
+          await c.restart({ t: STOP_SECONDS });
+          await this.waitHealthy(lab, f, f.containerId, new AbortController().signal, () => {});
+          return;
+      }
+    }));
+    return targets.map((f) => f.id);
+  }
+
+  async *logs(lab: string, options: LogOptions = {}): AsyncGenerator<LogLine> {
+    await this.ensureReachable();
+    const found = await this.containers(lab);
+    if (!found.length) throw new LabStartError(`no lab named ${lab} is up`, 'start one with `w2meet up`');
+    const targets = options.target ? resolveTarget(found, options.target) : found;
+    const perInstance = await Promise.all(targets.map(async (f) => {
+      const lines: LogLine[] = [];
+      for await (const line of containerLogLines(this.docker, f.containerId, { follow: false, tail: options.tail })) lines.push(parseLogLine(f.id, line));
+      return lines;
+    }));
+    for (const entry of mergeByTime(perInstance)) if (matchesCaseId(entry, options.caseId)) yield entry;
+    if (!options.follow) return;
+    yield* followAll(targets.map((f) => ({ id: f.id, lines: containerLogLines(this.docker, f.containerId, { follow: true, tail: 0, signal: options.signal }) })), options.caseId);
+  }
+}
+
+/** Interleaves several followed logs as lines arrive. */
+async function* followAll(streams: { id: string; lines: AsyncGenerator<string> }[], caseId?: string): AsyncGenerator<LogLine> {
+  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<string> }>>();
+  const pull = (index: number) => pending.set(index, streams[index]!.lines.next().then((result) => ({ index, result })));
+  streams.forEach((_, i) => pull(i));
+  while (pending.size) {
+    const { index, result } = await Promise.race(pending.values());
+    if (result.done) {
+      pending.delete(index);
+      continue;
+    }
+    pull(index);
+    const entry = parseLogLine(streams[index]!.id, result.value);
+    if (matchesCaseId(entry, caseId)) yield entry;
+  }
+}
+
+/** The Docker client the CLI uses, or a clear error when no daemon answers. */
+export async function dockerForCli(env: NodeJS.ProcessEnv = process.env): Promise<Docker> {
+  const docker = dockerClient(env);
+  if (!(await pingDocker(docker))) throw new DockerUnavailableError(dockerAddress(env));
+  return docker;
+}

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { W2meetError } from '../../errors.js';
+import { VERSION } from '../../version.js';
+import { packageRoot } from '../paths.js';
+import { INFRASTRUCTURE, SERVICES, type ComponentName } from '../spec.js';
+import { followProgress } from './engine.js';
+import { LABEL_IMAGE_HASH, LABEL_IMAGE_ROLE, LABEL_VERSION } from './labels.js';
+import { ensureLocalBaseImage } from './local-base-image.js';
+
+export type ImageMode = 'local' | 'official';
+
+/**
+ * The registry images of `--images official`, pinned here and nowhere else. Names only: the
+ * registry they come from is the Engine's default or the one given with --registry.
+ */
+export const OFFICIAL_IMAGES = {
+  postgres: 'postgres:16-bookworm',
+  redis: 'redis:7-bookworm',
+  rabbitmq: 'rabbitmq:3-management',
+  gateway: 'nginx:1.27-bookworm',
+  node: 'node:20-bookworm-slim',
+} as const;
+
+export type ImageRefs = Record<ComponentName, string>;
+
+async function exists(docker: Docker, ref: string): Promise<boolean> {
+  try {
+    await docker.getImage(ref).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Pulls an image (from `registry` when given, retagged to its plain name) unless it is there. */
+export async function pullImage(docker: Docker, ref: string, registry: string | undefined, onProgress: (l: string) => void): Promise<void> {
+  if (!registry && (await exists(docker, ref))) return;
+  const from = registry ? `${registry}/${ref}` : ref;
+  onProgress(`pulling ${from}`);
+  try {
+    const stream = await docker.pull(from);
+    await followProgress(docker, stream, (m) => {
+      if (m.status === 'Pull complete' || m.status === 'Downloaded newer image for ' + from) onProgress(`${from}: ${m.status}`);
+    });
+  } catch (err) {
+    throw new W2meetError(
+      'IMAGE_PULL',
+      `cannot pull ${from}: ${(err as Error).message}`,
+      registry ? `is a registry listening at ${registry}?` : 'no registry answers here: use --images local to build the images from Debian\'s packages',
+    );
+  }
+  if (registry) {
+    const [repo, tag] = ref.split(':');
+    await docker.getImage(from).tag({ repo: repo!, tag: tag! });
+  }
+}
+
+function bundleHash(service: string, dockerfile: string, base: string): string {
+  const dist = join(packageRoot(), 'dist', 'services');
+  const hash = createHash('sha256').update(base).update(dockerfile);
+  try {
+    hash.update(readFileSync(join(dist, `${service}.cjs`)));
+  } catch {
+    throw new W2meetError('NOT_BUILT', `the ${service} bundle is missing`, 'run `npm run build` first');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * A service image from its Dockerfile, with the built bundle as the whole context; rebuilt only
+ * when the bundle, the Dockerfile or the base image changes.
+ */
+export async function buildServiceImage(docker: Docker, service: string, base: string, onProgress: (l: string) => void): Promise<string> {
+  const dockerfile = readFileSync(join(packageRoot(), 'services', service, 'Dockerfile'), 'utf8');
+  const hash = bundleHash(service, dockerfile, base);
+  const ref = `w2meet/${service}:${hash}`;
+  if (await exists(docker, ref)) return ref;
+  onProgress(`building ${ref}`);
+  const dist = join(packageRoot(), 'dist', 'services');
+  try {
+    await buildFromContext(docker, dist, service, ref, base, hash);
+  } catch (err) {
+    throw new W2meetError('IMAGE_BUILD', `building ${ref} failed: ${(err as Error).message}`, `check services/${service}/Dockerfile and that ${base} has node`);
+  }
+  return ref;
+}
+
+async function buildFromContext(docker: Docker, dist: string, service: string, ref: string, base: string, hash: string): Promise<void> {
+  const stream = await docker.buildImage(
+    { context: dist, src: [`${service}.cjs`, `${service}.cjs.map`, 'static', `${service}.Dockerfile`] },
+    {
+      t: ref,
+      dockerfile: `${service}.Dockerfile`,
+      buildargs: { BASE_IMAGE: base },
+      labels: { [LABEL_IMAGE_HASH]: hash, [LABEL_IMAGE_ROLE]: service, [LABEL_VERSION]: VERSION },
+      rm: true,
+      forcerm: true,
+    },
+  );
+  await followProgress(docker, stream);
+}
+
+/** Every image a lab needs, by component, built or pulled as the mode says. */
+export async function buildLabImages(docker: Docker, mode: ImageMode, onProgress: (l: string) => void, registry?: string): Promise<ImageRefs> {
+  let infra: Record<string, string>;
+  let nodeBase: string;
+  if (mode === 'local') {
+    const { ref, built } = await ensureLocalBaseImage(docker, onProgress);
+    onProgress(built ? `built ${ref}` : `reusing ${ref}`);
+    infra = Object.fromEntries([...INFRASTRUCTURE, 'gateway'].map((n) => [n, ref]));
+    nodeBase = ref;
+  } else {
+    for (const ref of Object.values(OFFICIAL_IMAGES)) await pullImage(docker, ref, registry, onProgress);
+    infra = { postgres: OFFICIAL_IMAGES.postgres, redis: OFFICIAL_IMAGES.redis, rabbitmq: OFFICIAL_IMAGES.rabbitmq, gateway: OFFICIAL_IMAGES.gateway };
+    nodeBase = OFFICIAL_IMAGES.node;
+  }
+  const services: Record<string, string> = {};
+  for (const s of SERVICES) services[s] = await buildServiceImage(docker, s, nodeBase, onProgress);
+  return { ...infra, ...services } as ImageRefs;
+}
+
+export interface ImageRow {
+  ref: string;
+  role: string;
+  sizeMb: number;
+  created: string;
+}
+
+export async function listLabImages(docker: Docker): Promise<ImageRow[]> {
+  const images = await docker.listImages({ filters: { label: [LABEL_IMAGE_ROLE] } });
+  return images.flatMap((i) =>
+    (i.RepoTags ?? ['<none>']).map((ref) => ({
+      ref,
+      role: i.Labels?.[LABEL_IMAGE_ROLE] ?? '',
+      sizeMb: i.Size / 1e6,
+      created: new Date(i.Created * 1000).toISOString(),
+    })),
+  );
+}
+
+/** Removes w2meet's images that no container (running or not) uses. */
+export async function pruneLabImages(docker: Docker): Promise<string[]> {
+  const used = new Set((await docker.listContainers({ all: true })).map((c) => c.ImageID));
+  const removed: string[] = [];
+  for (const image of await docker.listImages({ filters: { label: [LABEL_IMAGE_ROLE] } })) {
+    if (used.has(image.Id)) continue;
+    await docker.getImage(image.Id).remove({ force: true });
+    removed.push(...(image.RepoTags ?? [image.Id]));
+  }
+  return removed;
+}

@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { PrerequisiteError, W2meetError } from '../../errors.js';
+import { VERSION } from '../../version.js';
+import { debianMirror, hostCodename } from './apt-mirror.js';
+import { followProgress } from './engine.js';
+import { LABEL_IMAGE_HASH, LABEL_IMAGE_ROLE, LABEL_VERSION } from './labels.js';
+
+/**
+ * The image w2meet builds where no registry answers: a Debian tree made with debootstrap from the
+ * host's own mirror, holding Postgres, Redis, RabbitMQ, nginx and the host's Node.js binary. Every
+ * infrastructure role and the services' base run from it; it is rebuilt only when its recipe
+ * (packages, suite, mirror, Node version) changes.
+ */
+export const LOCAL_PACKAGES = ['ca-certificates', 'curl', 'postgresql', 'redis-server', 'rabbitmq-server', 'nginx-light'];
+export const LOCAL_REPO = 'w2meet/local-base';
+/** Bump when the recipe below changes in a way the hash inputs do not show. */
+const RECIPE = 1;
+
+export interface LocalImageRecipe {
+  suite: string;
+  mirror: string;
+  packages: string[];
+  node: string;
+}
+
+export function localRecipe(): LocalImageRecipe {
+  const suite = hostCodename();
+  if (!suite) throw new PrerequisiteError('cannot tell the host\'s Debian release from /etc/os-release; local images need a Debian host');
+  const mirror = debianMirror(suite);
+  if (!mirror) throw new PrerequisiteError(`no apt source for ${suite} in /etc/apt; local images are built from the host's Debian mirror`);
+  return { suite, mirror, packages: LOCAL_PACKAGES, node: process.version };
+}
+
+export function recipeHash(recipe: LocalImageRecipe): string {
+  return createHash('sha256').update(JSON.stringify({ ...recipe, RECIPE })).digest('hex').slice(0, 16);
+}
+
+export function localImageRef(recipe: LocalImageRecipe): string {
+  return `${LOCAL_REPO}:${recipeHash(recipe)}`;
+}
+
+async function imageExists(docker: Docker, ref: string): Promise<boolean> {
+  try {
+    await docker.getImage(ref).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function run(command: string, args: string[], onLine: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = '';
+    const take = (d: Buffer) => {
+      const text = d.toString();
+      tail = (tail + text).slice(-4000);
+      for (const l of text.split('\n').filter(Boolean)) onLine(l);
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new W2meetError('IMAGE_BUILD', `${command} failed (exit ${code}):\n${tail}`))));
+  });
+}
+
+/** debootstrap leaves /proc (and sometimes more) mounted inside the tree when it fails. */
+function unmountUnder(dir: string): void {
+  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m): m is string => !!m && m.startsWith(dir));
+  for (const m of mounts.sort().reverse()) spawn('umount', ['-l', m]);
+}
+
+export interface BuildProgress {
+  (line: string): void;
+}
+
+/** Builds the local base image unless an image of the same recipe is there already; returns its ref. */
+export async function ensureLocalBaseImage(docker: Docker, onProgress: BuildProgress = () => {}): Promise<{ ref: string; built: boolean }> {
+  const recipe = localRecipe();
+  const ref = localImageRef(recipe);
+  if (await imageExists(docker, ref)) return { ref, built: false };
+  if (process.getuid?.() !== 0) throw new PrerequisiteError('building local images runs debootstrap, which needs root', 'run as root, or use --images official where a registry answers');
+  const dir = mkdtempSync('/var/tmp/w2meet-rootfs-');
+  try {
+    onProgress(`debootstrap ${recipe.suite} from ${recipe.mirror} (${recipe.packages.join(', ')})`);
+    await run('debootstrap', ['--variant=minbase', `--include=${recipe.packages.join(',')}`, recipe.suite, dir, recipe.mirror], (l) => {
+      if (/^I: (Retrieving|Validating|Extracting|Installing|Configuring) [a-z]/.test(l) === false && /^I: /.test(l)) onProgress(l);
+    });
+    unmountUnder(dir);
+    // The services run on the host's own Node.js: it needs only glibc and libstdc++, both in the tree.
+    mkdirSync(join(dir, 'usr/local/bin'), { recursive: true });
+    copyFileSync(process.execPath, join(dir, 'usr/local/bin/node'));
+    rmSync(join(dir, 'var/lib/apt/lists'), { recursive: true, force: true });
+    rmSync(join(dir, 'var/cache/apt/archives'), { recursive: true, force: true });
+    onProgress(`importing ${ref}`);
+    const tar = spawn('tar', ['-C', dir, '--exclude=./proc', '--exclude=./sys', '--exclude=./dev', '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const stream = await docker.importImage(tar.stdout, {
+      repo: LOCAL_REPO,
+      tag: ref.split(':')[1],
+      changes: [
+        `LABEL ${LABEL_IMAGE_HASH}=${recipeHash(recipe)} ${LABEL_IMAGE_ROLE}=local-base ${LABEL_VERSION}=${VERSION}`,
+        'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8',
+        'CMD ["/bin/bash"]',
+      ],
+    } as unknown as Record<string, unknown>);
+    await followProgress(docker, stream);
+    return { ref, built: true };
+  } finally {
+    unmountUnder(dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -23,6 +23,16 @@ export function registerImages(program: Command): void {
       for (const r of rows) process.stdout.write(`${r.ref.padEnd(48)} ${r.role.padEnd(22)} ${`${Math.round(r.sizeMb)} MB`.padStart(8)}  ${r.created}\n`);
     });
   images
+    .command('push')
+    .description('fill a registry (a classroom mirror) with the locally built images under the official names')
+    .requiredOption('--registry <host:port>', 'the registry to push to')
+    .action(async (options: { registry: string }) => {
+      const { pushLocalImages } = await import('../lab/docker/lab-images.js');
+      const { dockerForCli } = await import('../lab/docker/docker-runtime.js');
+      const pushed = await pushLocalImages(await dockerForCli(), options.registry, (line) => process.stderr.write(`  ${line}\n`));
+      for (const ref of pushed) process.stdout.write(`${ref}\n`);
+    });
+  images
     .command('prune')
     .description('remove w2meet images that no lab container uses')
     .action(async () => {

@@ -2,7 +2,7 @@ import type { ContainerCreateOptions } from 'dockerode';
 import { renderGatewayConfig } from '../gateway-config.js';
 import { instanceIds } from '../process/plan.js';
 import type { AddressBook, ComponentName, ComponentKind, LabSpec } from '../spec.js';
-import type { ImageMode, ImageRefs } from './lab-images.js';
+import type { ImageFlavour, ImageRefs } from './lab-images.js';
 import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_REPLICA, labLabels } from './labels.js';
 import { roleRuntime } from './role-commands.js';
 
@@ -31,7 +31,8 @@ export interface DockerInstance {
 export interface ContainerPlanInput {
   spec: LabSpec;
   images: ImageRefs;
-  mode: ImageMode;
+  /** How each infrastructure image is run (see imageFlavour). */
+  flavours: Partial<Record<ComponentName, ImageFlavour>>;
   /**
    * Host ports to publish Postgres, Redis and RabbitMQ on (127.0.0.1), for --expose-infra. Fixed
    * ports, chosen once: a restarted container keeps its address.
@@ -49,7 +50,7 @@ export const volumeName = (lab: string, component: string) => `w2meet-${lab}-${c
  * by name; only the gateway is published, on 127.0.0.1.
  */
 export function planContainers(input: ContainerPlanInput): DockerInstance[] {
-  const { spec, images, mode } = input;
+  const { spec, images, flavours } = input;
   const lab = spec.name;
   const book: AddressBook = {
     hostPorts: (name) => {
@@ -88,11 +89,12 @@ export function planContainers(input: ContainerPlanInput): DockerInstance[] {
             }),
           }
           : {};
-        const rt = roleRuntime(role, mode, roleEnv);
+        const flavour = flavours[role] ?? 'official';
+        const rt = roleRuntime(role, flavour, roleEnv);
         env = rt.env;
         if (rt.cmd) base.Cmd = rt.cmd;
         // Overrides the image's entrypoint so one local image can play every role.
-        if (mode === 'local') base.Entrypoint = [];
+        if (flavour === 'local') base.Entrypoint = [];
         base.Healthcheck = { Test: rt.health, ...HEALTH };
         // Postgres's fast shutdown; its default (SIGTERM) waits for every client to leave.
         if (role === 'postgres') base.StopSignal = 'SIGINT';

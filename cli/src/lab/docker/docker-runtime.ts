@@ -16,7 +16,7 @@ import { resolveTarget } from '../target.js';
 import { containerLogLines } from './container-logs.js';
 import { networkName, planContainers, type DockerInstance } from './container-plan.js';
 import { dockerAddress, dockerClient, DockerUnavailableError, pingDocker } from './engine.js';
-import { buildLabImages, type ImageMode } from './lab-images.js';
+import { buildLabImages, imageFlavour, type ImageMode } from './lab-images.js';
 import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_REPLICA, labFilter, labLabels } from './labels.js';
 
 export interface DockerRuntimeOptions {
@@ -126,7 +126,10 @@ export class DockerRuntime implements Runtime {
     }
     const mode = this.options.images ?? 'local';
     const images = await buildLabImages(this.docker, mode, (line) => progress({ type: 'info', message: line }), this.options.registry);
-    const plan = planContainers({ spec, images, mode, infraPorts });
+    const flavours = Object.fromEntries(await Promise.all(
+      (['postgres', 'redis', 'rabbitmq', 'gateway'] as const).map(async (role) => [role, await imageFlavour(this.docker, images[role])]),
+    ));
+    const plan = planContainers({ spec, images, flavours, infraPorts });
     const record: LabRecord = { createdAt: new Date().toISOString(), images: mode, timeline: {} };
     await this.ensureNetwork(lab);
     for (const volume of new Set(plan.map((p) => p.volume).filter((v): v is string => !!v))) {

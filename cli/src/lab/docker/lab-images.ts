@@ -26,6 +26,19 @@ export const OFFICIAL_IMAGES = {
 
 export type ImageRefs = Record<ComponentName, string>;
 
+/**
+ * How an image expects to be run: `official` images have their own entrypoints (POSTGRES_* and
+ * RABBITMQ_DEFAULT_* variables); w2meet's `local` image holds every role and is told which to
+ * play. Known from the image's label, so local images pushed to a classroom registry under the
+ * official names still run right.
+ */
+export type ImageFlavour = 'local' | 'official';
+
+export async function imageFlavour(docker: Docker, ref: string): Promise<ImageFlavour> {
+  const info = await docker.getImage(ref).inspect();
+  return info.Config?.Labels?.[LABEL_IMAGE_ROLE] === 'local-base' ? 'local' : 'official';
+}
+
 async function exists(docker: Docker, ref: string): Promise<boolean> {
   try {
     await docker.getImage(ref).inspect();
@@ -120,6 +133,29 @@ export async function buildLabImages(docker: Docker, mode: ImageMode, onProgress
   const services: Record<string, string> = {};
   for (const s of SERVICES) services[s] = await buildServiceImage(docker, s, nodeBase, onProgress);
   return { ...infra, ...services } as ImageRefs;
+}
+
+/**
+ * Fills a registry with the locally built image under every official name, so machines without
+ * Docker Hub can `up --images official --registry HOST:PORT` from it.
+ */
+export async function pushLocalImages(docker: Docker, registry: string, onProgress: (l: string) => void): Promise<string[]> {
+  const { ref } = await ensureLocalBaseImage(docker, onProgress);
+  const pushed: string[] = [];
+  for (const name of Object.values(OFFICIAL_IMAGES)) {
+    const [repo, tag] = name.split(':');
+    const target = `${registry}/${repo}`;
+    await docker.getImage(ref).tag({ repo: target, tag: tag! });
+    onProgress(`pushing ${target}:${tag}`);
+    try {
+      // A registry without authentication still wants the header; an empty auth config is sent.
+      await followProgress(docker, await docker.getImage(`${target}:${tag}`).push({ authconfig: { serveraddress: registry } }));
+    } catch (err) {
+      throw new W2meetError('IMAGE_PUSH', `cannot push ${target}:${tag}: ${(err as Error).message}`, `is a registry listening at ${registry}?`);
+    }
+    pushed.push(`${target}:${tag}`);
+  }
+  return pushed;
 }
 
 export interface ImageRow {

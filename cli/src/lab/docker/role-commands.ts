@@ -1,4 +1,4 @@
-import type { ImageMode } from './lab-images.js';
+import type { ImageFlavour } from './lab-images.js';
 
 /**
  * How each infrastructure role starts and proves it is healthy in a container, for the official
@@ -39,7 +39,7 @@ const GATEWAY = 'printf "%s" "$W2MEET_NGINX_CONF" > /tmp/gateway.conf && mkdir -
 
 const AMQP_PORT_OPEN = ['CMD', 'bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/5672'];
 
-export function roleRuntime(role: 'postgres' | 'redis' | 'rabbitmq' | 'gateway', mode: ImageMode, env: Record<string, string>): RoleRuntime {
+export function roleRuntime(role: 'postgres' | 'redis' | 'rabbitmq' | 'gateway', mode: ImageFlavour, env: Record<string, string>): RoleRuntime {
   switch (role) {
     case 'postgres':
       return mode === 'local'

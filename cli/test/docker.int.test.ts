@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dockerClient } from '../src/lab/docker/engine.js';
+import { LABEL_IMAGE_ROLE, labFilter } from '../src/lab/docker/labels.js';
+import { freePort } from '../src/lab/free-port.js';
+import { packageRoot } from '../src/lab/paths.js';
+import { runCli } from './run-cli.js';
+import { http, testLab } from './test-lab.js';
+
+const docker = dockerClient();
+const CLI_LAB = 'w2meet-dcli-it';
+const REGISTRY_LAB = 'w2meet-reg-it';
+
+async function labelled(lab: string) {
+  const filters = labFilter(lab);
+  const [containers, networks, volumes] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+    docker.listVolumes({ filters }),
+  ]);
+  return { containers, networks, volumes: volumes.Volumes ?? [] };
+}
+
+afterAll(async () => {
+  await runCli(['down', '--volumes', '--lab', CLI_LAB]);
+  await runCli(['down', '--volumes', '--lab', REGISTRY_LAB]);
+});
+
+describe('the shared Docker lab', () => {
+  it('labels every container, its network and its volumes with the lab and the version', async () => {
+    const { containers, networks, volumes } = await labelled(testLab().name);
+    expect(containers).toHaveLength(10);
+    expect(networks).toHaveLength(1);
+    expect(volumes.map((v) => v.Name).sort()).toEqual([`w2meet-${testLab().name}-postgres`, `w2meet-${testLab().name}-rabbitmq`]);
+    for (const c of containers) expect(c.Labels).toMatchObject({ 'dev.w2meet.lab': testLab().name, 'dev.w2meet.version': expect.any(String) });
+    const images = await docker.listImages({ filters: { label: [LABEL_IMAGE_ROLE] } });
+    expect(images.map((i) => i.Labels[LABEL_IMAGE_ROLE]).sort()).toEqual(expect.arrayContaining(['local-base', 'user-service', 'worker-service']));
+  });
+
+  it('runs the services as a non-root user', async () => {
+    const { containers } = await labelled(testLab().name);
+    const services = containers.filter((c) => c.Labels['dev.w2meet.component']?.endsWith('-service'));
+    expect(services).toHaveLength(6);
+    for (const c of services) {
+      const info = await docker.getContainer(c.Id).inspect();
+      expect(info.Config.User, c.Names[0]).toBe('10001:10001');
+      expect(info.State.Running).toBe(true);
+    }
+  });
+});
+
+describe('w2meet up --runtime docker from the command line', () => {
+  it('up publishes only the gateway, on 127.0.0.1, and reuses the images it built before', async () => {
+    const res = await runCli(['up', '--runtime', 'docker', '--lab', CLI_LAB, '--port', '0', '--json'], 300_000);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain('reusing w2meet/local-base');
+    expect(res.stderr).not.toContain('building w2meet/');
+    const status = JSON.parse(res.stdout);
+    expect(status.runtime).toBe('docker');
+    for (const i of status.instances) expect(i, i.id).toMatchObject({ state: 'running', health: 'healthy' });
+    expect(status.instances.find((i: { id: string }) => i.id === 'gateway').timeline).toMatchObject({ started: expect.any(Number), healthy: expect.any(Number) });
+    const { containers } = await labelled(CLI_LAB);
+    const published = containers.flatMap((c) => c.Ports.filter((p) => p.PublicPort).map((p) => ({ name: c.Labels['dev.w2meet.component'], ip: p.IP })));
+    expect(published).toEqual([{ name: 'gateway', ip: '127.0.0.1' }]);
+    expect((await http(`${status.gatewayUrl}/suggestion/health`)).status).toBe(200);
+  });
+
+  it('up after an up killed mid-way removes the leftovers and starts a whole lab', async () => {
+    await runCli(['down', '--lab', CLI_LAB]);
+    const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
+    const child = spawn(process.execPath, [entry, 'up', '--runtime', 'docker', '--lab', CLI_LAB, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const deadline = Date.now() + 120_000;
+    while (!stderr.includes('healthy  redis') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    expect((await labelled(CLI_LAB)).containers.length).toBeGreaterThan(0);
+    const res = await runCli(['up', '--runtime', 'docker', '--lab', CLI_LAB, '--port', '0', '--json'], 300_000);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain('cleaning up what an earlier run');
+    const status = JSON.parse(res.stdout);
+    expect(status.instances).toHaveLength(10);
+    for (const i of status.instances) expect(i, i.id).toMatchObject({ state: 'running', health: 'healthy' });
+  });
+
+  it('down --volumes leaves no labelled container, network or volume, and a second down is harmless', async () => {
+    const first = await runCli(['down', '--volumes', '--lab', CLI_LAB]);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('stopped 10 components');
+    const left = await labelled(CLI_LAB);
+    expect(left.containers.length + left.networks.length + left.volumes.length).toBe(0);
+    const second = await runCli(['down', '--volumes', '--lab', CLI_LAB]);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain('nothing was running');
+  });
+});
+
+describe('the pull path, through a registry on 127.0.0.1', () => {
+  it('images push fills a registry; up --images official --registry pulls from it and runs', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'w2meet-registry-'));
+    writeFileSync(join(dir, 'config.yml'), `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+    const registry = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const ok = await http(`http://127.0.0.1:${port}/v2/`).then((r) => r.status === 200, () => false);
+        if (ok) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const pushed = await runCli(['images', 'push', '--registry', `127.0.0.1:${port}`], 600_000);
+      expect(pushed.code, pushed.stderr).toBe(0);
+      expect(pushed.stdout).toContain(`127.0.0.1:${port}/postgres:16-bookworm`);
+      const catalog = await http(`http://127.0.0.1:${port}/v2/_catalog`);
+      expect(catalog.body.repositories).toEqual(expect.arrayContaining(['postgres', 'redis', 'rabbitmq', 'nginx', 'node']));
+      const up = await runCli(['up', '--runtime', 'docker', '--images', 'official', '--registry', `127.0.0.1:${port}`, '--lab', REGISTRY_LAB, '--port', '0', '--json'], 600_000);
+      expect(up.code, up.stderr).toBe(0);
+      expect(up.stderr).toContain(`pulling 127.0.0.1:${port}/postgres:16-bookworm`);
+      const status = JSON.parse(up.stdout);
+      for (const i of status.instances) expect(i, i.id).toMatchObject({ state: 'running', health: 'healthy' });
+    } finally {
+      await runCli(['down', '--volumes', '--lab', REGISTRY_LAB]);
+      registry.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 900_000);
+});

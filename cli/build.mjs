@@ -38,6 +38,7 @@ await build({
   entryPoints: {
     'cli/w2meet': join(root, 'cli', 'src', 'w2meet.ts'),
     'bench/services': join(root, 'cli', 'bench', 'services.ts'),
+    'bench/startup': join(root, 'cli', 'bench', 'startup.ts'),
   },
   outdir: join(root, 'dist'),
   bundle: true,

@@ -48,7 +48,7 @@ describe('w2meet doctor', () => {
   it('lists every prerequisite as found on this machine', async () => {
     const res = await runCli(['doctor']);
     expect(res.code, res.stdout).toBe(0);
-    for (const name of ['node', 'service bundles', 'postgres', 'initdb', 'redis-server', 'rabbitmq-server', 'epmd', 'nginx']) {
+    for (const name of ['node', 'service bundles', 'postgres', 'initdb', 'redis-server', 'rabbitmq-server', 'epmd', 'nginx', 'docker', 'debootstrap', 'docker-registry']) {
       expect(res.stdout).toMatch(new RegExp(`^ok\\s+${name}\\s`, 'm'));
     }
   });

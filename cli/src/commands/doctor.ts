@@ -30,7 +30,12 @@ function checks(): Check[] {
     const pkg = PROCESS_BINARIES[name].package;
     out.push({ name, ok: !!path, detail: path ?? 'not found', fix: `apt-get install -y ${pkg}`, packages: [pkg] });
   }
-  for (const [name, pkg, why] of [['docker', 'docker.io', 'the Docker runtime'], ['debootstrap', 'debootstrap', 'local images']] as const) {
+  const dockerTools = [
+    ['docker', 'docker.io', 'the Docker runtime'],
+    ['debootstrap', 'debootstrap', 'local images'],
+    ['docker-registry', 'docker-registry', 'a local registry for `images push` and its tests'],
+  ] as const;
+  for (const [name, pkg, why] of dockerTools) {
     const path = onPath(name);
     out.push({ name, ok: !!path, detail: path ?? `not found (needed by ${why})`, fix: `apt-get install -y ${pkg}`, packages: [pkg] });
   }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runtimeForLab } from '../lab/open-lab.js';
-import { criticalPath, formatStatus } from './format.js';
+import { criticalPath, dependenciesOf, formatStatus } from './format.js';
 import { withJson, withLab } from './shared-options.js';
 
 export function registerStatus(program: Command): void {
@@ -15,7 +15,7 @@ export function registerStatus(program: Command): void {
         process.stdout.write(`no lab named ${options.lab} is up (start one with \`w2meet up\`)\n`);
         return;
       }
-      process.stdout.write(`${formatStatus(status)}\n\nstart-up critical path: ${criticalPath(status)}\n`);
+      process.stdout.write(`${formatStatus(status)}\n\nstart-up critical path: ${criticalPath(status, dependenciesOf(status))}\n`);
     },
   );
 }

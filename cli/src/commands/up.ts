@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { labSpec, parseReplicas, RUNTIME_CHOICES, runtimeForUp, type RuntimeChoice } from '../lab/open-lab.js';
 import { withJson, withLab } from './shared-options.js';
-import { formatStatus } from './format.js';
+import { criticalPath, dependenciesOf, formatStatus } from './format.js';
 import { onInterrupt } from '../signals.js';
 
 interface UpOptions {
@@ -59,7 +59,8 @@ export function registerUp(program: Command): void {
       if (options.json) {
         process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
       } else {
-        process.stdout.write(`${formatStatus(status)}\n\nThe lab is up: ${status.gatewayUrl}\n`);
+        process.stdout.write(`${formatStatus(status)}\n\nstart-up critical path: ${criticalPath(status, dependenciesOf(status))}\n`);
+        process.stdout.write(`\nThe lab is up: ${status.gatewayUrl}\n`);
         process.stdout.write(`Try: curl ${status.gatewayUrl}/suggestion/health   Stop it: w2meet down${options.lab === 'default' ? '' : ` --lab ${options.lab}`}\n`);
       }
     } finally {

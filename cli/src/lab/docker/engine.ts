@@ -52,3 +52,13 @@ export function followProgress(docker: Docker, stream: NodeJS.ReadableStream, on
     );
   });
 }
+
+/** Whether the Engine has an image of that reference. */
+export async function imageExists(docker: Docker, ref: string): Promise<boolean> {
+  try {
+    await docker.getImage(ref).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -6,7 +6,7 @@ import { W2meetError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { packageRoot } from '../paths.js';
 import { INFRASTRUCTURE, SERVICES, type ComponentName } from '../spec.js';
-import { followProgress } from './engine.js';
+import { followProgress, imageExists } from './engine.js';
 import { LABEL_IMAGE_HASH, LABEL_IMAGE_ROLE, LABEL_VERSION } from './labels.js';
 import { ensureLocalBaseImage } from './local-base-image.js';
 
@@ -39,18 +39,9 @@ export async function imageFlavour(docker: Docker, ref: string): Promise<ImageFl
   return info.Config?.Labels?.[LABEL_IMAGE_ROLE] === 'local-base' ? 'local' : 'official';
 }
 
-async function exists(docker: Docker, ref: string): Promise<boolean> {
-  try {
-    await docker.getImage(ref).inspect();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Pulls an image (from `registry` when given, retagged to its plain name) unless it is there. */
 export async function pullImage(docker: Docker, ref: string, registry: string | undefined, onProgress: (l: string) => void): Promise<void> {
-  if (!registry && (await exists(docker, ref))) return;
+  if (!registry && (await imageExists(docker, ref))) return;
   const from = registry ? `${registry}/${ref}` : ref;
   onProgress(`pulling ${from}`);
   try {
@@ -90,7 +81,7 @@ export async function buildServiceImage(docker: Docker, service: string, base: s
   const dockerfile = readFileSync(join(packageRoot(), 'services', service, 'Dockerfile'), 'utf8');
   const hash = bundleHash(service, dockerfile, base);
   const ref = `w2meet/${service}:${hash}`;
-  if (await exists(docker, ref)) return ref;
+  if (await imageExists(docker, ref)) return ref;
   onProgress(`building ${ref}`);
   const dist = join(packageRoot(), 'dist', 'services');
   try {

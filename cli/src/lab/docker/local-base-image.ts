@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import { PrerequisiteError, W2meetError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { debianMirror, hostCodename } from './apt-mirror.js';
-import { followProgress } from './engine.js';
+import { followProgress, imageExists } from './engine.js';
 import { LABEL_IMAGE_HASH, LABEL_IMAGE_ROLE, LABEL_VERSION } from './labels.js';
 
 /**
@@ -41,15 +41,6 @@ export function recipeHash(recipe: LocalImageRecipe): string {
 
 export function localImageRef(recipe: LocalImageRecipe): string {
   return `${LOCAL_REPO}:${recipeHash(recipe)}`;
-}
-
-async function imageExists(docker: Docker, ref: string): Promise<boolean> {
-  try {
-    await docker.getImage(ref).inspect();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function run(command: string, args: string[], onLine: (line: string) => void): Promise<void> {

@@ -17,7 +17,7 @@ afterAll(async () => {
 
 describe('when the lab cannot start', () => {
   it('a service that never becomes healthy: its name, the tail of its log, exit 1, nothing left running', async () => {
-    const res = await runCli(['up', '--lab', BROKEN, '--port', '0', '--env', 'TTL_SECONDS=soon']);
+    const res = await runCli(['up', '--runtime', 'process', '--lab', BROKEN, '--port', '0', '--env', 'TTL_SECONDS=soon']);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('w2meet: user-service: the process exited');
     expect(res.stderr).toContain('TTL_SECONDS: must be a whole number, got "soon"');
@@ -27,7 +27,7 @@ describe('when the lab cannot start', () => {
 
   it('Ctrl-C during up stops everything that was started and exits 130', async () => {
     const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
-    const child = spawn(process.execPath, [entry, 'up', '--lab', INTERRUPTED, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [entry, 'up', '--runtime', 'process', '--lab', INTERRUPTED, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     // Interrupt once something is up and RabbitMQ is still starting.

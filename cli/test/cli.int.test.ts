@@ -19,7 +19,7 @@ describe('w2meet up, status, logs, faults and down on the process runtime', () =
   let gateway = '';
 
   it('up returns once every component is healthy and prints the status as JSON', async () => {
-    const res = await runCli(['up', ...lab, '--port', '0', '--json']);
+    const res = await runCli(['up', '--runtime', 'process', ...lab, '--port', '0', '--json']);
     expect(res.code, res.stderr).toBe(0);
     const status = JSON.parse(res.stdout);
     gateway = status.gatewayUrl;
@@ -37,7 +37,7 @@ describe('w2meet up, status, logs, faults and down on the process runtime', () =
   });
 
   it('up again on a running lab changes nothing', async () => {
-    const res = await runCli(['up', ...lab, '--port', '0', '--json']);
+    const res = await runCli(['up', '--runtime', 'process', ...lab, '--port', '0', '--json']);
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout).gatewayUrl).toBe(gateway);
   });
@@ -71,7 +71,7 @@ describe('w2meet up, status, logs, faults and down on the process runtime', () =
     const before = JSON.parse((await runCli(['status', ...lab, '--json'])).stdout);
     const gw = before.instances.find((i: { id: string }) => i.id === 'gateway');
     process.kill(-gw.pid, 'SIGKILL');
-    const res = await runCli(['up', ...lab, '--port', '0', '--json']);
+    const res = await runCli(['up', '--runtime', 'process', ...lab, '--port', '0', '--json']);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toContain('cleaning up what an earlier run');
     const after = JSON.parse(res.stdout);
@@ -104,7 +104,7 @@ describe('clear errors', () => {
     server = createServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
-    const res = await runCli(['up', '--lab', 'w2meet-port-it', '--port', String(port)]);
+    const res = await runCli(['up', '--runtime', 'process', '--lab', 'w2meet-port-it', '--port', String(port)]);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
     expect(res.stderr).toContain('hint: pass --port');
@@ -113,7 +113,7 @@ describe('clear errors', () => {
   });
 
   it('a bad option value: a usage error with the reason, exit 2', async () => {
-    const res = await runCli(['up', '--replicas', 'cache=2', '--lab', 'w2meet-bad-it']);
+    const res = await runCli(['up', '--runtime', 'process', '--replicas', 'cache=2', '--lab', 'w2meet-bad-it']);
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('"cache" is not a service');
     await runCli(['down', '--volumes', '--lab', 'w2meet-bad-it']);

@@ -87,7 +87,24 @@ describe('w2meet up --runtime docker from the command line', () => {
     for (const i of status.instances) expect(i, i.id).toMatchObject({ state: 'running', health: 'healthy' });
   });
 
+  it('Ctrl-C during up removes every container and the network, and exits 130', async () => {
+    await runCli(['down', '--lab', CLI_LAB]);
+    const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
+    const child = spawn(process.execPath, [entry, 'up', '--runtime', 'docker', '--lab', CLI_LAB, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const deadline = Date.now() + 120_000;
+    while (!stderr.includes('healthy  postgres') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    const left = await labelled(CLI_LAB);
+    expect(left.containers.map((c) => c.Names[0]).concat(left.networks.map((n) => n.Name))).toEqual([]);
+  }, 300_000);
+
   it('down --volumes leaves no labelled container, network or volume, and a second down is harmless', async () => {
+    const up = await runCli(['up', '--runtime', 'docker', '--lab', CLI_LAB, '--port', '0'], 300_000);
+    expect(up.code, up.stderr).toBe(0);
     const first = await runCli(['down', '--volumes', '--lab', CLI_LAB]);
     expect(first.code).toBe(0);
     expect(first.stderr).toContain('stopped 10 components');
@@ -96,7 +113,7 @@ describe('w2meet up --runtime docker from the command line', () => {
     const second = await runCli(['down', '--volumes', '--lab', CLI_LAB]);
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('nothing was running');
-  });
+  }, 400_000);
 });
 
 describe('the pull path, through a registry on 127.0.0.1', () => {

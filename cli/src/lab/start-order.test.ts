@@ -36,6 +36,23 @@ describe('startInOrder', () => {
     await expect(startInOrder([item('a', ['b']), item('b', ['a'])], async () => {})).rejects.toThrow('cycle');
   });
 
+  it('reports the first failure in time, only once every started task has settled', async () => {
+    const settled: string[] = [];
+    const abort = new AbortController();
+    const run = startInOrder([item('slow'), item('broken')], async (i) => {
+      if (i.id === 'broken') {
+        await new Promise((r) => setTimeout(r, 5));
+        abort.abort();
+        throw new Error('broken failed');
+      }
+      await new Promise((r) => abort.signal.addEventListener('abort', r));
+      settled.push('slow');
+      throw new Error('slow aborted');
+    });
+    await expect(run).rejects.toThrow('broken failed');
+    expect(settled).toEqual(['slow']);
+  });
+
   it('rethrows the first failure', async () => {
     await expect(startInOrder([item('a'), item('b', ['a'])], async (i) => {
       if (i.id === 'a') throw new Error('a broke');

@@ -1,7 +1,8 @@
 /**
  * Starts a set of components in dependency order, each as soon as everything it depends on has
  * finished starting (not in fixed tiers), so independent chains start in parallel and the total
- * time is the longest chain. The first failure aborts the rest and is rethrown.
+ * time is the longest chain. A failure is rethrown once every started task has settled; tasks
+ * should check the caller's abort signal so that the rest settle quickly.
  */
 export interface Startable {
   id: string;
@@ -27,5 +28,15 @@ export async function startInOrder<T extends Startable>(items: T[], start: (item
     started.set(item.id, promise);
     return promise;
   };
-  await Promise.all(items.map(launch));
+  let first: { error: unknown } | null = null;
+  const all = items.map((item) =>
+    launch(item).catch((error: unknown) => {
+      first ??= { error };
+    }),
+  );
+  // Every task has settled before a failure is reported, so the caller's clean-up sees everything
+  // that was started, including what was still starting when the first one failed. The failure
+  // reported is the first in time: the others are usually the aborts it caused.
+  await Promise.all(all);
+  if (first) throw (first as { error: unknown }).error;
 }

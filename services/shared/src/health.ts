@@ -36,7 +36,8 @@ async function probeOne(probe: DependencyProbe, caseId: string, timeoutMs: numbe
 
 /** GET /health: 200 when every dependency is healthy, 503 naming the ones that are not. */
 export function registerHealth(app: FastifyInstance, options: HealthOptions): void {
-  const timeoutMs = options.timeoutMs ?? 1000;
+  // A chain of health checks (suggestion → availability → user-service → Postgres) must fit.
+  const timeoutMs = options.timeoutMs ?? 2000;
   app.get('/health', { schema: { hide: true } }, async (request, reply) => {
     const names = Object.keys(options.dependencies);
     const results = await Promise.all(names.map((n) => probeOne(options.dependencies[n]!, request.caseId, timeoutMs)));

@@ -8,7 +8,7 @@ import { matchesCaseId, mergeByTime, parseLogLine } from '../log-files.js';
 import { labDir } from '../paths.js';
 import type { ProbeSpec } from '../process/state.js';
 import { loadOrCreateSecrets } from '../secrets.js';
-import { checkOnce } from '../wait/probe-for.js';
+import { probeHealthy } from '../wait/probe-for.js';
 import type { FaultVerb, Health, InstanceState, InstanceStatus, LabStatus, LogLine, LogOptions, Runtime, Timeline, UpOptions } from '../runtime.js';
 import type { ComponentKind, LabSecrets, LabSpec } from '../spec.js';
 import { startInOrder } from '../start-order.js';
@@ -217,7 +217,7 @@ export class DockerRuntime implements Runtime {
       spec ??= info.State.Running ? await this.probeSpec(lab, found.name, containerId) : null;
       if (spec) {
         onFirstCheck(Date.now());
-        if (await checkOnce(spec, 1000)) return;
+        if (await probeHealthy(spec, 1000, 1)) return;
       }
       if (!info.State.Running || Date.now() > deadline) {
         const tail = await this.tail(containerId, 15);
@@ -321,7 +321,7 @@ export class DockerRuntime implements Runtime {
       // Health as w2meet sees it from the host, the same check on both runtimes; the Engine's own
       // status (every 2 s) stands in only when the probe cannot be built.
       const spec = state === 'running' ? await this.probeSpec(lab, f.name, f.containerId, secrets) : null;
-      const health: Health = spec ? ((await checkOnce(spec)) ? 'healthy' : 'unhealthy') : healthOf(info.State);
+      const health: Health = spec ? ((await probeHealthy(spec)) ? 'healthy' : 'unhealthy') : healthOf(info.State);
       return {
         id: f.id, name: f.name as InstanceStatus['name'], kind: f.kind, replica: f.replica, state, health,
         address, pid: state === 'running' || state === 'paused' ? info.State.Pid : null,

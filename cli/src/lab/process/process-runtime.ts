@@ -7,7 +7,7 @@ import type { FaultVerb, InstanceStatus, LabStatus, LogLine, LogOptions, Runtime
 import type { LabSpec } from '../spec.js';
 import { startInOrder } from '../start-order.js';
 import { resolveTarget } from '../target.js';
-import { checkOnce, probeFor } from '../wait/probe-for.js';
+import { probeHealthy, probeFor } from '../wait/probe-for.js';
 import { waitFor } from '../wait/probes.js';
 import { findBinaries, type BinaryName } from './binaries.js';
 import { planProcesses, portKeys } from './plan.js';
@@ -180,7 +180,7 @@ export class ProcessRuntime implements Runtime {
 
   private async instanceStatus(i: ProcessInstance): Promise<InstanceStatus> {
     const state = processState(i.pid);
-    const health = state === 'running' ? ((await checkOnce(i.probe)) ? 'healthy' : 'unhealthy') : 'unknown';
+    const health = state === 'running' ? ((await probeHealthy(i.probe)) ? 'healthy' : 'unhealthy') : 'unknown';
     return {
       id: i.id, name: i.name as InstanceStatus['name'], kind: i.kind, replica: i.replica, state, health,
       address: `127.0.0.1:${i.port}`, pid: state === 'running' || state === 'paused' ? i.pid : null,

@@ -16,8 +16,19 @@ export function probeFor(spec: ProbeSpec): Probe {
   }
 }
 
-/** One check with a short timeout, for `status`: healthy or unhealthy, never waiting long. */
-export async function checkOnce(spec: ProbeSpec, timeoutMs = 1500): Promise<boolean> {
+/**
+ * Health for `status`: healthy when one of `attempts` checks passes, each with a short timeout.
+ * A single slow answer on a loaded machine does not make an instance unhealthy (Docker's own
+ * checks likewise need several failures in a row).
+ */
+export async function probeHealthy(spec: ProbeSpec, timeoutMs = 2000, attempts = 2): Promise<boolean> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (await checkWithin(spec, timeoutMs)) return true;
+  }
+  return false;
+}
+
+async function checkWithin(spec: ProbeSpec, timeoutMs: number): Promise<boolean> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {

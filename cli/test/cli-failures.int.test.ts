@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { labDir, packageRoot } from '../src/lab/paths.js';
+import { labDir } from '../src/lab/paths.js';
 import { readState } from '../src/lab/process/state.js';
 import { isAlive } from '../src/lab/process/supervisor.js';
-import { runCli } from './run-cli.js';
+import { runCli, spawnCli } from './run-cli.js';
 
 const BROKEN = 'w2meet-broken-it';
 const INTERRUPTED = 'w2meet-ctrlc-it';
@@ -26,19 +25,14 @@ describe('when the lab cannot start', () => {
   });
 
   it('Ctrl-C during up stops everything that was started and exits 130', async () => {
-    const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
-    const child = spawn(process.execPath, [entry, 'up', '--runtime', 'process', '--lab', INTERRUPTED, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
+    const up = spawnCli(['up', '--runtime', 'process', '--lab', INTERRUPTED, '--port', '0']);
     // Interrupt once something is up and RabbitMQ is still starting.
-    const deadline = Date.now() + 30_000;
-    while (!stderr.includes('healthy  postgres') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await up.waitForStderr('healthy  postgres', 30_000);
     const pids = ((await readState(labDir(INTERRUPTED)))?.instances ?? []).map((i) => i.pid).filter((p): p is number => !!p);
     expect(pids.length).toBeGreaterThan(0);
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(130);
-    expect(stderr).toContain('interrupted');
+    up.signal('SIGINT');
+    expect(await up.exited).toBe(130);
+    expect(up.stderr()).toContain('interrupted');
     for (const pid of pids) expect(isAlive(pid), `pid ${pid}`).toBe(false);
     expect(existsSync(join(labDir(INTERRUPTED), 'state.json'))).toBe(false);
   });

@@ -6,8 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dockerClient } from '../src/lab/docker/engine.js';
 import { LABEL_IMAGE_ROLE, labFilter } from '../src/lab/docker/labels.js';
 import { freePort } from '../src/lab/free-port.js';
-import { packageRoot } from '../src/lab/paths.js';
-import { runCli } from './run-cli.js';
+import { runCli, spawnCli } from './run-cli.js';
 import { http, testLab } from './test-lab.js';
 
 const docker = dockerClient();
@@ -70,14 +69,10 @@ describe('w2meet up --runtime docker from the command line', () => {
 
   it('up after an up killed mid-way removes the leftovers and starts a whole lab', async () => {
     await runCli(['down', '--lab', CLI_LAB]);
-    const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
-    const child = spawn(process.execPath, [entry, 'up', '--runtime', 'docker', '--lab', CLI_LAB, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const deadline = Date.now() + 120_000;
-    while (!stderr.includes('healthy  redis') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    const up = spawnCli(['up', '--runtime', 'docker', '--lab', CLI_LAB, '--port', '0']);
+    await up.waitForStderr('healthy  redis');
+    up.signal('SIGKILL');
+    await up.exited;
     expect((await labelled(CLI_LAB)).containers.length).toBeGreaterThan(0);
     const res = await runCli(['up', '--runtime', 'docker', '--lab', CLI_LAB, '--port', '0', '--json'], 300_000);
     expect(res.code, res.stderr).toBe(0);
@@ -89,15 +84,10 @@ describe('w2meet up --runtime docker from the command line', () => {
 
   it('Ctrl-C during up removes every container and the network, and exits 130', async () => {
     await runCli(['down', '--lab', CLI_LAB]);
-    const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
-    const child = spawn(process.execPath, [entry, 'up', '--runtime', 'docker', '--lab', CLI_LAB, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const deadline = Date.now() + 120_000;
-    while (!stderr.includes('healthy  postgres') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(130);
+    const up = spawnCli(['up', '--runtime', 'docker', '--lab', CLI_LAB, '--port', '0']);
+    await up.waitForStderr('healthy  postgres');
+    up.signal('SIGINT');
+    expect(await up.exited).toBe(130);
     const left = await labelled(CLI_LAB);
     expect(left.containers.map((c) => c.Names[0]).concat(left.networks.map((n) => n.Name))).toEqual([]);
   }, 300_000);

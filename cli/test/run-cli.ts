@@ -27,3 +27,32 @@ export function runCli(args: string[], timeoutMs = 90_000): Promise<CliResult> {
     });
   });
 }
+
+export interface BackgroundCli {
+  /** Resolves once stderr contains the text, or rejects after the time limit. */
+  waitForStderr(text: string, timeoutMs?: number): Promise<void>;
+  signal(name: NodeJS.Signals): void;
+  exited: Promise<number | null>;
+  stderr(): string;
+}
+
+/** Starts the built `w2meet` and leaves it running, for tests that interrupt or kill it mid-way. */
+export function spawnCli(args: string[]): BackgroundCli {
+  const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
+  const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return {
+    async waitForStderr(text, timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!stderr.includes(text)) {
+        if (Date.now() > deadline) throw new Error(`w2meet ${args.join(' ')} never printed "${text}":\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    signal: (name) => child.kill(name),
+    exited,
+    stderr: () => stderr,
+  };
+}

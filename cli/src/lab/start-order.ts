@@ -9,7 +9,12 @@ export interface Startable {
   dependsOn: string[];
 }
 
-export async function startInOrder<T extends Startable>(items: T[], start: (item: T) => Promise<void>): Promise<void> {
+/** `failed` is aborted at the first failure, so the tasks still running can stop early. */
+export async function startInOrder<T extends Startable>(
+  items: T[],
+  start: (item: T) => Promise<void>,
+  failed: AbortController = new AbortController(),
+): Promise<void> {
   const ids = new Set(items.map((i) => i.id));
   for (const item of items) {
     for (const dep of item.dependsOn) {
@@ -32,6 +37,7 @@ export async function startInOrder<T extends Startable>(items: T[], start: (item
   const all = items.map((item) =>
     launch(item).catch((error: unknown) => {
       first ??= { error };
+      failed.abort();
     }),
   );
   // Every task has settled before a failure is reported, so the caller's clean-up sees everything

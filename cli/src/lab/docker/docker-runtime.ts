@@ -141,25 +141,19 @@ export class DockerRuntime implements Runtime {
     const t0 = Date.now();
     try {
       await startInOrder(plan, async (instance) => {
-        try {
-          if (failed.signal.aborted) return;
-          progress({ type: 'starting', id: instance.id });
-          const timeline: Timeline & { created?: number; firstCheck?: number } = {};
-          record.timeline[instance.id] = timeline;
-          const container = await this.docker.createContainer(instance.options);
-          timeline.created = Date.now() - t0;
-          await container.start();
-          timeline.started = Date.now() - t0;
-          await this.waitHealthy(lab, instance, container.id, failed.signal, (first) => (timeline.firstCheck ??= first - t0));
-          if (instance.name === 'postgres') await this.applySchema(container.id, spec);
-          timeline.healthy = Date.now() - t0;
-          progress({ type: 'healthy', id: instance.id, ms: timeline.healthy });
-        } catch (err) {
-          // Stop the others at once; startInOrder reports the failure when they have settled.
-          failed.abort();
-          throw err;
-        }
-      });
+        if (failed.signal.aborted) return;
+        progress({ type: 'starting', id: instance.id });
+        const timeline: Timeline & { created?: number; firstCheck?: number } = {};
+        record.timeline[instance.id] = timeline;
+        const container = await this.docker.createContainer(instance.options);
+        timeline.created = Date.now() - t0;
+        await container.start();
+        timeline.started = Date.now() - t0;
+        await this.waitHealthy(lab, instance, container.id, failed.signal, (first) => (timeline.firstCheck ??= first - t0));
+        if (instance.name === 'postgres') await this.applySchema(container.id, spec);
+        timeline.healthy = Date.now() - t0;
+        progress({ type: 'healthy', id: instance.id, ms: timeline.healthy });
+      }, failed);
       if (failed.signal.aborted) throw new AbortedError('interrupted while starting the lab');
     } catch (err) {
       failed.abort();

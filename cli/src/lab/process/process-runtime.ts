@@ -97,26 +97,20 @@ export class ProcessRuntime implements Runtime {
     const t0 = Date.now();
     try {
       await startInOrder(instances, async (instance) => {
-        try {
-          if (failed.signal.aborted) return;
-          progress({ type: 'starting', id: instance.id });
-          const spawned = spawnInstance(instance);
-          instance.pid = spawned.pid;
-          instance.intended = 'running';
-          instance.startedAt = new Date().toISOString();
-          instance.timeline = { started: Date.now() - t0 };
-          await save();
-          await this.waitHealthy(instance, spawned, failed.signal);
-          if (instance.name === 'postgres') await applySchema(spec, instance.port);
-          instance.timeline.healthy = Date.now() - t0;
-          await save();
-          progress({ type: 'healthy', id: instance.id, ms: instance.timeline.healthy });
-        } catch (err) {
-          // Stop the others at once; startInOrder reports the failure when they have settled.
-          failed.abort();
-          throw err;
-        }
-      });
+        if (failed.signal.aborted) return;
+        progress({ type: 'starting', id: instance.id });
+        const spawned = spawnInstance(instance);
+        instance.pid = spawned.pid;
+        instance.intended = 'running';
+        instance.startedAt = new Date().toISOString();
+        instance.timeline = { started: Date.now() - t0 };
+        await save();
+        await this.waitHealthy(instance, spawned, failed.signal);
+        if (instance.name === 'postgres') await applySchema(spec, instance.port);
+        instance.timeline.healthy = Date.now() - t0;
+        await save();
+        progress({ type: 'healthy', id: instance.id, ms: instance.timeline.healthy });
+      }, failed);
       if (failed.signal.aborted) throw new AbortedError('interrupted while starting the lab');
     } catch (err) {
       failed.abort();

@@ -4,12 +4,13 @@
  * traffic goes to 127.0.0.1 only; the lab is taken down at the end whatever happens.
  *
  * Each figure is the median over ROUNDS rounds (the machine is noisy); the JSON keeps every round.
+ * BENCH_ROUNDS, BENCH_COUNT, BENCH_WARMUP and BENCH_REPLICAS change what is measured.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { labSpec } from '../src/lab/open-lab.js';
+import { labSpec, parseReplicas } from '../src/lab/open-lab.js';
 import { packageRoot } from '../src/lab/paths.js';
 import { ProcessRuntime } from '../src/lab/process/process-runtime.js';
 import { closedLoop, median, type Summary } from './latency.js';
@@ -35,7 +36,8 @@ interface Case {
 async function main(): Promise<void> {
   const runtime = new ProcessRuntime();
   await runtime.down(LAB, { volumes: true });
-  const spec = await labSpec({ name: LAB, gatewayPort: 0 });
+  // BENCH_REPLICAS (e.g. availability=1,suggestion=1) measures another topology than the default.
+  const spec = await labSpec({ name: LAB, gatewayPort: 0, replicas: parseReplicas(process.env.BENCH_REPLICAS) });
   process.stderr.write('bringing the bench lab up...\n');
   const status = await runtime.up(spec);
   const stop = () => runtime.down(LAB, { volumes: true });

@@ -5,6 +5,7 @@ import { registerDown } from './commands/down.js';
 import { registerFaults } from './commands/fault.js';
 import { registerImages } from './commands/images.js';
 import { registerLogs } from './commands/logs.js';
+import { registerScenario } from './commands/scenario.js';
 import { registerStatus } from './commands/status.js';
 import { registerUp } from './commands/up.js';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerLogs(program);
   registerFaults(program);
+  registerScenario(program);
   registerImages(program);
   registerCompose(program);
   registerDoctor(program);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, eventually, fault, http, testLab, uniqueEmail } from '../../cli/test/test-lab.js';
-import { CompletionListener } from './completion-listener.js';
+import { CompletionListener } from '../../cli/src/scenarios/completion-listener.js';
 
 const lab = testLab();
 const g = lab.gatewayUrl;

@@ -1,0 +1,20 @@
+import { cpus, release, totalmem } from 'node:os';
+import type { LabStatus } from '../lab/runtime.js';
+import { VERSION } from '../version.js';
+import type { EngineTarget } from './engine-target.js';
+import type { LabDescription } from './run-results.js';
+
+/** What the figures were measured on, so nobody mistakes them for another machine's. */
+export function describeLab(target: EngineTarget, status: LabStatus | null): LabDescription {
+  const cpu = cpus();
+  const host = {
+    platform: process.platform, release: release(), cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10, node: process.version,
+  };
+  if (!target.lab || !status) return { kind: 'url', gatewayUrl: target.gatewayUrl, w2meetVersion: VERSION, host };
+  const replicas: Record<string, number> = {};
+  for (const i of status.instances) if (i.name !== 'epmd') replicas[i.name] = (replicas[i.name] ?? 0) + 1;
+  return {
+    kind: 'lab', gatewayUrl: target.gatewayUrl, lab: status.lab, runtime: status.runtime, replicas, w2meetVersion: VERSION, host,
+  };
+}

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { W2meetError } from '../errors.js';
+import { labDir } from '../lab/paths.js';
+import type { LabStatus, Runtime } from '../lab/runtime.js';
+import type { LabSecrets } from '../lab/spec.js';
+import type { Capability } from './scenario-types.js';
+
+/** What the engine runs against: an HTTP endpoint, and when it is a w2meet lab, its runtime too. */
+export interface EngineTarget {
+  gatewayUrl: string;
+  capabilities: ReadonlySet<Capability>;
+  /** Set when the target is a lab: faults, logs and status go through its runtime. */
+  lab?: {
+    name: string;
+    runtime: Runtime;
+    /** The broker, for counting completion events; unset when it cannot be reached from here. */
+    amqpUrl?: string;
+    /** user-service's database, for faults from the inside (a renamed table). */
+    pgDsn?: string;
+  };
+}
+
+/** Any deployment of the API: only scenarios that need nothing but HTTP can run. */
+export function urlTarget(url: string): EngineTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new W2meetError('BAD_TARGET', `--target "${url}" is not a URL`, 'pass the gateway\'s base URL, e.g. http://127.0.0.1:8080', 2);
+  }
+  if (!/^https?:$/.test(parsed.protocol)) {
+    throw new W2meetError('BAD_TARGET', `--target "${url}" is not an http(s) URL`, 'pass the gateway\'s base URL, e.g. http://127.0.0.1:8080', 2);
+  }
+  return { gatewayUrl: parsed.origin, capabilities: new Set() };
+}
+
+async function readSecrets(lab: string, env: NodeJS.ProcessEnv): Promise<LabSecrets | null> {
+  const path = join(labDir(lab, env), 'secrets.json');
+  return existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as LabSecrets) : null;
+}
+
+/** A running lab: every capability, the broker reached at the address its status reports. */
+export async function labTarget(lab: string, runtime: Runtime, env: NodeJS.ProcessEnv = process.env): Promise<{ target: EngineTarget; status: LabStatus }> {
+  const status = await runtime.status(lab);
+  if (!status) {
+    throw new W2meetError('NO_LAB', `no lab named "${lab}" is up`, 'run `w2meet up` first, or pass --target URL to measure another deployment', 1);
+  }
+  const secrets = await readSecrets(lab, env);
+  // Infrastructure is reached at the address status reports: a loopback port for processes, the
+  // container's address on the lab network for Docker (routable from a Linux host).
+  const address = (name: string) => {
+    const a = status.instances.find((i) => i.name === name)?.address;
+    return secrets && a && a !== '-' ? a : undefined;
+  };
+  const rabbit = address('rabbitmq');
+  const postgres = address('postgres');
+  const amqpUrl = rabbit && `amqp://${secrets!.rabbitUser}:${encodeURIComponent(secrets!.rabbitPassword)}@${rabbit}`;
+  const pgDsn = postgres && `postgres://${secrets!.postgresUser}:${encodeURIComponent(secrets!.postgresPassword)}@${postgres}/${secrets!.postgresDb}`;
+  const capabilities = new Set<Capability>(['faults', 'logs']);
+  if (amqpUrl) capabilities.add('queue');
+  if (pgDsn) capabilities.add('database');
+  return { target: { gatewayUrl: status.gatewayUrl, capabilities, lab: { name: lab, runtime, amqpUrl, pgDsn } }, status };
+}

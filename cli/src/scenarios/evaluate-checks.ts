@@ -1,0 +1,36 @@
+import { splitMetric } from './metric-names.js';
+import type { CheckResult, StepResult } from './run-results.js';
+import type { CheckOp, CheckSpec } from './scenario-types.js';
+
+const COMPARE: Record<CheckOp, (a: number, b: number) => boolean> = {
+  '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b,
+  '==': (a, b) => a === b, '!=': (a, b) => a !== b,
+};
+
+/**
+ * A metric's value, or why there is none. Counts of outcomes that never happened (no 5xx, no
+ * BYPASS) are zero, not missing; a latency with no samples is missing, and fails the check.
+ */
+function valueOf(name: string, steps: Map<string, StepResult>): { value: number } | { reason: string } {
+  const { step, metric } = splitMetric(name);
+  const result = steps.get(step);
+  if (!result) return { reason: `step "${step}" did not run` };
+  if (result.status === 'skipped') return { reason: `step "${step}" was skipped` };
+  const value = result.metrics[metric];
+  if (value !== undefined) return { value };
+  if (/^(status|cache)\.[^.]+\.(count|ratio)$/.test(metric)) return { value: 0 };
+  return { reason: `step "${step}" produced no samples for ${metric}` };
+}
+
+export function evaluateCheck(check: CheckSpec, steps: Map<string, StepResult>): CheckResult {
+  const base = { metric: check.metric, op: check.op, than: check.than, because: check.because };
+  const actual = valueOf(check.metric, steps);
+  if ('reason' in actual) return { ...base, actual: null, expected: check.value ?? null, passed: false, reason: actual.reason };
+  let expected: number;
+  if (check.than) {
+    const other = valueOf(check.than, steps);
+    if ('reason' in other) return { ...base, actual: actual.value, expected: null, passed: false, reason: other.reason };
+    expected = other.value * (check.factor ?? 1);
+  } else expected = check.value!;
+  return { ...base, actual: actual.value, expected, passed: COMPARE[check.op](actual.value, expected) };
+}

@@ -1,0 +1,74 @@
+import { Pool } from 'undici';
+import { parseServerTiming } from '../../../services/shared/src/server-timing.js';
+import type { Clock } from './clock.js';
+
+export interface OutgoingRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** One request and its answer as the engine saw it; `status` 0 when no answer came. */
+export interface Exchange {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  /** Client-observed, from the intended send time to the last byte of the body. */
+  latencyMs: number;
+  /** The answering service's own time (`Server-Timing: app`). */
+  serverMs?: number;
+  cache?: string;
+  instance?: string;
+  error?: string;
+}
+
+/**
+ * The engine's HTTP client: one keep-alive pool to the target with a deadline on every request.
+ * Latency is read on the engine's clock, so it is the latency of record.
+ */
+export class HttpTarget {
+  private readonly pool: Pool;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly clock: Clock,
+    connections = 16,
+    private readonly timeoutMs = 10_000,
+  ) {
+    this.pool = new Pool(baseUrl, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  }
+
+  async send(req: OutgoingRequest, startUs = this.clock.nowUs()): Promise<Exchange> {
+    const headers: Record<string, string> = { ...req.headers };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const elapsed = () => (this.clock.nowUs() - startUs) / 1000;
+    try {
+      const res = await this.pool.request({
+        path: req.path, method: req.method as 'GET', headers, body,
+        headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs,
+      });
+      const text = await res.body.text();
+      const latencyMs = elapsed();
+      const flat: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) flat[k] = Array.isArray(v) ? v.join(', ') : String(v);
+      const timing = parseServerTiming(flat['server-timing']);
+      return {
+        status: res.statusCode, headers: flat, text, latencyMs,
+        serverMs: timing.get('app')?.dur,
+        cache: flat['x-cache'],
+        instance: flat['x-instance'],
+      };
+    } catch (err) {
+      return { status: 0, headers: {}, text: '', latencyMs: elapsed(), error: (err as Error).message || String(err) };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,52 @@
+import type { Clock } from './clock.js';
+
+export interface OpenLoopOptions {
+  /** Sends started per second. */
+  rate: number;
+  /** How many sends to schedule in all. */
+  total: number;
+  /** Sends in flight beyond which a scheduled send is dropped rather than delayed. */
+  maxInFlight: number;
+  clock: Clock;
+  /** Performs one send; `intendedUs` is when the schedule wanted it to start. */
+  send: (intendedUs: number, index: number) => Promise<void>;
+  signal?: AbortSignal;
+}
+
+export interface OpenLoopResult {
+  sent: number;
+  dropped: number;
+  /** How far behind its schedule the sender fell at worst, in microseconds. */
+  maxLagUs: number;
+}
+
+/**
+ * An open-loop sender (constant arrival rate, as k6 and wrk2 do it): send i is due at
+ * start + i / rate whatever earlier sends are doing, and callers time each one from that intended
+ * moment, so a stalled server shows up as latency instead of as fewer, slower sends (coordinated
+ * omission). A send that finds `maxInFlight` sends still open is dropped and counted.
+ */
+export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
+  const { rate, total, maxInFlight, clock, send, signal } = options;
+  const intervalUs = 1e6 / rate;
+  const start = clock.nowUs();
+  const open = new Set<Promise<void>>();
+  let sent = 0;
+  let dropped = 0;
+  let maxLagUs = 0;
+  for (let i = 0; i < total; i++) {
+    if (signal?.aborted) break;
+    const intended = start + i * intervalUs;
+    await clock.sleepUntilUs(intended);
+    maxLagUs = Math.max(maxLagUs, clock.nowUs() - intended);
+    if (open.size >= maxInFlight) {
+      dropped++;
+      continue;
+    }
+    sent++;
+    const p: Promise<void> = send(intended, i).catch(() => {}).finally(() => open.delete(p));
+    open.add(p);
+  }
+  await Promise.all(open);
+  return { sent, dropped, maxLagUs };
+}

@@ -1,0 +1,102 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CompletionListener } from '../completion-listener.js';
+import { ExchangeRecorder } from '../exchange-recorder.js';
+import { undoVerb } from '../fault-ledger.js';
+import { HttpTarget } from '../http-exchange.js';
+import { LatencyHistogram } from '../latency-histogram.js';
+import { runOpenLoop } from '../open-loop.js';
+import type { BurstStep } from '../scenario-types.js';
+import { caseIdFor, type StepContext, type StepOutcome } from '../step-context.js';
+import type { MadeUser } from './create-users-step.js';
+import { DepthSampler } from './depth-sampler.js';
+
+const DEFAULT_DRAIN_TIMEOUT_MS = 120_000;
+/** A queue this deep counts as deep: enqueue latency then is the claim "the API does not block". */
+const DEFAULT_DEEP_DEPTH = 500;
+const MAX_IN_FLIGHT = 256;
+
+/**
+ * Sends `jobs` tasks at a fixed rate, applying the `during` faults on their schedule, then waits
+ * for every accepted job's completion event. Lost jobs are those answered 202 that never complete;
+ * duplicates are completions beyond the first of a job (at-least-once delivery makes them legal).
+ */
+export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<StepOutcome> {
+  const burst = step.burst;
+  const amqpUrl = ctx.target.lab?.amqpUrl;
+  if (!amqpUrl) throw new Error('counting completions needs the lab\'s broker, which cannot be reached from here');
+  const users = ctx.vars[burst.users] as MadeUser[];
+  const listener = new CompletionListener(amqpUrl, `${ctx.runId}-${step.name}`);
+  await listener.connect();
+  const http = new HttpTarget(ctx.target.gatewayUrl, ctx.clock, 64);
+  const sampler = new DepthSampler(ctx.http, ctx.clock, () => listener.events.length);
+  const recorder = new ExchangeRecorder();
+  const deep = new LatencyHistogram();
+  const accepted = new Set<string>();
+  let refused = 0;
+  const failures: string[] = [];
+  const start = ctx.clock.nowUs();
+  const faults = (burst.during ?? []).map(async (f) => {
+    await sleep(f.after_ms, undefined, { signal: ctx.signal });
+    await ctx.faults!.apply(f.verb, f.target);
+    if (f.duration_ms !== undefined) {
+      await sleep(f.duration_ms, undefined, { signal: ctx.signal });
+      const undo = undoVerb(f.verb);
+      if (undo) await ctx.faults!.apply(undo, f.target, true);
+    }
+  });
+  try {
+    sampler.start();
+    const sent = await runOpenLoop({
+      rate: burst.rate, total: burst.jobs, maxInFlight: MAX_IN_FLIGHT, clock: ctx.clock, signal: ctx.signal,
+      send: async (intendedUs, i) => {
+        const body = { userId1: users[i % users.length]!.id, userId2: users[(i + 1) % users.length]!.id };
+        const ex = await http.send({ method: 'POST', path: '/worker/tasks', headers: { 'Case-ID': caseIdFor(ctx.runId, step.name, i) }, body }, intendedUs);
+        // A 5xx or no answer is a refusal: no promise was made, so the job cannot be lost. Anything
+        // else but 202 breaks the contract.
+        const refusal = ex.status === 0 || ex.status >= 500;
+        if (refusal) refused++;
+        recorder.record(ex, ex.status === 202 || refusal ? null : `POST /worker/tasks answered ${ex.status}`);
+        if (ex.status === 202) {
+          accepted.add((JSON.parse(ex.text) as { job_id: string }).job_id);
+          if (sampler.depth >= (burst.deep_depth ?? DEFAULT_DEEP_DEPTH)) deep.recordMs(ex.latencyMs);
+        }
+        ctx.sample(step.name, ex.latencyMs, ex.status);
+      },
+    });
+    const lastSendUs = ctx.clock.nowUs();
+    for (const r of await Promise.allSettled(faults)) if (r.status === 'rejected') failures.push(`a fault during the burst failed: ${(r.reason as Error).message}`);
+    const drainDeadline = ctx.clock.nowUs() + (burst.drain_timeout_ms ?? DEFAULT_DRAIN_TIMEOUT_MS) * 1000;
+    const done = () => [...accepted].every((id) => listener.byJob().has(id));
+    while (!done() && ctx.clock.nowUs() < drainDeadline && !ctx.signal.aborted) await sleep(50);
+    const drainedUs = ctx.clock.nowUs();
+    const completedBySend = sampler.completedAt(lastSendUs);
+    const byJob = listener.byJob();
+    const lost = [...accepted].filter((id) => !byJob.has(id));
+    const completed = [...accepted].length - lost.length;
+    const duplicates = [...byJob.values()].reduce((n, list) => n + list.length - 1, 0);
+    if (lost.length) failures.push(`${lost.length} jobs answered 202 and never completed, e.g. ${lost.slice(0, 3).join(', ')}`);
+    failures.push(...recorder.failures);
+    const metrics = recorder.metrics((lastSendUs - start) / 1000);
+    const out: Record<string, number> = {
+      accepted: accepted.size, refused, completed, lost: lost.length, duplicates,
+      redelivered: listener.events.filter((e) => e.redelivered).length, dropped: sent.dropped,
+      drain_ms: (drainedUs - lastSendUs) / 1000,
+      jobs_per_s: completed / Math.max(1e-6, (drainedUs - start) / 1e6),
+      // The rate at which the queue emptied once the sending stopped: the workers' drain rate.
+      drain_jobs_per_s: (completed - completedBySend) / Math.max(1e-6, (drainedUs - lastSendUs) / 1e6),
+      max_depth: sampler.maxDepth,
+    };
+    for (const [k, v] of Object.entries(metrics)) if (/^(latency|server)\./.test(k)) out[`enqueue.${k}`] = v;
+    const d = deep.summary();
+    if (d.count) for (const [k, v] of Object.entries(d)) if (k !== 'count') out[`enqueue.deep.latency.${k}`] = v;
+    const histograms: Record<string, string> = {};
+    for (const [k, v] of Object.entries(recorder.histograms())) histograms[`enqueue.${k}`] = v;
+    if (d.count) histograms['enqueue.deep.latency'] = deep.encode();
+    return { metrics: out, histograms, series: sampler.series(start), failures };
+  } finally {
+    await Promise.allSettled(faults);
+    sampler.stop();
+    await http.close();
+    await listener.close();
+  }
+}

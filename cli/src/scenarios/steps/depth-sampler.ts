@@ -1,0 +1,65 @@
+import type { Clock } from '../clock.js';
+import type { HttpTarget } from '../http-exchange.js';
+
+const EVERY_MS = 250;
+
+/**
+ * Reads the queue's depth from the worker's /stats four times a second during a burst, with the
+ * completions counted so far, for the depth-and-drain chart and the "deep queue" latency.
+ */
+export class DepthSampler {
+  depth = 0;
+  maxDepth = 0;
+  private readonly depths: Array<[number, number]> = [];
+  private readonly completions: Array<[number, number]> = [];
+  private timer: NodeJS.Timeout | null = null;
+  private busy = false;
+
+  constructor(
+    private readonly http: HttpTarget,
+    private readonly clock: Clock,
+    private readonly completed: () => number,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.sample(), EVERY_MS);
+  }
+
+  private async sample(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const ex = await this.http.send({ method: 'GET', path: '/worker/stats', headers: {} });
+      const at = this.clock.nowUs();
+      if (ex.status === 200) {
+        const depth = (JSON.parse(ex.text) as { queue_depth: number | null }).queue_depth;
+        if (typeof depth === 'number') {
+          this.depth = depth;
+          this.maxDepth = Math.max(this.maxDepth, depth);
+          this.depths.push([at, depth]);
+        }
+      }
+      this.completions.push([at, this.completed()]);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Completions counted by the last sample at or before `us`. */
+  completedAt(us: number): number {
+    let n = 0;
+    for (const [at, count] of this.completions) if (at <= us) n = count;
+    return n;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Both series in ms since `startUs`. */
+  series(startUs: number): Record<string, Array<[number, number]>> {
+    const rel = (list: Array<[number, number]>) => list.map(([t, v]) => [Math.round((t - startUs) / 1000), v] as [number, number]);
+    return { queue_depth: rel(this.depths), completed: rel(this.completions) };
+  }
+}

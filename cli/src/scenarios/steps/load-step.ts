@@ -1,0 +1,66 @@
+import { runClosedLoop } from '../closed-loop.js';
+import { ExchangeRecorder } from '../exchange-recorder.js';
+import { unmetExpectation } from '../expectations.js';
+import { HttpTarget } from '../http-exchange.js';
+import { runOpenLoop } from '../open-loop.js';
+import type { LoadStep } from '../scenario-types.js';
+import { caseIdFor, type StepContext, type StepOutcome } from '../step-context.js';
+import { fill } from '../template.js';
+import { outgoing, variesPerSend } from './outgoing.js';
+
+const DEFAULT_MAX_IN_FLIGHT = 256;
+
+/** The instance ids the lab runs for a component, so a replica that never answered still counts. */
+async function expectedInstances(ctx: StepContext, component: string | undefined): Promise<string[] | undefined> {
+  if (!component) return undefined;
+  const status = await ctx.status();
+  if (!status) return [];
+  return status.instances.filter((i) => i.name === component).map((i) => i.id);
+}
+
+/**
+ * Load at a fixed arrival rate (open loop, `rate`) or from a number of busy connections (closed
+ * loop, `connections`), for a count or a duration. Each step has its own connection pool sized to
+ * its concurrency, so one step's connections do not queue behind another's.
+ */
+export async function runLoadStep(step: LoadStep, ctx: StepContext): Promise<StepOutcome> {
+  const load = step.load;
+  const expected = await expectedInstances(ctx, load.instances_of);
+  const recorder = new ExchangeRecorder();
+  const open = load.rate !== undefined;
+  const maxInFlight = load.max_in_flight ?? DEFAULT_MAX_IN_FLIGHT;
+  const http = new HttpTarget(ctx.target.gatewayUrl, ctx.clock, open ? Math.min(maxInFlight, 128) : load.connections!);
+  const perSend = variesPerSend(load.request);
+  const fixed = perSend ? undefined : outgoing(load.request, ctx.vars, '');
+  const expect = fill(load.request.expect, ctx.vars);
+  const send = async (startUs: number, i: number) => {
+    const caseId = caseIdFor(ctx.runId, step.name, i);
+    const req = fixed ? { ...fixed, headers: { ...fixed.headers, 'Case-ID': caseId } } : outgoing(load.request, { ...ctx.vars, i }, caseId);
+    const ex = await http.send(req, startUs);
+    recorder.record(ex, unmetExpectation(ex, expect));
+    ctx.sample(step.name, ex.latencyMs, ex.status, ex.cache);
+  };
+  const start = ctx.clock.nowUs();
+  let dropped = 0;
+  try {
+    if (open) {
+      const total = load.count ?? Math.floor((load.rate! * load.duration_ms!) / 1000);
+      const result = await runOpenLoop({ rate: load.rate!, total, maxInFlight, clock: ctx.clock, send, signal: ctx.signal });
+      dropped = result.dropped;
+    } else {
+      await runClosedLoop({
+        connections: load.connections!, total: load.count, durationUs: load.duration_ms === undefined ? undefined : load.duration_ms * 1000,
+        clock: ctx.clock, send, signal: ctx.signal,
+      });
+    }
+  } finally {
+    await http.close();
+  }
+  const durationMs = (ctx.clock.nowUs() - start) / 1000;
+  const metrics = recorder.metrics(durationMs, expected);
+  if (open) {
+    metrics.dropped = dropped;
+    metrics.dropped_ratio = dropped / Math.max(1, dropped + recorder.count);
+  }
+  return { metrics, histograms: recorder.histograms(), failures: recorder.failures };
+}

@@ -1,0 +1,61 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { resolveTarget } from '../../lab/target.js';
+import { unmetExpectation } from '../expectations.js';
+import type { WaitStep } from '../scenario-types.js';
+import { caseIdFor, type StepContext, type StepOutcome } from '../step-context.js';
+import { fill } from '../template.js';
+import { outgoing } from './outgoing.js';
+
+const POLL_MS = 100;
+
+/** One look at the condition: null when it holds, else what is still missing. */
+type Probe = () => Promise<string | null>;
+
+function probeFor(step: WaitStep, ctx: StepContext): Probe {
+  const wait = step.wait;
+  let attempt = 0;
+  if (wait.for === 'request') {
+    return async () => {
+      const ex = await ctx.http.send(outgoing(wait.request!, ctx.vars, caseIdFor(ctx.runId, step.name, attempt++)));
+      return unmetExpectation(ex, fill(wait.request!.expect, ctx.vars));
+    };
+  }
+  if (wait.for === 'queue_empty') {
+    let emptyInARow = 0;
+    return async () => {
+      const ex = await ctx.http.send({ method: 'GET', path: '/worker/stats', headers: { 'Case-ID': caseIdFor(ctx.runId, step.name, attempt++) } });
+      const depth = ex.status === 200 ? (JSON.parse(ex.text) as { queue_depth: number | null }).queue_depth : null;
+      // Two empty readings in a row: one can fall between a redelivery and its consumption.
+      emptyInARow = depth === 0 ? emptyInARow + 1 : 0;
+      return emptyInARow >= 2 ? null : `queue depth ${depth ?? 'unknown'}`;
+    };
+  }
+  return async () => {
+    const status = await ctx.status();
+    if (!status) {
+      const ex = await ctx.http.send({ method: 'GET', path: '/health', headers: {} });
+      return ex.status === 200 ? null : `the gateway answers /health with ${ex.status || ex.error}`;
+    }
+    const instances = wait.target ? resolveTarget(status.instances, wait.target) : status.instances;
+    const sick = instances.filter((i) => i.health !== 'healthy' || i.state !== 'running');
+    return sick.length ? `not healthy yet: ${sick.map((i) => i.id).join(', ')}` : null;
+  };
+}
+
+/** Polls a condition until it holds; past the timeout the step fails with what was still missing. */
+export async function runWaitStep(step: WaitStep, ctx: StepContext): Promise<StepOutcome> {
+  const probe = probeFor(step, ctx);
+  const start = ctx.clock.nowUs();
+  const deadline = start + step.wait.timeout_ms * 1000;
+  let missing: string | null = 'not checked';
+  while (!ctx.signal.aborted) {
+    missing = await probe().catch((err: Error) => err.message);
+    if (!missing || ctx.clock.nowUs() > deadline) break;
+    await sleep(POLL_MS);
+  }
+  const waited = (ctx.clock.nowUs() - start) / 1000;
+  return {
+    metrics: { waited_ms: waited },
+    failures: missing ? [`gave up after ${Math.round(waited)} ms: ${missing}`] : [],
+  };
+}

@@ -15,7 +15,7 @@ export async function loadSchema(): Promise<object> {
 let validator: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } | undefined;
 
 async function validate(data: unknown) {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(await loadSchema());
+  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(await loadSchema());
   return validator(data) ? [] : (validator.errors ?? []);
 }
 
@@ -47,15 +47,30 @@ function locator(doc: Document, lines: LineCounter): Locate {
   };
 }
 
-/** The most useful of ajv's errors: the deepest one, since outer `oneOf` failures follow from it. */
-function firstError(errors: ErrorObject[]): ErrorObject {
-  const specific = errors.filter((e) => !['oneOf', 'anyOf', 'allOf', 'if', 'not'].includes(e.keyword));
-  const pool = specific.length ? specific : errors;
-  return pool.reduce((best, e) => (e.instancePath.length > best.instancePath.length ? e : best));
+/** The fields of a `oneOf`/`anyOf` made of `required` branches (`{ required: [rate] }`), or null. */
+function alternatives(e: ErrorObject): string[] | null {
+  if (!Array.isArray(e.schema)) return null;
+  const names = (e.schema as Array<{ required?: string[] }>).map((s) => s.required?.join(' with '));
+  return names.every(Boolean) ? (names as string[]) : null;
 }
 
-function describe(e: ErrorObject, stepKinds: boolean): string {
+/**
+ * The most useful of ajv's errors: the deepest one, except that a choice between fields (`oneOf`
+ * of `required` branches) is reported as the choice rather than as one branch's missing field.
+ */
+function firstError(errors: ErrorObject[]): ErrorObject {
+  const specific = errors.filter((e) => !['oneOf', 'anyOf', 'allOf', 'if', 'not'].includes(e.keyword) || alternatives(e));
+  const pool = specific.length ? specific : errors;
+  const deepest = pool.reduce((best, e) => (e.instancePath.length > best.instancePath.length ? e : best));
+  const choice = errors.find((e) => e.instancePath === deepest.instancePath && alternatives(e));
+  return deepest.keyword === 'required' && choice ? choice : deepest;
+}
+
+function describe(e: ErrorObject): string {
   const where = e.instancePath || 'the file';
+  const options = alternatives(e);
+  if (options && e.keyword === 'oneOf') return `${where}: needs exactly one of ${options.join(', ')}`;
+  if (options) return `${where}: needs at least one of ${options.join(', ')}`;
   switch (e.keyword) {
     case 'additionalProperties':
       return `${where}: unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
@@ -63,10 +78,6 @@ function describe(e: ErrorObject, stepKinds: boolean): string {
       return `${where}: missing "${(e.params as { missingProperty: string }).missingProperty}"`;
     case 'enum':
       return `${where}: expected one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-    case 'oneOf':
-      return stepKinds
-        ? `${where}: a step needs exactly one of request, load, fault, wait, burst, trace, create_users, sql`
-        : `${where}: ${e.message}`;
     default:
       return `${where}: ${e.message}`;
   }
@@ -86,10 +97,9 @@ export async function parseScenario(text: string, file: string): Promise<Scenari
   const errors = await validate(data);
   if (errors.length) {
     const e = firstError(errors);
-    const isStep = /^\/(setup|steps)\/\d+$/.test(e.instancePath);
     const missing = e.keyword === 'required' || e.keyword === 'additionalProperties';
     const pos = locate(e.instancePath + (e.keyword === 'additionalProperties' ? `/${(e.params as { additionalProperty: string }).additionalProperty}` : ''), missing);
-    throw new ScenarioFileError(file, pos.line, pos.column, describe(e, isStep));
+    throw new ScenarioFileError(file, pos.line, pos.column, describe(e));
   }
   const scenario = data as Scenario;
   const problem = checkScenarioMeaning(scenario);

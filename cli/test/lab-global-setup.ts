@@ -19,6 +19,8 @@ export async function startTestLab(project: TestProject, runtimeName: RuntimeNam
   const spec = await labSpec({
     name: TEST_LAB,
     gatewayPort: 0,
+    // Two workers, so the queue-burst scenario can compare the drain of one with two.
+    replicas: { 'worker-service': 2 },
     // Jobs take a little while, so a queue burst builds up a real backlog.
     serviceEnv: { JOB_WORK_MS: '20', LOG_LEVEL: 'info' },
   });

@@ -187,12 +187,31 @@ export class ProcessRuntime implements Runtime {
     const state = await readState(dir);
     if (!state) throw new LabStartError(`no lab named ${lab} is up`, 'start one with `w2meet up`');
     const targets = resolveTarget(state.instances, target);
-    await Promise.all(targets.map((i) => this.applyVerb(i, verb)));
-    await writeState(dir, state);
+    await Promise.all(targets.map((i) => this.applyVerb(i, verb, () => this.saveInstances(dir, [i]))));
+    await this.saveInstances(dir, targets);
     return targets.map((i) => i.id);
   }
 
-  private async applyVerb(i: ProcessInstance, verb: FaultVerb): Promise<void> {
+  private saving: Promise<void> = Promise.resolve();
+
+  /**
+   * Writes back only the given instances into the state as it is now on disk. Faults overlap (a
+   * scenario restarts RabbitMQ while it kills a worker): writing back a whole state read before the
+   * other fault finished would forget the new pid of what that fault started, and leave it orphaned.
+   */
+  private saveInstances(dir: string, instances: ProcessInstance[]): Promise<void> {
+    this.saving = this.saving.catch(() => {}).then(async () => {
+      const current = await readState(dir);
+      if (!current) return;
+      const mine = new Map(instances.map((i) => [i.id, i]));
+      current.instances = current.instances.map((i) => mine.get(i.id) ?? i);
+      await writeState(dir, current);
+    });
+    return this.saving;
+  }
+
+  /** `spawned` is called once a new process exists, so its pid is saved before it is healthy. */
+  private async applyVerb(i: ProcessInstance, verb: FaultVerb, spawned: () => Promise<void>): Promise<void> {
     const live = processState(i.pid);
     const alive = live === 'running' || live === 'paused';
     switch (verb) {
@@ -214,22 +233,23 @@ export class ProcessRuntime implements Runtime {
         return;
       case 'restart':
         if (alive) await stopGroup(i.pid!, i.stopSignal, STOP_GRACE_MS);
-        await this.startInstance(i);
+        await this.startInstance(i, spawned);
         return;
       case 'start':
         if (live === 'paused') process.kill(-i.pid!, 'SIGCONT');
-        if (!alive) await this.startInstance(i);
+        if (!alive) await this.startInstance(i, spawned);
         i.intended = 'running';
         return;
     }
   }
 
   /** Starts one instance again on its old port and waits until it is healthy. */
-  private async startInstance(i: ProcessInstance): Promise<void> {
+  private async startInstance(i: ProcessInstance, saved: () => Promise<void>): Promise<void> {
     const spawned = spawnInstance(i);
     i.pid = spawned.pid;
     i.intended = 'running';
     i.startedAt = new Date().toISOString();
+    await saved();
     await this.waitHealthy(i, spawned, new AbortController().signal);
   }
 

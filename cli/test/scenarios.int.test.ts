@@ -1,0 +1,95 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LatencyHistogram } from '../src/scenarios/latency-histogram.js';
+import type { RunResults, ScenarioResult } from '../src/scenarios/run-results.js';
+import { labRuntime, testLab } from './test-lab.js';
+import { runCli } from './run-cli.js';
+
+const lab = testLab();
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function runSuite(args: string[], timeoutMs: number): Promise<{ code: number | null; stderr: string; results: RunResults }> {
+  const reports = await mkdtemp(join(tmpdir(), 'w2meet-scenarios-'));
+  dirs.push(reports);
+  const res = await runCli(['scenario', 'run', ...args, '--reports', reports, '--json'], timeoutMs);
+  const out = JSON.parse(res.stdout || '{}') as { results?: string };
+  expect(out.results, res.stderr).toBeDefined();
+  return { code: res.code, stderr: res.stderr, results: JSON.parse(await readFile(out.results!, 'utf8')) as RunResults };
+}
+
+/** Everything that went wrong in a scenario, for the assertion message. */
+const why = (s: ScenarioResult) =>
+  [s.reason, ...s.steps.flatMap((st) => st.failures.map((f) => `${st.name}: ${f}`)), ...s.checks.filter((c) => !c.passed).map((c) => `${c.metric} ${c.actual} ${c.op} ${c.expected} ${c.reason ?? ''}`)]
+    .filter(Boolean)
+    .join('\n');
+
+describe(`w2meet scenario run: the whole suite against a ${lab.runtime} lab`, () => {
+  let results: RunResults;
+  const scenario = (name: string) => results.scenarios.find((s) => s.name === name)!;
+
+  it('runs every scenario of the suite and each passes', async () => {
+    const run = await runSuite(['--lab', lab.name], 300_000);
+    results = run.results;
+    expect(results.scenarios.map((s) => s.name)).toEqual(['smoke', 'cache-aside', 'error-paths', 'load-balancing', 'tracing', 'queue-burst']);
+    for (const s of results.scenarios) expect(s.status, `${s.name}:\n${why(s)}`).toBe('passed');
+    expect(run.code, run.stderr).toBe(0);
+    expect(results).toMatchObject({ schema: 'w2meet-results/1', passed: true, lab: { kind: 'lab', lab: lab.name, runtime: lab.runtime } });
+    expect(results.lab.replicas).toMatchObject({ 'availability-service': 2, 'suggestion-service': 2, 'worker-service': 2 });
+  }, 320_000);
+
+  it('keeps the raw histograms, and they agree with the summary figures', () => {
+    const hits = scenario('cache-aside').steps.find((s) => s.name === 'hits')!;
+    const h = LatencyHistogram.decode(hits.histograms['cache.HIT.server']!);
+    expect(h.count).toBe(300);
+    expect(h.summary().p50).toBeCloseTo(hits.metrics['cache.HIT.server.p50']!, 6);
+    expect(hits.metrics['cache.HIT.server.p50']).toBeLessThan(scenario('cache-aside').steps.find((s) => s.name === 'misses')!.metrics['server.p50']!);
+  });
+
+  it('measured the queue burst against a deep queue and lost no job', () => {
+    const deep = scenario('queue-burst').steps.find((s) => s.name === 'deep-queue')!;
+    expect(deep.metrics).toMatchObject({ accepted: 5000, completed: 5000, lost: 0 });
+    expect(deep.metrics['enqueue.deep.latency.p50']).toBeGreaterThan(0);
+    expect(deep.series.queue_depth!.length).toBeGreaterThan(10);
+  });
+
+  it('kept the traced request\'s log records for each hop', () => {
+    const trace = scenario('tracing').steps.find((s) => s.name === 'suggestion-trace')!;
+    const hops = new Set(trace.logs!.map((l) => l.instance.replace(/-\d+$/, '')));
+    expect([...hops].sort()).toEqual(['availability-service', 'gateway', 'suggestion-service', 'user-service']);
+    expect(trace.metrics['hop.gateway.ms']).toBeGreaterThan(0);
+  });
+
+  it('recorded every fault and its undoing, and left the lab whole', async () => {
+    const faults = results.scenarios.flatMap((s) => s.faults);
+    expect(faults.every((f) => f.ok)).toBe(true);
+    expect(faults.filter((f) => f.undo).length).toBeGreaterThan(0);
+    const status = await labRuntime().status(lab.name);
+    for (const i of status!.instances) expect(i, i.id).toMatchObject({ state: 'running', health: 'healthy' });
+  });
+});
+
+describe('w2meet scenario run --target: any deployment, without the lab\'s runtime', () => {
+  it('runs what needs only HTTP and skips the rest, saying why', async () => {
+    const { code, results } = await runSuite(['--target', lab.gatewayUrl, 'smoke', 'cache-aside', 'queue-burst'], 60_000);
+    expect(code).toBe(0);
+    expect(results.lab.kind).toBe('url');
+    const byName = Object.fromEntries(results.scenarios.map((s) => [s.name, s]));
+    expect(byName.smoke!.status).toBe('passed');
+    expect(byName['cache-aside']).toMatchObject({ status: 'skipped', reason: expect.stringContaining('needs faults (a lab runtime)') });
+    expect(byName['queue-burst']).toMatchObject({ status: 'skipped', reason: expect.stringContaining('is not a w2meet lab') });
+  }, 70_000);
+
+  it('stops before anything runs on a bad file, naming its line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'w2meet-bad-'));
+    dirs.push(dir);
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, 'name: bad\ndescription: d\nkgs: [KG1]\nsteps:\n  - name: a\n    request: { path: /health, methd: GET }\n');
+    const res = await runCli(['scenario', 'run', '--target', lab.gatewayUrl, 'smoke', file]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`${file}:6:31: /steps/0/request: unknown field "methd"`);
+    expect(res.stderr).not.toContain('run ');
+  });
+});

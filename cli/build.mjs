@@ -39,6 +39,8 @@ await build({
     'cli/w2meet': join(root, 'cli', 'src', 'w2meet.ts'),
     'bench/services': join(root, 'cli', 'bench', 'services.ts'),
     'bench/startup': join(root, 'cli', 'bench', 'startup.ts'),
+    'bench/engine': join(root, 'cli', 'bench', 'engine.ts'),
+    'bench/engine-server': join(root, 'cli', 'bench', 'engine-server.ts'),
   },
   outdir: join(root, 'dist'),
   bundle: true,

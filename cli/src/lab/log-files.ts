@@ -25,6 +25,13 @@ export function matchesCaseId(entry: LogLine, caseId: string | undefined): boole
   return entry.line.includes(caseId);
 }
 
+/** Whether a line was written at or after `since`, to the second; a line without a time passes. */
+export function isSince(entry: LogLine, since: Date | undefined): boolean {
+  if (!since) return true;
+  const time = typeof entry.record?.time === 'string' ? Date.parse(entry.record.time) : NaN;
+  return Number.isNaN(time) || time >= Math.floor(since.getTime() / 1000) * 1000;
+}
+
 /**
  * Several instances' lines in one order, by each record's time; a line without one keeps the time
  * of the line before it in its own stream, and equal times keep their streams' order.
@@ -80,7 +87,7 @@ export async function* readLogs(sources: LogSource[], options: LogOptions = {}):
       for (const line of fileLines) if (line) lines.push(parseLogLine(source.instance, line));
     }
   }
-  for (const entry of mergeByTime(perSource)) if (matchesCaseId(entry, options.caseId)) yield entry;
+  for (const entry of mergeByTime(perSource)) if (matchesCaseId(entry, options.caseId) && isSince(entry, options.since)) yield entry;
   if (!options.follow) return;
 
   while (!options.signal?.aborted) {

@@ -61,6 +61,8 @@ export interface LogOptions {
   follow?: boolean;
   /** Only the last N lines of each instance before following. */
   tail?: number;
+  /** Only lines written at or after this time (to the second, as the Docker Engine keeps it). */
+  since?: Date;
   signal?: AbortSignal;
 }
 

@@ -22,7 +22,7 @@ const PATTERNS: Record<StepKind, string[]> = {
   fault: ['duration_ms'],
   wait: ['waited_ms'],
   burst: [
-    'accepted', 'refused', 'completed', 'lost', 'duplicates', 'redelivered', 'drain_ms', 'jobs_per_s', 'drain_jobs_per_s', 'max_depth', 'dropped',
+    'accepted', 'refused', 'completed', 'lost', 'duplicates', 'redelivered', 'drain_ms', 'jobs_per_s', 'drain_jobs_per_s', 'max_depth', 'dropped', 'dropped_ratio',
     `enqueue\\.${TIMES}`, `enqueue\\.deep\\.${TIMES}`,
   ],
   trace: ['hops_seen', 'hops_missing', 'total_ms', 'hop\\.[a-z-]+\\.ms'],

@@ -8,11 +8,16 @@ import type Docker from 'dockerode';
 export async function* containerLogLines(
   docker: Docker,
   containerId: string,
-  options: { follow: boolean; tail?: number; signal?: AbortSignal },
+  options: { follow: boolean; tail?: number; since?: Date; signal?: AbortSignal },
 ): AsyncGenerator<string> {
   const container = docker.getContainer(containerId);
   const out = new PassThrough();
-  const base = { stdout: true, stderr: true, timestamps: false, ...(options.tail !== undefined ? { tail: options.tail } : {}) };
+  const base = {
+    stdout: true, stderr: true, timestamps: false,
+    ...(options.tail !== undefined ? { tail: options.tail } : {}),
+    // The Engine reads only the log after `since`: a trace needs seconds of log, not the whole run's.
+    ...(options.since ? { since: Math.floor(options.since.getTime() / 1000) } : {}),
+  };
   if (options.follow) {
     const stream = (await container.logs({ ...base, follow: true })) as NodeJS.ReadableStream & { destroy?: () => void };
     docker.modem.demuxStream(stream, out, out);

@@ -369,7 +369,7 @@ export class DockerRuntime implements Runtime {
     const targets = options.target ? resolveTarget(found, options.target) : found;
     const perInstance = await Promise.all(targets.map(async (f) => {
       const lines: LogLine[] = [];
-      for await (const line of containerLogLines(this.docker, f.containerId, { follow: false, tail: options.tail })) lines.push(parseLogLine(f.id, line));
+      for await (const line of containerLogLines(this.docker, f.containerId, { follow: false, tail: options.tail, since: options.since })) lines.push(parseLogLine(f.id, line));
       return lines;
     }));
     for (const entry of mergeByTime(perInstance)) if (matchesCaseId(entry, options.caseId)) yield entry;

@@ -79,7 +79,8 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
     const metrics = recorder.metrics((lastSendUs - start) / 1000);
     const out: Record<string, number> = {
       accepted: accepted.size, refused, completed, lost: lost.length, duplicates,
-      redelivered: listener.events.filter((e) => e.redelivered).length, dropped: sent.dropped,
+      redelivered: listener.events.filter((e) => e.redelivered).length,
+      dropped: sent.dropped, dropped_ratio: sent.dropped / burst.jobs,
       drain_ms: (drainedUs - lastSendUs) / 1000,
       jobs_per_s: completed / Math.max(1e-6, (drainedUs - start) / 1e6),
       // The rate at which the queue emptied once the sending stopped: the workers' drain rate.

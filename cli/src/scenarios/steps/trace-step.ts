@@ -17,10 +17,10 @@ export function hopMs(record: Record<string, unknown>): number | undefined {
   return undefined;
 }
 
-async function collect(ctx: StepContext, caseId: string): Promise<LogLine[]> {
+async function collect(ctx: StepContext, caseId: string, since: Date): Promise<LogLine[]> {
   const lab = ctx.target.lab!;
   const lines: LogLine[] = [];
-  for await (const line of lab.runtime.logs(lab.name, { caseId, signal: ctx.signal })) lines.push(line);
+  for await (const line of lab.runtime.logs(lab.name, { caseId, since, signal: ctx.signal })) lines.push(line);
   return lines;
 }
 
@@ -31,6 +31,8 @@ async function collect(ctx: StepContext, caseId: string): Promise<LogLine[]> {
 export async function runTraceStep(step: TraceStep, ctx: StepContext): Promise<StepOutcome> {
   if (!ctx.target.lab) throw new Error('tracing reads the lab\'s logs; this target has none');
   const caseId = caseIdFor(ctx.runId, step.name);
+  // A second of slack: log times are the lab's clock, read to the second.
+  const since = new Date(Date.now() - 1000);
   const ex = await ctx.http.send(outgoing(step.trace.request, ctx.vars, caseId));
   const failures: string[] = [];
   if (ex.error || ex.status >= 400) failures.push(`the traced request answered ${ex.status || ex.error}`);
@@ -38,7 +40,7 @@ export async function runTraceStep(step: TraceStep, ctx: StepContext): Promise<S
   let lines: LogLine[] = [];
   let missing = step.trace.hops;
   for (;;) {
-    lines = await collect(ctx, caseId);
+    lines = await collect(ctx, caseId, since);
     const seen = new Set(lines.map((l) => componentOfInstance(l.instance)));
     missing = step.trace.hops.filter((h) => !seen.has(h));
     if (!missing.length || ctx.clock.nowUs() > deadline || ctx.signal.aborted) break;

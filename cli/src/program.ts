@@ -6,6 +6,8 @@ import { registerFaults } from './commands/fault.js';
 import { registerImages } from './commands/images.js';
 import { registerLogs } from './commands/logs.js';
 import { registerScenario } from './commands/scenario.js';
+import { registerReport } from './commands/report.js';
+import { registerGrade } from './commands/grade.js';
 import { registerStatus } from './commands/status.js';
 import { registerUp } from './commands/up.js';
 
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerLogs(program);
   registerFaults(program);
   registerScenario(program);
+  registerReport(program);
+  registerGrade(program);
   registerImages(program);
   registerCompose(program);
   registerDoctor(program);

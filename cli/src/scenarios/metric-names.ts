@@ -23,7 +23,7 @@ const PATTERNS: Record<StepKind, string[]> = {
   wait: ['waited_ms'],
   burst: [
     'accepted', 'refused', 'completed', 'lost', 'duplicates', 'redelivered', 'drain_ms', 'jobs_per_s', 'drain_jobs_per_s', 'max_depth', 'dropped', 'dropped_ratio',
-    `enqueue\\.${TIMES}`, `enqueue\\.deep\\.${TIMES}`,
+    `enqueue\\.${TIMES}`, `enqueue\\.(deep|shallow)\\.${TIMES}`,
   ],
   trace: ['hops_seen', 'hops_missing', 'total_ms', 'hop\\.[a-z-]+\\.ms'],
   create_users: ['count', 'failed'],

@@ -11,6 +11,6 @@ export class ScenarioFileError extends W2meetError {
     readonly column: number,
     readonly problem: string,
   ) {
-    super('SCENARIO_FILE', `${file}:${line}:${column}: ${problem}`, 'fix the file; editors complete it from scenarios/scenario.schema.json', 2);
+    super('SCENARIO_FILE', `${file}:${line}:${column}: ${problem}`, 'fix the file; editors complete and check it from its JSON Schema in scenarios/', 2);
   }
 }

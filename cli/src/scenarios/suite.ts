@@ -26,7 +26,8 @@ async function load(path: string): Promise<LoadedScenario> {
 
 /** Every scenario of the suite, each file validated; one bad file stops the run before it starts. */
 export async function loadSuite(dir = scenariosDir()): Promise<LoadedScenario[]> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort((a, b) => {
+  // claims.yaml lives beside the scenarios but is not one.
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml') && f !== 'claims.yaml').sort((a, b) => {
     const rank = (f: string) => {
       const i = ORDER.indexOf(basename(f, '.yaml'));
       return i < 0 ? ORDER.length : i;

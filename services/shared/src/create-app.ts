@@ -90,6 +90,8 @@ export function createApp(options: AppOptions): FastifyInstance {
         path: request.url.split('?')[0],
         status: reply.statusCode,
         duration_ms: Number((Number(process.hrtime.bigint() - request.startedAt) / 1e6).toFixed(3)),
+        // The parts of the time (Redis, Postgres, downstream calls), so a trace can show where it went.
+        server_timing: reply.getHeader('server-timing'),
       },
       'request completed',
     );

@@ -31,6 +31,7 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
   const sampler = new DepthSampler(ctx.http, ctx.clock, () => listener.events.length);
   const recorder = new ExchangeRecorder();
   const deep = new LatencyHistogram();
+  const shallow = new LatencyHistogram();
   const accepted = new Set<string>();
   let refused = 0;
   const failures: string[] = [];
@@ -58,7 +59,7 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
         recorder.record(ex, ex.status === 202 || refusal ? null : `POST /worker/tasks answered ${ex.status}`);
         if (ex.status === 202) {
           accepted.add((JSON.parse(ex.text) as { job_id: string }).job_id);
-          if (sampler.depth >= (burst.deep_depth ?? DEFAULT_DEEP_DEPTH)) deep.recordMs(ex.latencyMs);
+          (sampler.depth >= (burst.deep_depth ?? DEFAULT_DEEP_DEPTH) ? deep : shallow).recordMs(ex.latencyMs);
         }
         ctx.sample(step.name, ex.latencyMs, ex.status);
       },
@@ -88,11 +89,14 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
       max_depth: sampler.maxDepth,
     };
     for (const [k, v] of Object.entries(metrics)) if (/^(latency|server)\./.test(k)) out[`enqueue.${k}`] = v;
-    const d = deep.summary();
-    if (d.count) for (const [k, v] of Object.entries(d)) if (k !== 'count') out[`enqueue.deep.latency.${k}`] = v;
+    for (const [name, h] of [['deep', deep], ['shallow', shallow]] as const) {
+      const s = h.summary();
+      if (s.count) for (const [k, v] of Object.entries(s)) if (k !== 'count') out[`enqueue.${name}.latency.${k}`] = v;
+    }
     const histograms: Record<string, string> = {};
     for (const [k, v] of Object.entries(recorder.histograms())) histograms[`enqueue.${k}`] = v;
-    if (d.count) histograms['enqueue.deep.latency'] = deep.encode();
+    if (deep.count) histograms['enqueue.deep.latency'] = deep.encode();
+    if (shallow.count) histograms['enqueue.shallow.latency'] = shallow.encode();
     return { metrics: out, histograms, series: sampler.series(start), failures };
   } finally {
     await Promise.allSettled(faults);

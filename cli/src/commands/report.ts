@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { reportsDir } from './scenario.js';
+
+export function parseFormats(text: string, all: readonly string[]): string[] {
+  const formats = text.split(',').map((f) => f.trim()).filter(Boolean);
+  const bad = formats.filter((f) => !all.includes(f));
+  if (bad.length || !formats.length) throw new UsageError(`--format: "${bad.join(',') || text}" is not a format`, `choose from ${all.join(', ')}`);
+  return formats;
+}
+
+/** `w2meet report [RUN_DIR] [--format ...] [--compare OTHER_RUN]`: built from a results file alone. */
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('turn a run\'s results into claim verdicts, a knowledge-goals scorecard and reports (default: the latest run)')
+    .argument('[run]', 'a run folder (reports/<run-id>) or its results.json')
+    .option('--format <list>', 'md, html, json, junit, comma-separated', 'md,html,json,junit')
+    .option('--compare <run>', 'also compare with another run: every latency and verdict, regressions beyond the noise flagged')
+    .option('--reports <dir>', 'where runs are found (default: W2MEET_REPORTS_DIR or reports/)')
+    .action(async (run: string | undefined, options: { format: string; compare?: string; reports?: string }) => {
+      const { FORMATS, writeReports } = await import('../reports/write-reports.js');
+      const { readResults, resolveRunDir } = await import('../reports/read-results.js');
+      const { loadClaims } = await import('../reports/load-claims.js');
+      const formats = parseFormats(options.format, FORMATS) as Array<(typeof FORMATS)[number]>;
+      const dir = await resolveRunDir(run, reportsDir(options.reports));
+      const results = await readResults(dir);
+      const { report, written } = await writeReports(dir, results, await loadClaims(), formats);
+      const { renderMarkdown } = await import('../reports/render-markdown.js');
+      process.stdout.write(renderMarkdown(report));
+      process.stderr.write(`\nwrote ${written.join(', ')}\n`);
+      if (options.compare) {
+        const { compareLatencies, compareVerdicts, renderComparison } = await import('../reports/compare-runs.js');
+        const { buildReport } = await import('../reports/build-report.js');
+        const { claimsForRun } = await import('../reports/write-reports.js');
+        const otherDir = await resolveRunDir(options.compare, reportsDir(options.reports));
+        const other = await readResults(otherDir);
+        const before = buildReport(other, claimsForRun(await loadClaims(), other));
+        process.stdout.write(`\n${renderComparison(other.runId, results.runId, compareLatencies(other, results), compareVerdicts(before.claims, report.claims))}`);
+      }
+    });
+}

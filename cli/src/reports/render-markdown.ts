@@ -1,0 +1,54 @@
+import type { Report } from './build-report.js';
+import type { ClaimVerdict } from './claim-verdict.js';
+
+const MARK = { holds: '✅ holds', fails: '❌ fails', inconclusive: '❔ inconclusive', met: '✅ met', 'not met': '❌ not met', 'not checked': '➖ not checked' };
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const num = (x: number | null, digits = 3) => (x === null ? '-' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(digits));
+
+function claimRow(v: ClaimVerdict): string {
+  const ci = v.interval ? `${num(v.interval.low)}-${num(v.interval.high)}` : '-';
+  const doc = v.documented ? `${v.documented.value} ${v.documented.unit}` : '-';
+  const p99 = v.distributions.length ? v.distributions.map((d) => num(d.p99)).join(' / ') : '-';
+  return `| ${v.id} | ${MARK[v.status]} | ${cell(v.test)} | ${v.n ?? '-'} | ${num(v.value)} | ${p99} | ${ci} | ${doc} | ${cell(v.againstDocumented ?? '')} |`;
+}
+
+/** The report as Markdown: for a terminal, a pull request, or `$GITHUB_STEP_SUMMARY`. */
+export function renderMarkdown(r: Report): string {
+  const s = r.summary;
+  const lines = [
+    `# w2meet report — run ${r.runId}`,
+    '',
+    `**${s.scenarios.passed} scenarios passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped** · checks ${s.checks.passed} passed, ${s.checks.failed} failed · claims ${s.claims.holds} hold, ${s.claims.fails} fail, ${s.claims.inconclusive} inconclusive`,
+    '',
+    '## The lab',
+    '',
+    ...r.differences.map((d) => `- ${d}`),
+    '',
+    '## Claims',
+    '',
+    '| claim | verdict | test | n | measured | p99 ms | 95% interval | documented | against the document |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...r.claims.map(claimRow),
+    '',
+    ...r.claims.flatMap((v) => [`- **${v.id}**: "${cell(v.asWritten)}" Measured as ${v.measuredAs}. ${v.reason}.`]),
+    '',
+    '## Knowledge goals',
+    '',
+    '| goal | | status | evidence |',
+    '|---|---|---|---|',
+    ...r.scorecard.map((g) => `| ${g.kg} | ${g.name} | ${MARK[g.status]} | ${cell(g.evidence.join('; '))} |`),
+    '',
+    '## Scenarios',
+    '',
+    '| scenario | status | time | goals | note |',
+    '|---|---|---|---|---|',
+    ...r.scenarios.map((x) => `| ${x.name} | ${x.status} | ${(x.durationMs / 1000).toFixed(1)} s | ${x.kgs.join(' ')} | ${cell(x.reason ?? '')} |`),
+  ];
+  const failed = r.checks.filter((c) => !c.passed);
+  if (failed.length) lines.push('', '### Failed checks', '', ...failed.map((c) => `- ${c.scenario}: ${c.name}: ${cell(c.detail)}`));
+  for (const t of r.traces) {
+    lines.push('', `## Where the time goes: ${t.scenario}/${t.step}`, '', '| hop | instance | ms | parts |', '|---|---|---|---|');
+    for (const h of t.hops) lines.push(`| ${h.component} | ${h.instance} | ${num(h.ms)} | ${Object.entries(h.parts).map(([k, v]) => `${k} ${num(v)}`).join(', ')} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}

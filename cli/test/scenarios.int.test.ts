@@ -1,8 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LatencyHistogram } from '../src/scenarios/latency-histogram.js';
+import type { Report } from '../src/reports/build-report.js';
 import type { RunResults, ScenarioResult } from '../src/scenarios/run-results.js';
 import { labRuntime, testLab } from './test-lab.js';
 import { runCli } from './run-cli.js';
@@ -20,25 +21,52 @@ async function runSuite(args: string[], timeoutMs: number): Promise<{ code: numb
   return { code: res.code, stderr: res.stderr, results: JSON.parse(await readFile(out.results!, 'utf8')) as RunResults };
 }
 
+/** `w2meet grade` into a fresh reports folder; the run folder is the one it made there. */
+async function runGrade(args: string[], timeoutMs: number) {
+  const reports = await mkdtemp(join(tmpdir(), 'w2meet-grade-'));
+  dirs.push(reports);
+  const res = await runCli(['grade', ...args, '--reports', reports], timeoutMs);
+  const runs = await readdir(reports);
+  const runDir = runs.length === 1 ? join(reports, runs[0]!) : '';
+  return { ...res, runDir };
+}
+
 /** Everything that went wrong in a scenario, for the assertion message. */
 const why = (s: ScenarioResult) =>
   [s.reason, ...s.steps.flatMap((st) => st.failures.map((f) => `${st.name}: ${f}`)), ...s.checks.filter((c) => !c.passed).map((c) => `${c.metric} ${c.actual} ${c.op} ${c.expected} ${c.reason ?? ''}`)]
     .filter(Boolean)
     .join('\n');
 
-describe(`w2meet scenario run: the whole suite against a ${lab.runtime} lab`, () => {
+describe(`w2meet grade: the whole suite against a ${lab.runtime} lab already up`, () => {
   let results: RunResults;
+  let report: Report;
+  let runDir = '';
   const scenario = (name: string) => results.scenarios.find((s) => s.name === name)!;
 
-  it('runs every scenario of the suite and each passes', async () => {
-    const run = await runSuite(['--lab', lab.name], 300_000);
-    results = run.results;
+  it('runs every scenario of the suite, each passes, and the exit code says what the claims did', async () => {
+    const run = await runGrade(['--lab', lab.name], 420_000);
+    runDir = run.runDir;
+    expect(runDir, run.stderr).not.toBe('');
+    results = JSON.parse(await readFile(join(runDir, 'results.json'), 'utf8')) as RunResults;
     expect(results.scenarios.map((s) => s.name)).toEqual(['smoke', 'cache-aside', 'error-paths', 'load-balancing', 'tracing', 'queue-burst']);
     for (const s of results.scenarios) expect(s.status, `${s.name}:\n${why(s)}`).toBe('passed');
-    expect(run.code, run.stderr).toBe(0);
     expect(results).toMatchObject({ schema: 'w2meet-results/1', passed: true, lab: { kind: 'lab', lab: lab.name, runtime: lab.runtime } });
     expect(results.lab.replicas).toMatchObject({ 'availability-service': 2, 'suggestion-service': 2, 'worker-service': 2 });
-  }, 320_000);
+    report = JSON.parse(await readFile(join(runDir, 'report.json'), 'utf8')) as Report;
+    expect(report.summary.checks.failed).toBe(0);
+    expect(report.claims).toHaveLength(10);
+    expect(run.code, run.stderr).toBe(report.summary.claims.fails > 0 ? 4 : 0);
+    expect(run.stderr).toContain('already up; it stays up afterwards');
+  }, 440_000);
+
+  it('wrote every report format beside the results', async () => {
+    const files = await readdir(runDir);
+    expect(files.sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'report.md', 'results.json']);
+    const md = await readFile(join(runDir, 'report.md'), 'utf8');
+    for (const c of report.claims) expect(md).toContain(`| ${c.id} |`);
+    expect(await readFile(join(runDir, 'junit.xml'), 'utf8')).toMatch(/^<\?xml[\s\S]*<testsuite name="claims"/);
+    expect(report.scorecard.find((g) => g.kg === 'KG2')!.status).toBe(lab.runtime === 'docker' ? 'met' : 'not checked');
+  });
 
   it('keeps the raw histograms, and they agree with the summary figures', () => {
     const hits = scenario('cache-aside').steps.find((s) => s.name === 'hits')!;
@@ -71,7 +99,23 @@ describe(`w2meet scenario run: the whole suite against a ${lab.runtime} lab`, ()
   });
 });
 
-describe('w2meet scenario run --target: any deployment, without the lab\'s runtime', () => {
+describe('w2meet grade and scenario run on their own', () => {
+  it('grade brings a lab of its own up and takes it down again', async () => {
+    const own = 'w2meet-grade-it';
+    const run = await runGrade(['smoke', '--lab', own, '--runtime', lab.runtime], 120_000);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`bringing lab ${own} up`);
+    expect(run.stdout).toContain('1 scenarios passed');
+    expect(await labRuntime().status(own)).toBeNull();
+  }, 130_000);
+
+  it('grade refuses an unknown scenario before anything starts, with exit code 2', async () => {
+    const run = await runGrade(['no-such-scenario', '--lab', 'w2meet-never-up'], 30_000);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no scenario named "no-such-scenario"');
+    expect(run.runDir).toBe('');
+  });
+
   it('runs what needs only HTTP and skips the rest, saying why', async () => {
     const { code, results } = await runSuite(['--target', lab.gatewayUrl, 'smoke', 'cache-aside', 'queue-burst'], 60_000);
     expect(code).toBe(0);

@@ -17,6 +17,21 @@ function parse(argv: string[]) {
 }
 
 describe('the w2meet command line', () => {
+  it('grade takes scenarios, runtime, port, target and reports, with a free port by default', () => {
+    const { name, args } = parse(['grade', 'smoke', 'tracing', '--runtime', 'docker', '--target', 'http://127.0.0.1:9', '--reports', '/tmp/r']);
+    expect(name).toBe('grade');
+    expect(args[0]).toEqual(['smoke', 'tracing']);
+    expect(args[1]).toMatchObject({ runtime: 'docker', port: 0, target: 'http://127.0.0.1:9', reports: '/tmp/r', lab: 'default' });
+    expect(() => parse(['grade', '--runtime', 'kubernetes'])).toThrow();
+  });
+
+  it('report takes a run, formats and another run to compare with', () => {
+    const { args } = parse(['report', 'reports/x', '--format', 'md,json', '--compare', 'reports/y']);
+    expect(args[0]).toBe('reports/x');
+    expect(args[1]).toMatchObject({ format: 'md,json', compare: 'reports/y' });
+    expect(parse(['report']).args[1]).toMatchObject({ format: 'md,html,json,junit' });
+  });
+
   it('up takes runtime, port, replicas, env and json', () => {
     const { args } = parse(['up', '--runtime', 'process', '--port', '0', '--replicas', 'availability=3', '--env', 'JOB_WORK_MS=5', '--json']);
     expect(args[0]).toMatchObject({ runtime: 'process', port: 0, replicas: 'availability=3', env: ['JOB_WORK_MS=5'], json: true, lab: 'default' });

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,16 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { buildReport } from './build-report.js';
 import { loadClaims } from './load-claims.js';
 import { renderHtml } from './render-html.js';
-import { processRunFixture } from './report-fixture.js';
+import { commandInstalled, processRunFixture } from './report-fixture.js';
 
-const chromium = (() => {
-  try {
-    execFileSync('chromium', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const chromium = commandInstalled('chromium');
 
 /** Headless Chromium on a local file: no network, a fresh profile, its console on stderr. */
 function headless(args: string[], dir: string) {

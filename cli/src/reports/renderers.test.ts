@@ -10,16 +10,9 @@ import { loadClaims } from './load-claims.js';
 import { renderHtml } from './render-html.js';
 import { renderJunit } from './render-junit.js';
 import { renderMarkdown } from './render-markdown.js';
-import { processRunFixture } from './report-fixture.js';
+import { commandInstalled, processRunFixture } from './report-fixture.js';
 
-const hasXmllint = (() => {
-  try {
-    execFileSync('xmllint', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasXmllint = commandInstalled('xmllint');
 
 /** xmllint's verdict on a file: '' when it is well formed (and valid against `schema` if given). */
 function xmllint(text: string, schema?: string): string {

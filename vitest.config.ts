@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['cli/**/*.test.ts', 'services/**/*.test.ts'],
+          include: ['cli/**/*.test.ts', 'cli/**/*.test.tsx', 'services/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
       },
@@ -27,11 +27,11 @@ export default defineConfig({
         },
       },
       {
-        // The same service assertions on the Docker runtime, plus Docker's own tests. The CLI's
-        // process-runtime tests are not repeated here.
+        // The same service assertions and the scenario suite on the Docker runtime, plus Docker's
+        // own tests. The CLI's process-runtime tests are not repeated here.
         test: {
           name: 'int-docker',
-          include: ['services/**/*.int.test.ts', 'cli/test/docker*.int.test.ts'],
+          include: ['services/**/*.int.test.ts', 'cli/test/docker*.int.test.ts', 'cli/test/scenarios.int.test.ts'],
           globalSetup: ['cli/test/lab-setup-docker.ts'],
           fileParallelism: false,
           testTimeout: 90_000,

@@ -41,6 +41,7 @@ await build({
     'bench/startup': join(root, 'cli', 'bench', 'startup.ts'),
     'bench/engine': join(root, 'cli', 'bench', 'engine.ts'),
     'bench/engine-server': join(root, 'cli', 'bench', 'engine-server.ts'),
+    'bench/dashboard': join(root, 'cli', 'bench', 'dashboard.ts'),
   },
   outdir: join(root, 'dist'),
   bundle: true,

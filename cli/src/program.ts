@@ -8,6 +8,7 @@ import { registerLogs } from './commands/logs.js';
 import { registerScenario } from './commands/scenario.js';
 import { registerReport } from './commands/report.js';
 import { registerGrade } from './commands/grade.js';
+import { registerDashboard } from './commands/dashboard.js';
 import { registerStatus } from './commands/status.js';
 import { registerUp } from './commands/up.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerScenario(program);
   registerReport(program);
   registerGrade(program);
+  registerDashboard(program);
   registerImages(program);
   registerCompose(program);
   registerDoctor(program);

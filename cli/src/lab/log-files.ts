@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { LogLine, LogOptions } from './runtime.js';
 
+/** How often a followed log file is looked at again: quick enough to read as live, cheap when idle. */
+const FOLLOW_POLL_MS = 300;
+
 export interface LogSource {
   instance: string;
   files: string[];
@@ -83,7 +86,8 @@ export async function* readLogs(sources: LogSource[], options: LogOptions = {}):
       let fileLines = text.split('\n');
       // An unfinished last line is kept back until the rest of it is written.
       partial.set(file, fileLines.pop() ?? '');
-      if (options.tail !== undefined) fileLines = fileLines.slice(-options.tail);
+      // slice(-0) would keep every line: a tail of 0 means none of what is there already.
+      if (options.tail !== undefined) fileLines = options.tail === 0 ? [] : fileLines.slice(-options.tail);
       for (const line of fileLines) if (line) lines.push(parseLogLine(source.instance, line));
     }
   }
@@ -108,12 +112,15 @@ export async function* readLogs(sources: LogSource[], options: LogOptions = {}):
         }
       }
     }
+    // Each wait removes its abort listener again: a follow that runs for hours must not pile them up.
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 200);
-      options.signal?.addEventListener('abort', () => {
+      const done = () => {
         clearTimeout(timer);
+        options.signal?.removeEventListener('abort', done);
         resolve();
-      }, { once: true });
+      };
+      const timer = setTimeout(done, FOLLOW_POLL_MS);
+      options.signal?.addEventListener('abort', done, { once: true });
     });
   }
 }

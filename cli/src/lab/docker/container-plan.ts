@@ -15,7 +15,7 @@ const SERVICE_PORT = 8000;
  * every 50 ms (see docker-runtime.ts), since the Engine of Debian 12 has no start interval.
  */
 const HEALTH = { Interval: 2e9, Timeout: 2e9, Retries: 3, StartPeriod: 0 };
-export const SERVICE_HEALTH_CHECK = ['CMD', 'bash', '-c', "exec 3<>/dev/tcp/127.0.0.1/8000 && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"];
+export const SERVICE_HEALTH_CHECK = ['CMD', 'bash', '-c', "exec 3<>/dev/tcp/127.0.0.1/8000 && printf 'GET /health HTTP/1.0\\r\\nCase-ID: w2meet-probe\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"];
 
 export interface DockerInstance {
   id: string;

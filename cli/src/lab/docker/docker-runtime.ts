@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -374,6 +375,8 @@ export class DockerRuntime implements Runtime {
     }));
     for (const entry of mergeByTime(perInstance)) if (matchesCaseId(entry, options.caseId)) yield entry;
     if (!options.follow) return;
+    // One abort listener per followed container: a lab has more than Node's default warning limit.
+    if (options.signal) setMaxListeners(Math.max(10, targets.length + 4), options.signal);
     yield* followAll(targets.map((f) => ({ id: f.id, lines: containerLogLines(this.docker, f.containerId, { follow: true, tail: 0, signal: options.signal }) })), options.caseId);
   }
 }

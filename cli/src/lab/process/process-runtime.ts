@@ -173,7 +173,9 @@ export class ProcessRuntime implements Runtime {
   }
 
   private async instanceStatus(i: ProcessInstance): Promise<InstanceStatus> {
-    const state = processState(i.pid);
+    // A process that is gone because it was told to stop is `stopped`; gone any other way, `exited`.
+    const live = processState(i.pid);
+    const state = live === 'exited' && i.intended === 'stopped' ? 'stopped' : live;
     const health = state === 'running' ? ((await probeHealthy(i.probe)) ? 'healthy' : 'unhealthy') : 'unknown';
     return {
       id: i.id, name: i.name as InstanceStatus['name'], kind: i.kind, replica: i.replica, state, health,

@@ -1,0 +1,46 @@
+import { request } from 'undici';
+import { runtimeForLab } from '../lab/open-lab.js';
+import type { Runtime } from '../lab/runtime.js';
+import { runScenarios } from '../scenarios/run-command.js';
+import { loadSuite } from '../scenarios/suite.js';
+import type { DashboardSource, WorkerCounters } from './dashboard-source.js';
+import { DASHBOARD_CASE_ID } from './traffic-window.js';
+
+/** The dashboard's view of a real lab, found again on every look so it follows `up` and `down`. */
+export function labSource(lab: string, reportsDir: string): DashboardSource {
+  let runtime: Runtime | null = null;
+  const current = async () => (runtime ??= await runtimeForLab(lab));
+  return {
+    async status() {
+      const found = await (await current()).status(lab);
+      // No lab on the runtime first found: look again, it may have come up on the other one.
+      if (!found) runtime = null;
+      return found;
+    },
+    async *followLogs(signal) {
+      yield* (await current()).logs(lab, { follow: true, tail: 0, signal });
+    },
+    async workerCounters(gatewayUrl) {
+      try {
+        const res = await request(`${gatewayUrl}/worker/stats`, { headersTimeout: 900, bodyTimeout: 900, headers: { 'Case-ID': DASHBOARD_CASE_ID } });
+        if (res.statusCode !== 200) {
+          await res.body.dump();
+          return null;
+        }
+        return (await res.body.json()) as WorkerCounters;
+      } catch {
+        return null;
+      }
+    },
+    async fault(verb, target) {
+      await (await current()).fault(lab, verb, target);
+    },
+    async scenarioNames() {
+      return (await loadSuite()).map((s) => s.scenario.name);
+    },
+    async runScenario(name, listener, signal) {
+      void signal;
+      await runScenarios({ names: [name], lab, reportsDir, listeners: [listener], progress: null }).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../src/lab/paths.js';
+import { eventually, labRuntime, testLab } from './test-lab.js';
+
+const lab = testLab();
+// A session name of this run's own, so the test ends only what it started.
+const session = `w2meet-it-dashboard-${process.pid}`;
+const reports = mkdtempSync(join(tmpdir(), 'w2meet-dashboard-'));
+const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-t', session);
+const alive = () => spawnSync('tmux', ['has-session', '-t', session]).status === 0;
+
+afterAll(async () => {
+  if (alive()) tmux('kill-session', '-t', session);
+  rmSync(reports, { recursive: true, force: true });
+  // Whatever happened, the lab is whole again for the files after this one.
+  const status = await labRuntime().status(lab.name);
+  for (const i of status?.instances ?? []) if (i.state !== 'running') await labRuntime().fault(lab.name, i.state === 'paused' ? 'unpause' : 'start', i.id);
+});
+
+describe.skipIf(spawnSync('tmux', ['-V']).status !== 0)('w2meet dashboard in a real terminal (tmux) on a real lab (needs tmux)', () => {
+  it('stops a replica from the keyboard, brings the lab back with u, runs a scenario and quits', async () => {
+    const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-e', 'NO_COLOR=1',
+      `${process.execPath} ${entry} dashboard --lab ${lab.name} --reports ${reports}`);
+    expect(await eventually(async () => screen(), (s) => s.includes('availability-service-2') && s.includes('smoke'), 20_000)).toContain('lab w2meet-it');
+
+    // Walk the selection down to the second availability replica, as a person would.
+    const order = (await labRuntime().status(lab.name))!.instances.filter((i) => i.name !== 'epmd').map((i) => i.id);
+    for (let n = 0; n < order.indexOf('availability-service-2'); n++) tmux('send-keys', '-t', session, 'Down');
+    tmux('send-keys', '-t', session, 's');
+    const stopped = await eventually(() => labRuntime().status(lab.name), (s) => s!.instances.find((i) => i.id === 'availability-service-2')!.state === 'stopped', 20_000);
+    expect(stopped!.instances.filter((i) => i.state !== 'running').map((i) => `${i.id} ${i.state}`)).toEqual(['availability-service-2 stopped']);
+    const shown = await eventually(async () => screen(), (s) => /availability-service-2\s+stopped/.test(s), 15_000);
+    expect(shown, shown).toMatch(/availability-service-2\s+stopped/);
+
+    tmux('send-keys', '-t', session, 'u');
+    const whole = await eventually(() => labRuntime().status(lab.name), (s) => s!.instances.every((i) => i.state === 'running' && i.health === 'healthy'), 30_000);
+    expect(whole!.instances.every((i) => i.state === 'running')).toBe(true);
+
+    tmux('send-keys', '-t', session, 'Tab');
+    tmux('send-keys', '-t', session, 'Enter');
+    expect(await eventually(async () => screen(), (s) => s.includes('smoke: passed'), 60_000)).toContain('smoke: passed');
+
+    tmux('send-keys', '-t', session, 'q');
+    expect(await eventually(async () => alive(), (a) => !a, 10_000)).toBe(false);
+  }, 150_000);
+});

@@ -129,11 +129,16 @@ describe('w2meet logs --follow', () => {
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     try {
-      await new Promise((r) => setTimeout(r, 500));
-      await http(`${gateway}/users/health`, { headers: { 'Case-ID': 'follow-me-1' } });
-      const deadline = Date.now() + 5000;
-      while (!out.includes('follow-me-1') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(out).toContain('follow-me-1');
+      // `-n 0` shows only what is written after the follower started, and nothing says when that
+      // is: a request every half second until one of them shows up.
+      const deadline = Date.now() + 10_000;
+      for (let n = 1; !out.includes('follow-me-') && Date.now() < deadline; n++) {
+        await http(`${gateway}/users/health`, { headers: { 'Case-ID': `follow-me-${n}` } });
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(out).toContain('follow-me-');
+      // Nothing from before it started: the history is not replayed.
+      expect(out).not.toContain('Server listening');
     } finally {
       child.kill('SIGINT');
     }

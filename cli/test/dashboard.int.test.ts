@@ -49,4 +49,26 @@ describe.skipIf(spawnSync('tmux', ['-V']).status !== 0)('w2meet dashboard in a r
     tmux('send-keys', '-t', session, 'q');
     expect(await eventually(async () => alive(), (a) => !a, 10_000)).toBe(false);
   }, 150_000);
+
+  it('--up shows a lab of its own coming up, and --down-on-exit takes it down on q', async () => {
+    const own = 'w2meet-dash-up-it';
+    const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
+    try {
+      tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-e', 'NO_COLOR=1',
+        `${process.execPath} ${entry} dashboard --up --down-on-exit --runtime process --lab ${own} --reports ${reports}`);
+      // The instances appear while they start, before the lab is whole.
+      const starting = await eventually(async () => screen(), (s) => /starting|healthy after/.test(s), 30_000);
+      expect(starting, starting).toMatch(/starting|healthy after/);
+      // The header says when `up` returned; the instance list follows at the next status read.
+      const up = await eventually(async () => screen(), (s) => s.includes(`lab ${own} up in`) && /gateway\s+running\s+healthy/.test(s), 90_000);
+      expect(up, up).toMatch(/gateway\s+running\s+healthy/);
+      expect(up).not.toContain('epmd:');
+      tmux('send-keys', '-t', session, 'q');
+      expect(await eventually(async () => alive(), (a) => !a, 30_000)).toBe(false);
+      expect(await eventually(() => labRuntime().status(own), (s) => s === null, 30_000)).toBeNull();
+    } finally {
+      if (alive()) tmux('kill-session', '-t', session);
+      await labRuntime().down(own, { volumes: true });
+    }
+  }, 150_000);
 });

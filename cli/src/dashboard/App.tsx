@@ -1,5 +1,5 @@
 import { useApp, useInput, useStdout } from 'ink';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FaultVerb } from '../lab/runtime.js';
 import { Dashboard } from './Dashboard.js';
 import { initialState, instancesOf, reduce, visibleLogs, type Action } from './dashboard-state.js';
@@ -12,6 +12,8 @@ export interface AppProps {
   source: DashboardSource;
   theme: Theme;
   pollMs?: number;
+  /** Brings the lab up beside the dashboard, saying what it does (`w2meet dashboard --up`). */
+  bringUp?: (say: (text: string) => void) => Promise<void>;
 }
 
 const VERBS: Record<string, FaultVerb> = { s: 'stop', S: 'start', r: 'restart', k: 'kill' };
@@ -22,7 +24,7 @@ function faultTarget(id: string, name: string, replica: number, replicas: number
 }
 
 /** The dashboard: keys in the style of lazydocker and k9s, acting through the runtime's verbs. */
-export function App({ lab, source, theme, pollMs }: AppProps) {
+export function App({ lab, source, theme, pollMs, bringUp }: AppProps) {
   // The state lives in a ref that every action updates at once, and a render follows: keys typed
   // faster than the screen redraws (a paste, tmux send-keys) each see the state the last one left.
   const store = useRef(initialState(lab));
@@ -35,6 +37,13 @@ export function App({ lab, source, theme, pollMs }: AppProps) {
   const { stdout } = useStdout();
   const running = useRef<AbortController | null>(null);
   useLabData(source, dispatch, pollMs);
+  useEffect(() => {
+    if (!bringUp) return;
+    dispatch({ type: 'busy', busy: true });
+    bringUp((text) => dispatch({ type: 'message', text }))
+      .then(() => dispatch({ type: 'busy', busy: false }))
+      .catch((err: Error) => dispatch({ type: 'busy', busy: false, message: `the lab did not come up: ${err.message.split('\n')[0]}` }));
+  }, [bringUp, dispatch]);
 
   const act = async (label: string, work: () => Promise<void>) => {
     dispatch({ type: 'busy', busy: true, message: `${label}…` });

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { ScenarioProgress } from './dashboard-state.js';
+import { liveMedian, type ScenarioProgress } from './dashboard-state.js';
 import type { Theme } from './theme.js';
 
 /** The suite to pick from (enter runs one) and the running or last scenario's steps and checks. */
@@ -20,7 +20,7 @@ export function ScenarioPanel({ names, selected, focused, progress, theme, compa
         <Box flexDirection="column">
           <Text wrap="truncate">
             {progress.name}: <Text color={verdict === 'passed' ? theme.ok : verdict === 'failed' ? theme.bad : theme.warn}>{progress.status}</Text>
-            {progress.current ? ` · ${progress.current} (${progress.samples} samples)` : ''}
+            {progress.current ? ` · ${progress.current} (${progress.samples} samples${liveMedian(progress) !== null ? `, p50 ${liveMedian(progress)!.toFixed(2)} ms` : ''})` : ''}
             {progress.checks.length ? ` · checks ${progress.checks.length - failedChecks.length}/${progress.checks.length} passed` : ''}
             {progress.reason ? ` · ${progress.reason}` : ''}
           </Text>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InstanceStatus, LabStatus, LogLine } from '../lab/runtime.js';
-import { initialState, reduce, visibleLogs } from './dashboard-state.js';
+import { initialState, liveMedian, reduce, visibleLogs } from './dashboard-state.js';
 
 const instance = (id: string, pid: number | null, over: Partial<InstanceStatus> = {}): InstanceStatus => ({
   id, name: id.replace(/-\d+$/, '') as InstanceStatus['name'], kind: 'service', replica: Number(id.match(/-(\d+)$/)?.[1] ?? 1),
@@ -48,7 +48,10 @@ describe('the dashboard state', () => {
     let s = reduce(initialState('x'), { type: 'engine', event: { type: 'scenario-start', scenario: 'smoke', steps: 2 } });
     s = reduce(s, { type: 'engine', event: { type: 'step-start', scenario: 'smoke', step: 'health', kind: 'request' } });
     s = reduce(s, { type: 'engine', event: { type: 'sample', scenario: 'smoke', step: 'health', latencyMs: 1, status: 200 } });
-    expect(s.scenario).toMatchObject({ name: 'smoke', status: 'running', current: 'health', samples: 1 });
+    s = reduce(s, { type: 'engine', event: { type: 'sample', scenario: 'smoke', step: 'health', latencyMs: 3, status: 200 } });
+    s = reduce(s, { type: 'engine', event: { type: 'sample', scenario: 'smoke', step: 'health', latencyMs: 2, status: 200 } });
+    expect(s.scenario).toMatchObject({ name: 'smoke', status: 'running', current: 'health', samples: 3 });
+    expect(liveMedian(s.scenario!)).toBe(2);
     s = reduce(s, {
       type: 'engine',
       event: { type: 'step-end', scenario: 'smoke', result: { name: 'health', kind: 'request', phase: 'steps', status: 'passed', startedMs: 0, durationMs: 1, metrics: { count: 1, 'latency.p50': 0.5 }, histograms: {}, series: {}, failures: [] } },

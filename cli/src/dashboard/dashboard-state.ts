@@ -6,6 +6,15 @@ import type { TrafficSnapshot } from './traffic-window.js';
 export type Panel = 'instances' | 'scenarios' | 'logs';
 export const PANELS: Panel[] = ['instances', 'scenarios', 'logs'];
 const LOG_LINES = 300;
+/** Samples behind the live median of a running step. */
+const RECENT = 200;
+
+/** The median of the running step's latest samples, or null before the first. */
+export function liveMedian(p: ScenarioProgress): number | null {
+  if (!p.recent.length) return null;
+  const sorted = [...p.recent].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
 
 export interface QueueFigures {
   depth: number | null;
@@ -20,6 +29,8 @@ export interface ScenarioProgress {
   reason?: string;
   current: string | null;
   samples: number;
+  /** The latest samples' latencies (ms), newest last, for a live median. */
+  recent: number[];
   steps: Array<{ name: string; passed: boolean; summary: string }>;
   checks: CheckResult[];
 }
@@ -85,11 +96,11 @@ function onEngine(state: DashboardState, e: EngineEvent): DashboardState {
   const s = state.scenario;
   switch (e.type) {
     case 'scenario-start':
-      return { ...state, scenario: { name: e.scenario, status: 'running', current: null, samples: 0, steps: [], checks: [] } };
+      return { ...state, scenario: { name: e.scenario, status: 'running', current: null, samples: 0, recent: [], steps: [], checks: [] } };
     case 'step-start':
-      return s ? { ...state, scenario: { ...s, current: e.step, samples: 0 } } : state;
+      return s ? { ...state, scenario: { ...s, current: e.step, samples: 0, recent: [] } } : state;
     case 'sample':
-      return s ? { ...state, scenario: { ...s, samples: s.samples + 1 } } : state;
+      return s ? { ...state, scenario: { ...s, samples: s.samples + 1, recent: [...s.recent.slice(-(RECENT - 1)), e.latencyMs] } } : state;
     case 'step-end': {
       if (!s) return state;
       const m = e.result.metrics;
@@ -101,7 +112,7 @@ function onEngine(state: DashboardState, e: EngineEvent): DashboardState {
     case 'scenario-end':
       return {
         ...state,
-        scenario: { ...(s ?? { name: e.result.name, current: null, samples: 0, steps: [], checks: [] }), status: e.result.status, reason: e.result.reason },
+        scenario: { ...(s ?? { name: e.result.name, current: null, samples: 0, recent: [], steps: [], checks: [] }), status: e.result.status, reason: e.result.reason },
       };
     default:
       return state;

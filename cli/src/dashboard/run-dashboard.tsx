@@ -15,16 +15,37 @@ export interface RunDashboardOptions {
   reportsDir: string;
 }
 
+/**
+ * With --up and no lab yet, the lab is brought up beside the dashboard, so its start-up shows live:
+ * each instance appears as it starts and turns healthy, and the header says what is starting.
+ */
+async function startUp(options: RunDashboardOptions, signal: AbortSignal): Promise<((say: (text: string) => void) => Promise<void>) | undefined> {
+  if (!options.up || (await (await runtimeForLab(options.lab)).status(options.lab))) return undefined;
+  const runtime = await runtimeForUp(options.runtime);
+  const spec = await labSpec({ name: options.lab, replicas: { 'worker-service': 2, ...parseReplicas(undefined) } });
+  return async (say) => {
+    say(`bringing lab ${options.lab} up on ${runtime.name}`);
+    const started = Date.now();
+    await runtime.up(spec, {
+      // Quitting while the lab comes up stops the start and removes what it started, as Ctrl-C does for `up`.
+      signal,
+      onProgress: (e) => {
+        if (e.type === 'starting') say(`starting ${e.id}`);
+        if (e.type === 'healthy') say(`${e.id} healthy after ${(e.ms / 1000).toFixed(2)} s`);
+      },
+    });
+    say(`lab ${options.lab} up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  };
+}
+
 export async function runDashboard(options: RunDashboardOptions): Promise<void> {
-  if (options.up && !(await (await runtimeForLab(options.lab)).status(options.lab))) {
-    const runtime = await runtimeForUp(options.runtime);
-    process.stderr.write(`bringing lab ${options.lab} up on ${runtime.name}…\n`);
-    await runtime.up(await labSpec({ name: options.lab, replicas: { 'worker-service': 2, ...parseReplicas(undefined) } }));
-  }
-  const app = render(<App lab={options.lab} source={labSource(options.lab, options.reportsDir)} theme={theme()} />, {
+  const quitting = new AbortController();
+  const bringUp = await startUp(options, quitting.signal);
+  const app = render(<App lab={options.lab} source={labSource(options.lab, options.reportsDir)} theme={theme()} bringUp={bringUp} />, {
     maxFps: MAX_FPS, exitOnCtrlC: true, patchConsole: true,
   });
   await app.waitUntilExit();
+  quitting.abort();
   if (options.downOnExit) {
     process.stderr.write(`taking lab ${options.lab} down…\n`);
     await downEverywhere(options.lab, false);

@@ -70,7 +70,7 @@ export function planProcesses(input: PlanInput): ProcessInstance[] {
   add({
     id: 'epmd', name: 'epmd', kind: 'infra', replica: 1, command: need(input.binaries, 'epmd'),
     args: ['-port', String(port('epmd'))], env: { ...env, ERL_EPMD_ADDRESS: HOST }, port: port('epmd'),
-    probe: { kind: 'tcp', host: HOST, port: port('epmd') }, dependsOn: [],
+    probe: { kind: 'epmd', host: HOST, port: port('epmd') }, dependsOn: [],
   });
 
   for (const c of spec.components) {

@@ -10,7 +10,8 @@ export type ProbeSpec =
   | { kind: 'postgres'; dsn: string }
   | { kind: 'redis'; host: string; port: number }
   | { kind: 'amqp'; url: string }
-  | { kind: 'tcp'; host: string; port: number };
+  | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'epmd'; host: string; port: number };
 
 /** One process the lab runs: enough to start it again after a fault without the spec. */
 export interface ProcessInstance {

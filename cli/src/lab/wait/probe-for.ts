@@ -1,5 +1,5 @@
 import type { ProbeSpec } from '../process/state.js';
-import { amqpProbe, httpProbe, postgresProbe, redisProbe, tcpProbe, type Probe } from './probes.js';
+import { amqpProbe, epmdProbe, httpProbe, postgresProbe, redisProbe, tcpProbe, type Probe } from './probes.js';
 
 export function probeFor(spec: ProbeSpec): Probe {
   switch (spec.kind) {
@@ -13,6 +13,8 @@ export function probeFor(spec: ProbeSpec): Probe {
       return amqpProbe(spec.url);
     case 'tcp':
       return tcpProbe(spec.host, spec.port);
+    case 'epmd':
+      return epmdProbe(spec.host, spec.port);
   }
 }
 

@@ -52,6 +52,36 @@ export function tcpExchangeProbe(host: string, port: number, send: string, expec
     });
 }
 
+/**
+ * Asks epmd for its names (NAMES_REQ: a length of 1, then `n`) and expects its answer. A bare
+ * connect-and-close would do too, but epmd complains about each one on its terminal.
+ */
+export function epmdProbe(host: string, port: number): Probe {
+  return (signal) =>
+    new Promise((resolve, reject) => {
+      const socket = netConnect({ host, port });
+      const timer = setTimeout(() => socket.destroy(new Error(`no answer from epmd at ${host}:${port}`)), 2000);
+      const onAbort = () => socket.destroy(new Error('aborted'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        socket.destroy();
+        if (err) reject(err);
+        else resolve();
+      };
+      socket.on('connect', () => socket.write(Buffer.from([0, 1, 0x6e])));
+      // The answer starts with epmd's own port, four bytes: enough to know it is epmd and alive.
+      let got = 0;
+      socket.on('data', (chunk: Buffer) => {
+        got += chunk.length;
+        if (got >= 4) done();
+      });
+      socket.on('error', (err) => done(err));
+      socket.on('close', () => done(got >= 4 ? undefined : new Error(`epmd at ${host}:${port} closed without answering`)));
+    });
+}
+
 export function tcpProbe(host: string, port: number): Probe {
   return (signal) =>
     new Promise((resolve, reject) => {

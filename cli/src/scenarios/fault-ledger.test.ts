@@ -55,6 +55,14 @@ describe('FaultLedger', () => {
     expect(undone).toEqual(['table back', 'other back']);
   });
 
+  it('undoes a fault that failed part way (one replica of two), since the rest of it may hold', async () => {
+    const { runtime, calls } = fakeRuntime('pause suggestion-service');
+    const ledger = new FaultLedger(runtime, 'lab', () => 0, () => {});
+    await expect(ledger.apply('pause', 'suggestion-service')).rejects.toThrow('refused');
+    await ledger.undoAll();
+    expect(calls).toEqual(['unpause suggestion-service']);
+  });
+
   it('keeps undoing the rest when one undo fails, and says which', async () => {
     const { runtime, calls } = fakeRuntime('start redis');
     const ledger = new FaultLedger(runtime, 'lab', () => 0, () => {});

@@ -27,14 +27,17 @@ export class FaultLedger {
 
   async apply(verb: FaultVerb, target: string, undo = false): Promise<void> {
     const atMs = this.now();
+    const reverse = undoVerb(verb);
     try {
       await this.runtime.fault(this.lab, verb, target);
     } catch (err) {
+      // A fault on several replicas can fail on one and hold on the others: it is undone all the
+      // same (the undoing verbs leave alone what is already as they would make it).
+      if (reverse) this.open.set(target, reverse);
       this.onFault({ verb, target, atMs, undo, ok: false, error: (err as Error).message });
       throw err;
     }
     this.onFault({ verb, target, atMs, undo, ok: true });
-    const reverse = undoVerb(verb);
     if (reverse) this.open.set(target, reverse);
     else {
       // Starting or unpausing a component also mends faults on each of its replicas.

@@ -45,6 +45,22 @@ interface Found {
 const KIND: Record<string, ComponentKind> = { postgres: 'infra', redis: 'infra', rabbitmq: 'infra', gateway: 'gateway' };
 const STOP_SECONDS = 10;
 
+/**
+ * Pauses a container, trying again when the kernel's freezer could not freeze it at once ("unable
+ * to freeze": a process of it was busy in the kernel), which passes within a moment.
+ */
+async function pauseWithRetry(c: Docker.Container, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await c.pause();
+      return;
+    } catch (err) {
+      if (attempt >= attempts || !/unable to freeze/i.test((err as Error).message)) throw err;
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+    }
+  }
+}
+
 /** Docker's container state as the runtime interface names it. */
 function stateOf(s: { Status?: string; Paused?: boolean; Running?: boolean }): InstanceState {
   if (s.Paused) return 'paused';
@@ -343,7 +359,7 @@ export class DockerRuntime implements Runtime {
           if (state === 'running' || state === 'paused') await c.kill({ signal: 'SIGKILL' });
           return;
         case 'pause':
-          if (state === 'running') await c.pause();
+          if (state === 'running') await pauseWithRetry(c);
           return;
         case 'unpause':
           if (state === 'paused') await c.unpause();

@@ -36,7 +36,9 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
   let refused = 0;
   const failures: string[] = [];
   const start = ctx.clock.nowUs();
-  const faults = (burst.during ?? []).map(async (f) => {
+  // Settled from the start: a fault that fails while the sends go on is a step failure to report
+  // at the end, never an unhandled rejection that ends the whole run.
+  const faults = Promise.allSettled((burst.during ?? []).map(async (f) => {
     await sleep(f.after_ms, undefined, { signal: ctx.signal });
     await ctx.faults!.apply(f.verb, f.target);
     if (f.duration_ms !== undefined) {
@@ -44,7 +46,7 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
       const undo = undoVerb(f.verb);
       if (undo) await ctx.faults!.apply(undo, f.target, true);
     }
-  });
+  }));
   try {
     sampler.start();
     const sent = await runOpenLoop({
@@ -65,7 +67,7 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
       },
     });
     const lastSendUs = ctx.clock.nowUs();
-    for (const r of await Promise.allSettled(faults)) if (r.status === 'rejected') failures.push(`a fault during the burst failed: ${(r.reason as Error).message}`);
+    for (const r of await faults) if (r.status === 'rejected') failures.push(`a fault during the burst failed: ${(r.reason as Error).message}`);
     const drainDeadline = ctx.clock.nowUs() + (burst.drain_timeout_ms ?? DEFAULT_DRAIN_TIMEOUT_MS) * 1000;
     const done = () => [...accepted].every((id) => listener.byJob().has(id));
     while (!done() && ctx.clock.nowUs() < drainDeadline && !ctx.signal.aborted) await sleep(50);
@@ -99,7 +101,7 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
     if (shallow.count) histograms['enqueue.shallow.latency'] = shallow.encode();
     return { metrics: out, histograms, series: sampler.series(start), failures };
   } finally {
-    await Promise.allSettled(faults);
+    await faults;
     sampler.stop();
     await http.close();
     await listener.close();

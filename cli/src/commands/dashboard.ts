@@ -21,6 +21,11 @@ export function registerDashboard(program: Command): void {
     // React's development build keeps debugging data for every render: over a long session that is
     // a fifth of a core and hundreds of MiB. Set before React loads.
     process.env.NODE_ENV ??= 'production';
+    // Ink draws only the last frame when CI or CONTINUOUS_INTEGRATION is set (it reads them once, as
+    // it loads). The dashboard runs only in a terminal, checked above, so a live view is what is
+    // wanted even inside a CI job's shell or a tmux started from one.
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
     const { runDashboard } = await import('../dashboard/run-dashboard.js');
     await runDashboard({ ...options, reportsDir: reportsDir(options.reports) });
   });

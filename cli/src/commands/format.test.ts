@@ -7,24 +7,38 @@ const instance = (id: string, name: string, started: number, healthy: number): I
   address: '127.0.0.1:1', pid: 1, startedAt: null, timeline: { started, healthy },
 });
 
-const status: LabStatus = {
-  lab: 'demo', runtime: 'process', gatewayUrl: 'http://127.0.0.1:8080', createdAt: '',
-  instances: [
-    instance('postgres', 'postgres', 0, 500),
-    instance('redis', 'redis', 0, 100),
-    instance('rabbitmq', 'rabbitmq', 0, 7000),
-    instance('user-service', 'user-service', 500, 1500),
-    instance('availability-service-1', 'availability-service', 1500, 2600),
-    instance('availability-service-2', 'availability-service', 1500, 2700),
-    instance('suggestion-service-1', 'suggestion-service', 2700, 3800),
-    instance('worker-service', 'worker-service', 7000, 7900),
-    instance('gateway', 'gateway', 7900, 8000),
-  ],
-};
+const lab = (instances: InstanceStatus[]): LabStatus => ({ lab: 'demo', runtime: 'process', gatewayUrl: 'http://127.0.0.1:8080', createdAt: '', instances });
+
+const status = lab([
+  instance('postgres', 'postgres', 0, 500),
+  instance('redis', 'redis', 0, 100),
+  instance('rabbitmq', 'rabbitmq', 0, 7000),
+  instance('user-service', 'user-service', 500, 1500),
+  instance('availability-service-1', 'availability-service', 1500, 2600),
+  instance('availability-service-2', 'availability-service', 1500, 2700),
+  instance('suggestion-service-1', 'suggestion-service', 2700, 3800),
+  instance('worker-service', 'worker-service', 7000, 7900),
+  instance('gateway', 'gateway', 7010, 8000),
+]);
 
 describe('the start-up timeline', () => {
   it('names the chain the start-up waited on, from the last healthy instance back', () => {
-    expect(criticalPath(status, dependenciesOf(status))).toBe('rabbitmq 7.00s → worker-service 7.90s → gateway 8.00s');
+    expect(criticalPath(status, dependenciesOf(status))).toBe('rabbitmq 7.00s → worker-service started 7.00s → gateway 8.00s');
+  });
+
+  it('follows a wait for another instance only to start, naming its start time', () => {
+    const chained = lab([
+      instance('postgres', 'postgres', 0, 500),
+      instance('redis', 'redis', 0, 100),
+      instance('rabbitmq', 'rabbitmq', 0, 2000),
+      instance('user-service', 'user-service', 510, 1500),
+      instance('availability-service-1', 'availability-service', 520, 1600),
+      instance('suggestion-service-1', 'suggestion-service', 530, 3100),
+      instance('worker-service', 'worker-service', 2000, 2900),
+      instance('gateway', 'gateway', 2010, 2300),
+    ]);
+    expect(criticalPath(chained, dependenciesOf(chained)))
+      .toBe('postgres 0.50s → user-service started 0.51s → availability-service-1 started 0.52s → suggestion-service-1 3.10s');
   });
 
   it('shows when each instance started and became healthy', () => {

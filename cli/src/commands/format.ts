@@ -21,30 +21,40 @@ export function formatStatus(status: LabStatus): string {
   return `lab ${status.lab} (${status.runtime} runtime), gateway ${status.gatewayUrl}\n\n${table(rows)}`;
 }
 
+/** One thing an instance waited for before it started: another instance healthy, or only started. */
+export interface Wait {
+  id: string;
+  until: 'healthy' | 'started';
+}
+
 /**
- * The chain the start-up waited on: from the instance that became healthy last, back through the
- * dependency that became healthy last before it started, to the start.
+ * The chain the start-up waited on: from the instance that became healthy last, back through what
+ * it waited for that was ready last (healthy, or only started), to the start.
  */
-export function criticalPath(status: LabStatus, dependsOn: (id: string) => string[]): string {
+export function criticalPath(status: LabStatus, waitsOf: (id: string) => Wait[]): string {
   const byId = new Map(status.instances.map((i) => [i.id, i]));
-  let current = [...status.instances].sort((a, b) => (b.timeline.healthy ?? 0) - (a.timeline.healthy ?? 0))[0];
+  const readyAt = (w: Wait) => byId.get(w.id)?.timeline[w.until];
+  const last = [...status.instances].sort((a, b) => (b.timeline.healthy ?? 0) - (a.timeline.healthy ?? 0))[0];
+  let current: Wait | undefined = last && { id: last.id, until: 'healthy' };
   const chain: string[] = [];
-  while (current && current.timeline.healthy !== undefined) {
-    chain.unshift(`${current.id} ${seconds(current.timeline.healthy)}`);
-    const deps = dependsOn(current.id).map((d) => byId.get(d)).filter((d): d is NonNullable<typeof d> => !!d);
-    current = deps.sort((a, b) => (b.timeline.healthy ?? 0) - (a.timeline.healthy ?? 0))[0];
+  while (current && readyAt(current) !== undefined) {
+    chain.unshift(`${current.id}${current.until === 'started' ? ' started' : ''} ${seconds(readyAt(current))}`);
+    current = waitsOf(current.id).filter((w) => readyAt(w) !== undefined).sort((a, b) => readyAt(b)! - readyAt(a)!)[0];
   }
   return chain.length ? chain.join(' → ') : '-';
 }
 
-/** Which instances each instance waited for, from the lab spec's component dependencies. */
-export function dependenciesOf(status: LabStatus): (id: string) => string[] {
+/** What each instance waited for, from the lab spec's component dependencies. */
+export function dependenciesOf(status: LabStatus): (id: string) => Wait[] {
   const spec = buildLabSpec({ postgresUser: '', postgresPassword: '', postgresDb: '', rabbitUser: '', rabbitPassword: '' });
   return (id) => {
     const instance = status.instances.find((i) => i.id === id);
+    const component = spec.components.find((c) => c.name === instance?.name);
     if (!instance) return [];
-    const names: string[] = [...(spec.components.find((c) => c.name === instance.name)?.dependsOn ?? [])];
-    if (instance.name === 'rabbitmq') names.push('epmd');
-    return status.instances.filter((i) => names.includes(i.name)).map((i) => i.id);
+    const healthy: string[] = [...(component?.dependsOn ?? [])];
+    if (instance.name === 'rabbitmq') healthy.push('epmd');
+    const started: string[] = component?.startsAfter ?? [];
+    return status.instances.flatMap((i): Wait[] =>
+      healthy.includes(i.name) ? [{ id: i.id, until: 'healthy' }] : started.includes(i.name) ? [{ id: i.id, until: 'started' }] : []);
   };
 }

@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import { OFFICIAL_IMAGES } from './docker/lab-images.js';
 import { INNER_PORTS, SERVICE_HEALTH_CHECK } from './docker/container-plan.js';
 import { renderGatewayConfig } from './gateway-config.js';
-import { instanceIds } from './process/plan.js';
+import { instanceIds, instanceWaits } from './process/plan.js';
 import { buildLabSpec, type AddressBook, type LabSecrets } from './spec.js';
 
 /**
@@ -36,12 +36,16 @@ export function renderCompose(): ComposeFiles {
   const book: AddressBook = {
     hostPorts: (name) => instanceIds(spec.components.find((c) => c.name === name)!).map((id) => `${id}:${INNER_PORTS[name] ?? 8000}`),
   };
-  const healthy = (deps: string[]) => Object.fromEntries(deps.map((d) => [d, { condition: 'service_healthy' }]));
   const services: Record<string, unknown> = {};
   for (const c of spec.components) {
-    const deps = c.dependsOn.flatMap((d) => instanceIds(spec.components.find((x) => x.name === d)!));
+    const { dependsOn, startsAfter } = instanceWaits(spec, c);
+    // The lab's two kinds of wait are compose's two conditions.
+    const dependsOnEntries = Object.fromEntries([
+      ...dependsOn.map((d) => [d, { condition: 'service_healthy' }]),
+      ...startsAfter.map((d) => [d, { condition: 'service_started' }]),
+    ]);
     for (const id of instanceIds(c)) {
-      const base = { ...(deps.length ? { depends_on: healthy(deps) } : {}), networks: ['lab'] };
+      const base = { ...(dependsOn.length + startsAfter.length ? { depends_on: dependsOnEntries } : {}), networks: ['lab'] };
       if (c.kind === 'service') {
         services[id] = {
           build: { context: '../dist/services', dockerfile: `${c.name}.Dockerfile`, args: { BASE_IMAGE: OFFICIAL_IMAGES.node } },

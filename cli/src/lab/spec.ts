@@ -37,8 +37,14 @@ export interface ComponentSpec {
   name: ComponentName;
   kind: ComponentKind;
   replicas: number;
-  /** Started as soon as all of these are healthy. */
+  /** What it needs in order to boot: started as soon as all of these are healthy. */
   dependsOn: ComponentName[];
+  /**
+   * What it only calls per request (and answers 503 or 502 for while that is down): started once
+   * these have started, without waiting for them to be healthy. Keeps the start order that
+   * docker compose users expect without putting every boot on one long chain.
+   */
+  startsAfter?: ComponentName[];
   health: HealthCheck;
   /** A service's environment (never PORT, HOST or INSTANCE_ID, which the runtime sets). */
   env?: (book: AddressBook, secrets: LabSecrets) => Record<string, string>;
@@ -80,10 +86,11 @@ export function buildLabSpec(secrets: LabSecrets, options: LabOptions = {}): Lab
   const service = (
     name: ServiceName,
     prefix: string,
-    dependsOn: ComponentName[],
+    needs: { dependsOn?: ComponentName[]; startsAfter?: ComponentName[] },
     env: (book: AddressBook, s: LabSecrets) => Record<string, string>,
   ): ComponentSpec => ({
-    name, kind: 'service', replicas: replicas[name], dependsOn, health: { kind: 'http', path: '/health' },
+    name, kind: 'service', replicas: replicas[name], dependsOn: needs.dependsOn ?? [], startsAfter: needs.startsAfter ?? [],
+    health: { kind: 'http', path: '/health' },
     gatewayPrefix: prefix, env: (book, s) => ({ ...env(book, s), ...extra }),
   });
   return {
@@ -94,23 +101,25 @@ export function buildLabSpec(secrets: LabSecrets, options: LabOptions = {}): Lab
       { name: 'postgres', kind: 'infra', replicas: 1, dependsOn: [], health: { kind: 'postgres' } },
       { name: 'redis', kind: 'infra', replicas: 1, dependsOn: [], health: { kind: 'redis' } },
       { name: 'rabbitmq', kind: 'infra', replicas: 1, dependsOn: [], health: { kind: 'amqp' } },
-      service('user-service', '/users/', ['postgres', 'redis'], (book, s) => ({
+      service('user-service', '/users/', { dependsOn: ['postgres', 'redis'] }, (book, s) => ({
         PG_DSN: `postgres://${s.postgresUser}:${s.postgresPassword}@${book.hostPorts('postgres')[0]}/${s.postgresDb}`,
         REDIS_URL: `redis://${book.hostPorts('redis')[0]}`,
       })),
-      service('availability-service', '/availability/', ['user-service'], (book) => ({
+      service('availability-service', '/availability/', { startsAfter: ['user-service'] }, (book) => ({
         USER_SERVICE_BASE: bases(book, 'user-service'),
       })),
-      service('suggestion-service', '/suggestion/', ['availability-service'], (book) => ({
+      service('suggestion-service', '/suggestion/', { startsAfter: ['availability-service'] }, (book) => ({
         AVAILABILITY_SERVICE_BASE: bases(book, 'availability-service'),
       })),
       // The worker needs only the broker to be healthy; it retries suggestions that are not there yet.
-      service('worker-service', '/worker/', ['rabbitmq'], (book, s) => ({
+      service('worker-service', '/worker/', { dependsOn: ['rabbitmq'], startsAfter: ['suggestion-service'] }, (book, s) => ({
         RABBITMQ_URL: `amqp://${s.rabbitUser}:${s.rabbitPassword}@${book.hostPorts('rabbitmq')[0]}`,
         SUGGESTION_SERVICE_BASE: bases(book, 'suggestion-service'),
         QUEUE_NAME: 'meeting_jobs',
       })),
-      { name: 'gateway', kind: 'gateway', replicas: 1, dependsOn: [...SERVICES], health: { kind: 'http', path: '/health' } },
+      // nginx needs each upstream's name to resolve when it loads its configuration, so the services
+      // have to exist (have started); it answers 502 for one that is not healthy yet.
+      { name: 'gateway', kind: 'gateway', replicas: 1, dependsOn: [], startsAfter: [...SERVICES], health: { kind: 'http', path: '/health' } },
     ],
   };
 }

@@ -1,41 +1,70 @@
 /**
- * Starts a set of components in dependency order, each as soon as everything it depends on has
- * finished starting (not in fixed tiers), so independent chains start in parallel and the total
- * time is the longest chain. A failure is rethrown once every started task has settled; tasks
- * should check the caller's abort signal so that the rest settle quickly.
+ * Starts a set of components in dependency order, each as soon as what it waits for is ready (not in
+ * fixed tiers), so independent chains start in parallel and the total time is the longest chain.
+ * Two kinds of wait, as docker compose has them: `dependsOn` waits until each is healthy (what a
+ * component needs to boot: its database, its broker), `startsAfter` only until each has started
+ * (what it calls per request: another service, which it answers 503 for while that one is down).
+ * A failure is rethrown once every started task has settled; tasks should check the caller's abort
+ * signal so that the rest settle quickly.
  */
 export interface Startable {
   id: string;
   dependsOn: string[];
+  startsAfter?: string[];
+}
+
+/**
+ * Starts one item and resolves once it is healthy; it calls `started` as soon as its process or
+ * container runs, which releases whatever only starts after it.
+ */
+export type StartTask<T> = (item: T, started: () => void) => Promise<void>;
+
+interface Launched {
+  started: Promise<void>;
+  healthy: Promise<void>;
 }
 
 /** `failed` is aborted at the first failure, so the tasks still running can stop early. */
 export async function startInOrder<T extends Startable>(
   items: T[],
-  start: (item: T) => Promise<void>,
+  start: StartTask<T>,
   failed: AbortController = new AbortController(),
 ): Promise<void> {
-  const ids = new Set(items.map((i) => i.id));
+  const byId = new Map(items.map((i) => [i.id, i]));
   for (const item of items) {
-    for (const dep of item.dependsOn) {
-      if (!ids.has(dep)) throw new Error(`${item.id} depends on ${dep}, which is not in the lab`);
+    for (const dep of [...item.dependsOn, ...(item.startsAfter ?? [])]) {
+      if (!byId.has(dep)) throw new Error(`${item.id} depends on ${dep}, which is not in the lab`);
     }
   }
-  const started = new Map<string, Promise<void>>();
+  const launched = new Map<string, Launched>();
   const visiting = new Set<string>();
-  const launch = (item: T): Promise<void> => {
-    const existing = started.get(item.id);
+  const launch = (item: T): Launched => {
+    const existing = launched.get(item.id);
     if (existing) return existing;
     if (visiting.has(item.id)) throw new Error(`dependency cycle through ${item.id}`);
     visiting.add(item.id);
-    const deps = item.dependsOn.map((d) => launch(items.find((i) => i.id === d)!));
-    const promise = Promise.all(deps).then(() => start(item));
-    started.set(item.id, promise);
-    return promise;
+    const waits = [
+      ...item.dependsOn.map((d) => launch(byId.get(d)!).healthy),
+      ...(item.startsAfter ?? []).map((d) => launch(byId.get(d)!).started),
+    ];
+    let markStarted = () => {};
+    let failStart: (error: unknown) => void = () => {};
+    const started = new Promise<void>((resolve, reject) => {
+      markStarted = resolve;
+      failStart = reject;
+    });
+    // Whoever waits on it sees the failure through `healthy` too; this keeps it from being unhandled.
+    started.catch(() => {});
+    const healthy = Promise.all(waits).then(() => start(item, markStarted));
+    // A task that never says it started has started once it is healthy, and has not if it failed.
+    healthy.then(markStarted, failStart);
+    const result = { started, healthy };
+    launched.set(item.id, result);
+    return result;
   };
   let first: { error: unknown } | null = null;
   const all = items.map((item) =>
-    launch(item).catch((error: unknown) => {
+    launch(item).healthy.catch((error: unknown) => {
       first ??= { error };
       failed.abort();
     }),

@@ -1,6 +1,6 @@
 import type { ContainerCreateOptions } from 'dockerode';
 import { renderGatewayConfig } from '../gateway-config.js';
-import { instanceIds } from '../process/plan.js';
+import { instanceIds, instanceWaits } from '../process/plan.js';
 import type { AddressBook, ComponentName, ComponentKind, LabSpec } from '../spec.js';
 import type { ImageFlavour, ImageRefs } from './lab-images.js';
 import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_REPLICA, labLabels } from './labels.js';
@@ -24,6 +24,7 @@ export interface DockerInstance {
   replica: number;
   containerName: string;
   dependsOn: string[];
+  startsAfter: string[];
   volume?: string;
   options: ContainerCreateOptions;
 }
@@ -64,7 +65,7 @@ export function planContainers(input: ContainerPlanInput): DockerInstance[] {
   for (const c of spec.components) {
     instanceIds(c).forEach((id, index) => {
       const labels = { ...labLabels(lab), [LABEL_COMPONENT]: c.name, [LABEL_REPLICA]: String(index + 1), [LABEL_INSTANCE]: id };
-      const dependsOn = c.dependsOn.flatMap((d) => instanceIds(spec.components.find((x) => x.name === d)!));
+      const { dependsOn, startsAfter } = instanceWaits(spec, c);
       const base: ContainerCreateOptions = {
         name: containerName(lab, id),
         Hostname: id,
@@ -115,7 +116,7 @@ export function planContainers(input: ContainerPlanInput): DockerInstance[] {
         }
       }
       base.Env = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-      out.push({ id, name: c.name, kind: c.kind, replica: index + 1, containerName: containerName(lab, id), dependsOn, volume, options: base });
+      out.push({ id, name: c.name, kind: c.kind, replica: index + 1, containerName: containerName(lab, id), dependsOn, startsAfter, volume, options: base });
     });
   }
   return out;

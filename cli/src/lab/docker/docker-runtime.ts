@@ -76,8 +76,8 @@ function healthOf(s: { Running?: boolean; Health?: { Status?: string } }): Healt
 
 /**
  * The lab on a Docker Engine: a labelled network, named volumes, one container per replica,
- * started in dependency order as soon as what each depends on is healthy (the Engine's own health
- * checks, every 250 ms). Everything carries the lab's labels; `down` removes exactly that.
+ * started in dependency order as soon as what each waits for is healthy or, for what it only calls
+ * per request, started (probed from the host every 50 ms). Everything carries the lab's labels; `down` removes exactly that.
  */
 export class DockerRuntime implements Runtime {
   readonly name = 'docker' as const;
@@ -157,7 +157,7 @@ export class DockerRuntime implements Runtime {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const t0 = Date.now();
     try {
-      await startInOrder(plan, async (instance) => {
+      await startInOrder(plan, async (instance, started) => {
         if (failed.signal.aborted) return;
         progress({ type: 'starting', id: instance.id });
         const timeline: Timeline & { created?: number; firstCheck?: number } = {};
@@ -166,6 +166,7 @@ export class DockerRuntime implements Runtime {
         timeline.created = Date.now() - t0;
         await container.start();
         timeline.started = Date.now() - t0;
+        started();
         await this.waitHealthy(lab, instance, container.id, failed.signal, (first) => (timeline.firstCheck ??= first - t0));
         if (instance.name === 'postgres') await this.applySchema(container.id, spec);
         timeline.healthy = Date.now() - t0;

@@ -30,7 +30,9 @@ describe('planProcesses', () => {
     const availabilityPorts = instances.filter((i) => i.name === 'availability-service').map((i) => i.port);
     expect(suggestion.env.AVAILABILITY_SERVICE_BASE).toBe(availabilityPorts.map((p) => `http://127.0.0.1:${p}`).join(','));
     expect(suggestion.env).toMatchObject({ HOST: '127.0.0.1', INSTANCE_ID: 'suggestion-service-1', PORT: String(suggestion.port) });
-    expect(suggestion.dependsOn).toEqual(['availability-service-1', 'availability-service-2', 'availability-service-3']);
+    // It calls them per request, so it starts once they have started, without waiting for them to be healthy.
+    expect(suggestion.dependsOn).toEqual([]);
+    expect(suggestion.startsAfter).toEqual(['availability-service-1', 'availability-service-2', 'availability-service-3']);
   });
 
   it('gives RabbitMQ its own node name, ports and folders, and the generated credentials', () => {

@@ -29,6 +29,12 @@ export function instanceIds(c: ComponentSpec): string[] {
   return Array.from({ length: c.replicas }, (_, i) => instanceId({ name: c.name, replica: i + 1 }, c.replicas));
 }
 
+/** What each instance of a component waits for, as instance ids: healthy ones, and started ones. */
+export function instanceWaits(spec: LabSpec, c: ComponentSpec): { dependsOn: string[]; startsAfter: string[] } {
+  const ids = (names: string[]) => names.flatMap((d) => instanceIds(spec.components.find((x) => x.name === d)!));
+  return { dependsOn: ids(c.dependsOn), startsAfter: ids(c.startsAfter ?? []) };
+}
+
 /** A minimal environment: PATH and locale from the caller, nothing else leaks into the lab. */
 function baseEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = { PATH: env.PATH ?? '/usr/local/bin:/usr/bin:/bin' };
@@ -70,14 +76,14 @@ export function planProcesses(input: PlanInput): ProcessInstance[] {
   add({
     id: 'epmd', name: 'epmd', kind: 'infra', replica: 1, command: need(input.binaries, 'epmd'),
     args: ['-port', String(port('epmd'))], env: { ...env, ERL_EPMD_ADDRESS: HOST }, port: port('epmd'),
-    probe: { kind: 'epmd', host: HOST, port: port('epmd') }, dependsOn: [],
+    probe: { kind: 'epmd', host: HOST, port: port('epmd') }, dependsOn: [], startsAfter: [],
   });
 
   for (const c of spec.components) {
     instanceIds(c).forEach((id, index) => {
       const p = port(id);
-      const common = { id, name: c.name, kind: c.kind, replica: index + 1, port: p };
-      const deps = c.dependsOn.flatMap((d) => instanceIds(spec.components.find((x) => x.name === d)!));
+      const { dependsOn: deps, startsAfter } = instanceWaits(spec, c);
+      const common = { id, name: c.name, kind: c.kind, replica: index + 1, port: p, startsAfter };
       switch (c.name) {
         case 'postgres': {
           const pgDir = join(dir, 'postgres');

@@ -96,7 +96,7 @@ export class ProcessRuntime implements Runtime {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const t0 = Date.now();
     try {
-      await startInOrder(instances, async (instance) => {
+      await startInOrder(instances, async (instance, started) => {
         if (failed.signal.aborted) return;
         progress({ type: 'starting', id: instance.id });
         const spawned = spawnInstance(instance);
@@ -105,6 +105,7 @@ export class ProcessRuntime implements Runtime {
         instance.startedAt = new Date().toISOString();
         instance.timeline = { started: Date.now() - t0 };
         await save();
+        started();
         await this.waitHealthy(instance, spawned, failed.signal);
         if (instance.name === 'postgres') await applySchema(spec, instance.port);
         instance.timeline.healthy = Date.now() - t0;

@@ -31,6 +31,8 @@ export interface ProcessInstance {
   probe: ProbeSpec;
   /** Instance ids that must be healthy before this one starts. */
   dependsOn: string[];
+  /** Instance ids that must have started before this one starts. */
+  startsAfter: string[];
   logFile: string;
   /** Further files this instance writes its logs to (the gateway's access log). */
   extraLogFiles: string[];

@@ -1,6 +1,6 @@
 /**
  * npm run bench:startup — how long `up` takes to an all-healthy lab and `down` takes to clear it,
- * on both runtimes, with images already built; with BENCH_IMAGE_BUILD=1 also the first
+ * on both runtimes (BENCH_RUNTIMES=process or docker for one), with images already built; with BENCH_IMAGE_BUILD=1 also the first
  * `--images local` build (the local base image is removed and built again, about three minutes).
  * Each figure is the median of ROUNDS rounds; the JSON in reports/ keeps every round.
  */
@@ -19,6 +19,8 @@ import { median } from './latency.js';
 
 const LAB = 'bench-startup';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Which runtimes to measure: `process`, `docker` or both (the default), comma-separated. */
+const ONLY = new Set((process.env.BENCH_RUNTIMES ?? 'process,docker').split(',').map((r) => r.trim()));
 
 async function timed<T>(work: () => Promise<T>): Promise<number> {
   const start = process.hrtime.bigint();
@@ -65,11 +67,11 @@ async function main(): Promise<void> {
     rows.push(['first --images local build (s)', seconds]);
     results.imageBuild = seconds;
   }
-  const runtimes: Runtime[] = [new ProcessRuntime()];
-  if (dockerUp) {
+  const runtimes: Runtime[] = ONLY.has('process') ? [new ProcessRuntime()] : [];
+  if (dockerUp && ONLY.has('docker')) {
     await buildLabImages(docker, 'local', () => {});
     runtimes.push(new DockerRuntime({ docker, images: 'local' }));
-  } else {
+  } else if (ONLY.has('docker')) {
     process.stderr.write('no Docker Engine answers: measuring the process runtime only\n');
   }
   for (const runtime of runtimes) {

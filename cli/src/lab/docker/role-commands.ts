@@ -1,3 +1,4 @@
+import { RABBITMQ_QUIET_SCHEDULERS } from '../process/plan.js';
 import type { ImageFlavour } from './lab-images.js';
 
 /**
@@ -51,10 +52,12 @@ export function roleRuntime(role: 'postgres' | 'redis' | 'rabbitmq' | 'gateway',
         ? { cmd: ['setpriv', '--reuid=redis', '--regid=redis', '--init-groups', '--', ...args], env, health: ['CMD', 'redis-cli', 'ping'] }
         : { cmd: args, env, health: ['CMD', 'redis-cli', 'ping'] };
     }
-    case 'rabbitmq':
+    case 'rabbitmq': {
+      const quiet = { ...env, RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: RABBITMQ_QUIET_SCHEDULERS };
       return mode === 'local'
-        ? { cmd: ['bash', '-c', LOCAL_RABBITMQ], env, dataPath: '/var/lib/rabbitmq', health: AMQP_PORT_OPEN }
-        : { env, dataPath: '/var/lib/rabbitmq', health: AMQP_PORT_OPEN };
+        ? { cmd: ['bash', '-c', LOCAL_RABBITMQ], env: quiet, dataPath: '/var/lib/rabbitmq', health: AMQP_PORT_OPEN }
+        : { env: quiet, dataPath: '/var/lib/rabbitmq', health: AMQP_PORT_OPEN };
+    }
     case 'gateway':
       return { cmd: ['sh', '-c', GATEWAY], env, health: ['CMD', 'curl', '-fsS', '-o', '/dev/null', 'http://127.0.0.1:8080/health'] };
   }

@@ -24,6 +24,13 @@ function need(binaries: PlanInput['binaries'], name: BinaryName): string {
   return path;
 }
 
+/**
+ * Erlang's schedulers spin while idle, waiting for work: on a small machine that is CPU taken from
+ * the rest of the lab while it boots, and from an idle lab. RabbitMQ's guide advises turning it
+ * off where the broker shares its cores.
+ */
+export const RABBITMQ_QUIET_SCHEDULERS = '+sbwt none +sbwtdcpu none +sbwtdio none';
+
 /** Instance ids of every replica of a component. */
 export function instanceIds(c: ComponentSpec): string[] {
   return Array.from({ length: c.replicas }, (_, i) => instanceId({ name: c.name, replica: i + 1 }, c.replicas));
@@ -124,7 +131,7 @@ export function planProcesses(input: PlanInput): ProcessInstance[] {
               RABBITMQ_CONF_ENV_FILE: join(rmq, 'rabbitmq-env.conf'),
               RABBITMQ_ENABLED_PLUGINS_FILE: join(rmq, 'enabled_plugins'),
               RABBITMQ_PID_FILE: join(rmq, 'rabbitmq.pid'),
-              RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: '-start_epmd false',
+              RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: `-start_epmd false ${RABBITMQ_QUIET_SCHEDULERS}`,
             },
             dependsOn: ['epmd', ...deps], startTimeoutMs: 60_000,
             probe: { kind: 'amqp', url: `amqp://${s.rabbitUser}:${encodeURIComponent(s.rabbitPassword)}@${HOST}:${p}` },

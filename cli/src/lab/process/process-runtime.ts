@@ -1,8 +1,10 @@
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AbortedError, LabStartError, PrerequisiteError } from '../../errors.js';
 import { isPortFree, freePorts } from '../free-port.js';
 import { readLogs } from '../log-files.js';
 import { labDir } from '../paths.js';
+import { trimmedRabbitHome } from '../rabbitmq-apps.js';
 import type { FaultVerb, InstanceStatus, LabStatus, LogLine, LogOptions, Runtime, UpOptions } from '../runtime.js';
 import type { LabSpec } from '../spec.js';
 import { startInOrder } from '../start-order.js';
@@ -73,6 +75,8 @@ export class ProcessRuntime implements Runtime {
       );
     }
 
+    // RabbitMQ boots from a home of the lab's own that holds only the broker's applications.
+    binaries['rabbitmq-server'] = trimmedRabbitHome(binaries['rabbitmq-server']!, join(dir, 'rabbitmq', 'home'));
     const keys = portKeys(spec);
     const free = await freePorts(keys.length);
     const ports = Object.fromEntries(keys.map((k, i) => [k, free[i]!]));

@@ -40,9 +40,10 @@ export interface ComponentSpec {
   /** What it needs in order to boot: started as soon as all of these are healthy. */
   dependsOn: ComponentName[];
   /**
-   * What it only calls per request (and answers 503 or 502 for while that is down): started once
-   * these have started, without waiting for them to be healthy. Keeps the start order that
-   * docker compose users expect without putting every boot on one long chain.
+   * What has to exist, but not yet answer, when it starts: started once these have started,
+   * without waiting for them to be healthy (the gateway, whose nginx resolves every upstream's name
+   * as it loads). A service that only calls another per request waits for nothing: it answers 503
+   * or 502 while that one is down, which is what the lab is there to show.
    */
   startsAfter?: ComponentName[];
   health: HealthCheck;
@@ -105,14 +106,14 @@ export function buildLabSpec(secrets: LabSecrets, options: LabOptions = {}): Lab
         PG_DSN: `postgres://${s.postgresUser}:${s.postgresPassword}@${book.hostPorts('postgres')[0]}/${s.postgresDb}`,
         REDIS_URL: `redis://${book.hostPorts('redis')[0]}`,
       })),
-      service('availability-service', '/availability/', { startsAfter: ['user-service'] }, (book) => ({
+      service('availability-service', '/availability/', {}, (book) => ({
         USER_SERVICE_BASE: bases(book, 'user-service'),
       })),
-      service('suggestion-service', '/suggestion/', { startsAfter: ['availability-service'] }, (book) => ({
+      service('suggestion-service', '/suggestion/', {}, (book) => ({
         AVAILABILITY_SERVICE_BASE: bases(book, 'availability-service'),
       })),
       // The worker needs only the broker to be healthy; it retries suggestions that are not there yet.
-      service('worker-service', '/worker/', { dependsOn: ['rabbitmq'], startsAfter: ['suggestion-service'] }, (book, s) => ({
+      service('worker-service', '/worker/', { dependsOn: ['rabbitmq'] }, (book, s) => ({
         RABBITMQ_URL: `amqp://${s.rabbitUser}:${s.rabbitPassword}@${book.hostPorts('rabbitmq')[0]}`,
         SUGGESTION_SERVICE_BASE: bases(book, 'suggestion-service'),
         QUEUE_NAME: 'meeting_jobs',

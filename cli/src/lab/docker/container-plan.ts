@@ -10,11 +10,13 @@ import { roleRuntime } from './role-commands.js';
 export const INNER_PORTS: Record<string, number> = { postgres: 5432, redis: 6379, rabbitmq: 5672, gateway: 8080 };
 const SERVICE_PORT = 8000;
 /**
- * The Engine's own health checks, for `docker ps` and anyone watching the Engine: every 2 s, as
- * cheap shell commands. Start-up does not wait on them: w2meet probes each container directly
- * every 50 ms (see docker-runtime.ts), since the Engine of Debian 12 has no start interval.
+ * The Engine's own health checks, for `docker ps` and anyone watching the Engine. Each one is a
+ * process the Engine starts inside the container, which costs a third of a second of CPU on a small
+ * machine: every 2 s across ten containers that was a whole core, taken from the lab's boot and
+ * from every measurement. So they run every 30 s, Docker's default. Nothing in w2meet waits on
+ * them: start-up and `status` probe each container from the host (see docker-runtime.ts).
  */
-const HEALTH = { Interval: 2e9, Timeout: 2e9, Retries: 3, StartPeriod: 0 };
+const HEALTH = { Interval: 30e9, Timeout: 5e9, Retries: 3, StartPeriod: 0 };
 export const SERVICE_HEALTH_CHECK = ['CMD', 'bash', '-c', "exec 3<>/dev/tcp/127.0.0.1/8000 && printf 'GET /health HTTP/1.0\\r\\nCase-ID: w2meet-probe\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"];
 
 export interface DockerInstance {

@@ -30,9 +30,11 @@ describe('planProcesses', () => {
     const availabilityPorts = instances.filter((i) => i.name === 'availability-service').map((i) => i.port);
     expect(suggestion.env.AVAILABILITY_SERVICE_BASE).toBe(availabilityPorts.map((p) => `http://127.0.0.1:${p}`).join(','));
     expect(suggestion.env).toMatchObject({ HOST: '127.0.0.1', INSTANCE_ID: 'suggestion-service-1', PORT: String(suggestion.port) });
-    // It calls them per request, so it starts once they have started, without waiting for them to be healthy.
+    // It calls them per request only, so it waits for none of them to start.
     expect(suggestion.dependsOn).toEqual([]);
-    expect(suggestion.startsAfter).toEqual(['availability-service-1', 'availability-service-2', 'availability-service-3']);
+    expect(suggestion.startsAfter).toEqual([]);
+    const gateway = instances.find((i) => i.id === 'gateway')!;
+    expect(gateway.startsAfter).toEqual(expect.arrayContaining(['availability-service-1', 'availability-service-3', 'suggestion-service-1', 'worker-service']));
   });
 
   it('gives RabbitMQ its own node name, ports and folders, and the generated credentials', () => {

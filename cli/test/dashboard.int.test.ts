@@ -58,6 +58,26 @@ describe.skipIf(spawnSync('tmux', ['-V']).status !== 0)('w2meet dashboard in a r
     expect(await eventually(async () => alive(), (a) => !a, 10_000)).toBe(false);
   }, 150_000);
 
+  it('q during a scenario stops it and undoes its faults before the dashboard ends', async () => {
+    const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
+    openSession('quit', `${process.execPath} ${entry} dashboard --lab ${lab.name} --reports ${reports}`);
+    expect(await eventually(async () => screen(), (s) => s.includes('queue-burst'), 20_000)).toContain('queue-burst');
+    // The scenario list is in suite order; queue-burst is its last.
+    tmux('send-keys', '-t', session, 'Tab');
+    for (let n = 0; n < 5; n++) tmux('send-keys', '-t', session, 'Down');
+    tmux('send-keys', '-t', session, 'Enter');
+    // Its first burst pauses suggestion-service for 25 s.
+    const paused = await eventually(() => labRuntime().status(lab.name), (s) => s!.instances.some((i) => i.state === 'paused'), 30_000);
+    expect(paused!.instances.filter((i) => i.state === 'paused').map((i) => i.name)).toContain('suggestion-service');
+    const quitAt = Date.now();
+    tmux('send-keys', '-t', session, 'q');
+    expect(await eventually(async () => alive(), (a) => !a, 30_000)).toBe(false);
+    // It ended well before the 25 s pause would have, and left nothing paused.
+    expect(Date.now() - quitAt).toBeLessThan(20_000);
+    const after = await labRuntime().status(lab.name);
+    expect(after!.instances.filter((i) => i.state !== 'running').map((i) => `${i.id} ${i.state}`)).toEqual([]);
+  }, 90_000);
+
   it('--up shows a lab of its own coming up, and --down-on-exit takes it down on q', async () => {
     const own = 'w2meet-dash-up-it';
     const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');

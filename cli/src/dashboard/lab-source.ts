@@ -38,10 +38,10 @@ export function labSource(lab: string, reportsDir: string): DashboardSource {
     async scenarioNames() {
       return (await loadSuite()).map((s) => s.scenario.name);
     },
-    async runScenario(name, listener) {
+    async runScenario(name, listener, signal) {
       // A run that cannot start (a bad file, no lab) is shown as a failed scenario with its reason,
       // not lost: the dashboard has no stderr to print it on.
-      await runScenarios({ names: [name], lab, reportsDir, listeners: [listener], progress: null }).catch((err: Error) => {
+      await runScenarios({ names: [name], lab, reportsDir, listeners: [listener], progress: null, signal }).catch((err: Error) => {
         listener({
           type: 'scenario-end',
           result: { name, description: '', kgs: [], claims: [], file: '', status: 'failed', reason: err.message, startedAt: new Date().toISOString(), durationMs: 0, steps: [], checks: [], faults: [] },

@@ -38,14 +38,36 @@ async function startUp(options: RunDashboardOptions, signal: AbortSignal): Promi
   };
 }
 
+/**
+ * The lab source, keeping hold of the scenarios it runs: when the dashboard quits (q or Ctrl-C) they
+ * stop after their current step and undo their faults before the process ends, as with
+ * `w2meet scenario run` and Ctrl-C, so no replica is left stopped or paused behind the user's back.
+ */
+function stoppableSource(lab: string, reportsDir: string, quitting: AbortSignal) {
+  const source = labSource(lab, reportsDir);
+  const running = new Set<Promise<void>>();
+  const runScenario: typeof source.runScenario = (name, listener, signal) => {
+    const run = source.runScenario(name, listener, AbortSignal.any([signal, quitting]));
+    running.add(run);
+    void run.finally(() => running.delete(run));
+    return run;
+  };
+  return { source: { ...source, runScenario }, running };
+}
+
 export async function runDashboard(options: RunDashboardOptions): Promise<void> {
   const quitting = new AbortController();
   const bringUp = await startUp(options, quitting.signal);
-  const app = render(<App lab={options.lab} source={labSource(options.lab, options.reportsDir)} theme={theme()} bringUp={bringUp} />, {
+  const { source, running } = stoppableSource(options.lab, options.reportsDir, quitting.signal);
+  const app = render(<App lab={options.lab} source={source} theme={theme()} bringUp={bringUp} />, {
     maxFps: MAX_FPS, exitOnCtrlC: true, patchConsole: true,
   });
   await app.waitUntilExit();
   quitting.abort();
+  if (running.size > 0) {
+    process.stderr.write('stopping the running scenario after its current step and undoing its faults…\n');
+    await Promise.allSettled(running);
+  }
   if (options.downOnExit) {
     process.stderr.write(`taking lab ${options.lab} down…\n`);
     await downEverywhere(options.lab, false);

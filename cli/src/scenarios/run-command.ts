@@ -16,6 +16,8 @@ export interface RunScenariosOptions {
   listeners?: EngineListener[];
   /** Progress lines go here; null for none. @default process.stderr */
   progress?: NodeJS.WritableStream | null;
+  /** Stops the run after its current step, as Ctrl-C does (the dashboard's quit key). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -37,8 +39,9 @@ export async function runScenarios(options: RunScenariosOptions) {
   const interrupt = onInterrupt('interrupted: stopping after this step and undoing its faults (Ctrl-C again to quit at once)');
   try {
     const listeners = [...(options.progress === null ? [] : [progressPrinter(options.progress ?? process.stderr)]), ...(options.listeners ?? [])];
-    const out = await runSuite({ scenarios, target, status, reportsDir: options.reportsDir, listeners, signal: interrupt.signal });
-    if (interrupt.signal.aborted) throw new AbortedError(`interrupted; partial results in ${out.path}`);
+    const signal = options.signal ? AbortSignal.any([interrupt.signal, options.signal]) : interrupt.signal;
+    const out = await runSuite({ scenarios, target, status, reportsDir: options.reportsDir, listeners, signal });
+    if (signal.aborted) throw new AbortedError(`interrupted; partial results in ${out.path}`);
     return out;
   } finally {
     interrupt.dispose();

@@ -54,10 +54,31 @@ function alternatives(e: ErrorObject): string[] | null {
 }
 
 /**
- * The most useful of ajv's errors: the deepest one, except that a choice between fields (`oneOf`
- * of `required` branches) is reported as the choice rather than as one branch's missing field.
+ * The errors of the branch the author chose, where a `oneOf`'s branches are told apart by a `kind`
+ * constant (the claims' `kind: bound | relation | value | steps`): a mistake inside the chosen branch
+ * makes every other branch fail too, and those failures say nothing useful. Null when no such
+ * choice was made.
  */
-function firstError(errors: ErrorObject[]): ErrorObject {
+function chosenBranchErrors(errors: ErrorObject[]): ErrorObject[] | null {
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf' || !Array.isArray(e.schema)) continue;
+    const kind = (e.data as { kind?: unknown } | null)?.kind;
+    const branches = e.schema as Array<{ properties?: { kind?: { const?: unknown } } }>;
+    const chosen = branches.findIndex((b) => b.properties?.kind?.const !== undefined && b.properties.kind.const === kind);
+    if (chosen < 0) continue;
+    const inBranch = errors.filter((x) => x.schemaPath.startsWith(`${e.schemaPath}/${chosen}/`));
+    if (inBranch.length) return inBranch;
+  }
+  return null;
+}
+
+/**
+ * The most useful of ajv's errors: the deepest one, except that a choice between fields (`oneOf`
+ * of `required` branches) is reported as the choice rather than as one branch's missing field,
+ * and that where a `kind` chose the branch, only that branch's errors count.
+ */
+function firstError(all: ErrorObject[]): ErrorObject {
+  const errors = chosenBranchErrors(all) ?? all;
   // A `const` failure is a `oneOf` branch of another kind (`kind: bound` against the relation branch).
   const relevant = errors.some((e) => e.keyword !== 'const' && !['oneOf', 'anyOf', 'allOf', 'if', 'not'].includes(e.keyword))
     ? errors.filter((e) => e.keyword !== 'const')

@@ -1,4 +1,5 @@
 import { parseServerTiming } from '../../../services/shared/src/server-timing.js';
+import { componentOfInstance, hopMs } from '../lab/request-record.js';
 import type { LogLine } from '../lab/runtime.js';
 import { PROBE_CASE_ID } from '../lab/wait/probes.js';
 
@@ -49,9 +50,9 @@ export class TrafficWindow {
   add(line: LogLine): void {
     const r = line.record;
     if (!r || r.msg !== 'request completed' || isOwnRequest(line)) return;
-    const component = line.instance.replace(/-\d+$/, '');
-    const ms = typeof r.duration_ms === 'number' ? r.duration_ms : typeof r.duration_s === 'number' ? r.duration_s * 1000 : null;
-    if (ms === null) return;
+    const component = componentOfInstance(line.instance);
+    const ms = hopMs(r);
+    if (ms === undefined) return;
     const list = this.current.get(component) ?? [];
     list.push(ms);
     this.current.set(component, list);

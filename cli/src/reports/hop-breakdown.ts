@@ -1,4 +1,5 @@
 import { parseServerTiming } from '../../../services/shared/src/server-timing.js';
+import { componentOfInstance, hopMs } from '../lab/request-record.js';
 import type { RunResults } from '../scenarios/run-results.js';
 
 export interface Hop {
@@ -32,10 +33,10 @@ export function hopBreakdown(results: RunResults): TracedRequest[] {
       const hops = new Map<string, Hop>();
       for (const { instance, record } of step.logs) {
         if (record.msg !== 'request completed') continue;
-        const component = instance.replace(/-\d+$/, '');
+        const component = componentOfInstance(instance);
         if (hops.has(component)) continue;
-        const ms = typeof record.duration_ms === 'number' ? record.duration_ms : typeof record.duration_s === 'number' ? record.duration_s * 1000 : null;
-        if (ms === null) continue;
+        const ms = hopMs(record);
+        if (ms === undefined) continue;
         const parts: Record<string, number> = {};
         for (const [name, entry] of parseServerTiming(typeof record.server_timing === 'string' ? record.server_timing : undefined)) {
           if (name !== 'app' && entry.dur !== undefined) parts[name] = entry.dur;

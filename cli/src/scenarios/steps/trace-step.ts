@@ -1,21 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { componentOfInstance, hopMs } from '../../lab/request-record.js';
 import type { LogLine } from '../../lab/runtime.js';
 import type { LogRecord } from '../run-results.js';
 import type { TraceStep } from '../scenario-types.js';
 import { caseIdFor, type StepContext, type StepOutcome } from '../step-context.js';
 import { outgoing } from './outgoing.js';
-
-/** `availability-service-2` → `availability-service`. */
-export function componentOfInstance(instance: string): string {
-  return instance.replace(/-\d+$/, '');
-}
-
-/** A hop's own time from its `request completed` record: services log ms, nginx seconds. */
-export function hopMs(record: Record<string, unknown>): number | undefined {
-  if (typeof record.duration_ms === 'number') return record.duration_ms;
-  if (typeof record.duration_s === 'number') return record.duration_s * 1000;
-  return undefined;
-}
 
 async function collect(ctx: StepContext, caseId: string, since: Date): Promise<LogLine[]> {
   const lab = ctx.target.lab!;

@@ -3,7 +3,7 @@
  * fixed tiers), so independent chains start in parallel and the total time is the longest chain.
  * Two kinds of wait, as docker compose has them: `dependsOn` waits until each is healthy (what a
  * component needs to boot: its database, its broker), `startsAfter` only until each has started
- * (what it calls per request: another service, which it answers 503 for while that one is down).
+ * (what must exist but need not answer yet: the gateway's upstreams, whose names nginx resolves).
  * A failure is rethrown once every started task has settled; tasks should check the caller's abort
  * signal so that the rest settle quickly.
  */

@@ -58,6 +58,16 @@ describe('the applications RabbitMQ\'s broker needs', () => {
     expect(existsSync(join(trimmed, 'plugins', 'rabbitmq_management-3.10.8'))).toBe(false);
   });
 
+  it('fall back to the script itself when it is not inside a RabbitMQ home (a wrapper on the PATH)', () => {
+    const bin = mkdtempSync(join(tmpdir(), 'w2meet-wrapper-'));
+    dirs.push(bin);
+    mkdirSync(join(bin, 'sbin'));
+    writeFileSync(join(bin, 'sbin', 'rabbitmq-server'), '#!/bin/sh\n', { mode: 0o755 });
+    const trimmed = join(bin, 'trimmed');
+    expect(trimmedRabbitHome(join(bin, 'sbin', 'rabbitmq-server'), trimmed)).toBe(join(bin, 'sbin', 'rabbitmq-server'));
+    expect(existsSync(trimmed)).toBe(false);
+  });
+
   it('fall back to the installed script when the layout is not the expected one', () => {
     const home = fakeHome();
     rmSync(join(home, 'plugins', 'rabbit-3.10.8'), { recursive: true });

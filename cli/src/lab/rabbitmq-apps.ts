@@ -26,8 +26,16 @@ function appFolders(pluginsDir: string): Map<string, { folder: string; needs: st
   return apps;
 }
 
+/**
+ * Erlang's schedulers spin while idle, waiting for work: on a small machine that is CPU taken from
+ * the rest of the lab while it boots, and from an idle lab. RabbitMQ's guide advises turning it
+ * off where the broker shares its cores.
+ */
+export const RABBITMQ_QUIET_SCHEDULERS = '+sbwt none +sbwtdcpu none +sbwtdio none';
+
 /** The folders of `rabbit` and everything it needs, transitively; null when there is no `rabbit`. */
 export function brokerAppFolders(pluginsDir: string): string[] | null {
+  if (!existsSync(pluginsDir)) return null;
   const apps = appFolders(pluginsDir);
   if (!apps.has('rabbit')) return null;
   const seen = new Set<string>();
@@ -50,7 +58,8 @@ export function rabbitHomeOf(serverScript: string): string {
 /**
  * Makes `dir` a RabbitMQ home with only the broker's applications: the scripts are copied (they
  * find their home from their own real path), the applications linked. Returns the server script to
- * run, or the original one when the installed layout is not what this expects.
+ * run, or the original one when the installed layout is not what this expects (a wrapper script on
+ * the PATH, another packaging): the broker then boots as installed, only slower.
  */
 export function trimmedRabbitHome(serverScript: string, dir: string): string {
   const home = rabbitHomeOf(serverScript);

@@ -1,4 +1,4 @@
-import { RABBITMQ_QUIET_SCHEDULERS } from '../process/plan.js';
+import { RABBITMQ_QUIET_SCHEDULERS } from '../rabbitmq-apps.js';
 import type { ImageFlavour } from './lab-images.js';
 
 /**

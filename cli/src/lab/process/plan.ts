@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { PrerequisiteError } from '../../errors.js';
 import { serviceBundle } from '../paths.js';
+import { RABBITMQ_QUIET_SCHEDULERS } from '../rabbitmq-apps.js';
 import { instanceId, type AddressBook, type ComponentName, type ComponentSpec, type LabSpec } from '../spec.js';
 import type { BinaryName } from './binaries.js';
 import type { ProbeSpec, ProcessInstance } from './state.js';
@@ -23,13 +24,6 @@ function need(binaries: PlanInput['binaries'], name: BinaryName): string {
   if (!path) throw new PrerequisiteError(`${name} is not installed; the process runtime needs it`);
   return path;
 }
-
-/**
- * Erlang's schedulers spin while idle, waiting for work: on a small machine that is CPU taken from
- * the rest of the lab while it boots, and from an idle lab. RabbitMQ's guide advises turning it
- * off where the broker shares its cores.
- */
-export const RABBITMQ_QUIET_SCHEDULERS = '+sbwt none +sbwtdcpu none +sbwtdio none';
 
 /** Instance ids of every replica of a component. */
 export function instanceIds(c: ComponentSpec): string[] {

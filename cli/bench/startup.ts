@@ -21,6 +21,11 @@ const LAB = 'bench-startup';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Which runtimes to measure: `process`, `docker` or both (the default), comma-separated. */
 const ONLY = new Set((process.env.BENCH_RUNTIMES ?? 'process,docker').split(',').map((r) => r.trim()));
+const unknown = [...ONLY].filter((r) => r !== 'process' && r !== 'docker');
+if (unknown.length || ONLY.size === 0) {
+  process.stderr.write(`BENCH_RUNTIMES=${process.env.BENCH_RUNTIMES}: expected process, docker or both (process,docker)\n`);
+  process.exit(2);
+}
 
 async function timed<T>(work: () => Promise<T>): Promise<number> {
   const start = process.hrtime.bigint();

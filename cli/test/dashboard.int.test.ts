@@ -82,7 +82,8 @@ describe.skipIf(spawnSync('tmux', ['-V']).status !== 0)('w2meet dashboard in a r
     const own = 'w2meet-dash-up-it';
     const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
     try {
-      openSession('up', `${process.execPath} ${entry} dashboard --up --down-on-exit --runtime process --lab ${own} --reports ${reports}`);
+      openSession('up', `${process.execPath} ${entry} dashboard --up --down-on-exit --runtime process --port 0 --lab ${own} --reports ${reports}`);
+      // On a free port: the quick start leaves a lab of its own on 8080.
       // The instances appear while they start, before the lab is whole.
       const starting = await eventually(async () => screen(), (s) => /starting|healthy after/.test(s), 30_000);
       expect(starting, starting).toMatch(/starting|healthy after/);

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { RUNTIME_CHOICES, type RuntimeChoice } from '../lab/open-lab.js';
 import { reportsDir } from './scenario.js';
-import { withLab } from './shared-options.js';
+import { parsePort, withLab } from './shared-options.js';
 
 /** `w2meet dashboard`: watch a lab and break it from the keyboard. */
 export function registerDashboard(program: Command): void {
@@ -13,8 +13,9 @@ export function registerDashboard(program: Command): void {
       .option('--up', 'bring the lab up first (as `w2meet up`, two workers)', false)
       .option('--down-on-exit', 'take the lab down when the dashboard quits', false)
       .addOption(new Option('--runtime <runtime>', 'with --up: where the lab runs').choices(RUNTIME_CHOICES).default('auto'))
+      .option('--port <port>', 'with --up: gateway port on 127.0.0.1 (0 picks a free one)', parsePort, 8080)
       .option('--reports <dir>', 'where scenarios run from the dashboard write their results'),
-  ).action(async (options: { lab: string; up: boolean; downOnExit: boolean; runtime: RuntimeChoice; reports?: string }) => {
+  ).action(async (options: { lab: string; up: boolean; downOnExit: boolean; runtime: RuntimeChoice; port: number; reports?: string }) => {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       throw new UsageError('the dashboard needs a terminal', 'run it in a terminal (or tmux); for scripts use `w2meet status --json` and `w2meet logs -f`');
     }

@@ -1,13 +1,7 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { RUNTIME_CHOICES, type RuntimeChoice } from '../lab/open-lab.js';
 import { reportsDir } from './scenario.js';
-import { withLab } from './shared-options.js';
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`--port needs a port number, got "${value}"`);
-  return port;
-}
+import { parsePort, withLab } from './shared-options.js';
 
 /** `w2meet grade`: the CI job in one command, with exit codes that say what failed. */
 export function registerGrade(program: Command): void {

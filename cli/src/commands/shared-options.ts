@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { checkLabName } from '../lab/open-lab.js';
 
 export interface LabOption {
@@ -14,4 +14,11 @@ export function withLab(command: Command): Command {
 
 export function withJson(command: Command): Command {
   return command.option('--json', 'print machine-readable JSON on stdout', false);
+}
+
+/** A gateway port on 127.0.0.1 for the commands that bring a lab up; 0 picks a free one. */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`--port needs a port number, got "${value}"`);
+  return port;
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { labSpec, parseReplicas, RUNTIME_CHOICES, runtimeForUp, type RuntimeChoice } from '../lab/open-lab.js';
-import { withJson, withLab } from './shared-options.js';
+import { parsePort, withJson, withLab } from './shared-options.js';
 import { criticalPath, dependenciesOf, formatStatus } from './format.js';
 import { onInterrupt } from '../signals.js';
 
@@ -14,12 +14,6 @@ interface UpOptions {
   images: 'local' | 'official';
   registry?: string;
   exposeInfra: boolean;
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`--port needs a port number, got "${value}"`);
-  return port;
 }
 
 function collect(value: string, previous: string[]): string[] {

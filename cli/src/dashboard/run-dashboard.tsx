@@ -12,6 +12,8 @@ export interface RunDashboardOptions {
   up: boolean;
   downOnExit: boolean;
   runtime: RuntimeChoice;
+  /** With --up: the gateway's port (0 picks a free one). */
+  port: number;
   reportsDir: string;
 }
 
@@ -22,7 +24,7 @@ export interface RunDashboardOptions {
 async function startUp(options: RunDashboardOptions, signal: AbortSignal): Promise<((say: (text: string) => void) => Promise<void>) | undefined> {
   if (!options.up || (await (await runtimeForLab(options.lab)).status(options.lab))) return undefined;
   const runtime = await runtimeForUp(options.runtime);
-  const spec = await labSpec({ name: options.lab, replicas: { 'worker-service': 2, ...parseReplicas(undefined) } });
+  const spec = await labSpec({ name: options.lab, gatewayPort: options.port, replicas: { 'worker-service': 2, ...parseReplicas(undefined) } });
   return async (say) => {
     say(`bringing lab ${options.lab} up on ${runtime.name}`);
     const started = Date.now();

@@ -41,9 +41,19 @@ describe('when the lab cannot start', () => {
 describe('w2meet doctor', () => {
   it('lists every prerequisite as found on this machine', async () => {
     const res = await runCli(['doctor']);
-    expect(res.code, res.stdout).toBe(0);
-    for (const name of ['node', 'service bundles', 'postgres', 'initdb', 'redis-server', 'rabbitmq-server', 'epmd', 'nginx', 'docker', 'debootstrap', 'docker-registry']) {
+    for (const name of ['node', 'service bundles', 'postgres', 'initdb', 'redis-server', 'rabbitmq-server', 'epmd', 'nginx', 'docker engine', 'debootstrap', 'docker-registry']) {
       expect(res.stdout).toMatch(new RegExp(`^ok\\s+${name}\\s`, 'm'));
     }
+    // Whether an Engine answers depends on the machine; the exit code follows that line alone.
+    const answering = /^ok\s+engine answering\s/m.test(res.stdout);
+    expect(res.code, res.stdout).toBe(answering ? 0 : 1);
+  });
+
+  it('tells an installed but silent Engine from an answering one, with the fix', async () => {
+    const res = await runCli(['doctor'], { env: { DOCKER_HOST: 'unix:///nonexistent/w2meet-test.sock' } });
+    expect(res.code, res.stdout).toBe(1);
+    expect(res.stdout).toMatch(/^ok\s+docker engine\s+\S*dockerd/m);
+    expect(res.stdout).toMatch(/^MISSING\s+engine answering\s+no answer at unix:\/\/\/nonexistent\/w2meet-test\.sock\s+start the Engine at DOCKER_HOST/m);
+    expect(res.stdout).toContain('1 missing');
   });
 });

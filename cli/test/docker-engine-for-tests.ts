@@ -1,37 +1,29 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startBackgroundEngine, stopRecordedEngine } from '../src/lab/docker/background-engine.js';
 import { dockerClient, pingDocker } from '../src/lab/docker/engine.js';
+import { programIn, searchPath } from '../src/lab/docker/engine-prerequisites.js';
 
 /**
- * The Docker tests need a Docker Engine. `npm test` right after the quick start finds docker.io
- * installed (`doctor --fix` does that) but no daemon running, so, as root, it starts one for the
- * run and stops it again (by its pid) when the run ends. An Engine already running is used as is.
- * Returns what stops the one started here.
+ * The Docker tests need a Docker Engine. One that answers (the quick start's, started by `doctor
+ * --fix`) is used as is. Otherwise, as root with docker.io installed, the run starts one the way
+ * `doctor --fix` does, recorded in a folder of its own, and stops exactly that one when the run
+ * ends. Returns what stops the one started here.
  */
 export async function ensureDockerEngine(): Promise<() => Promise<void>> {
   const docker = dockerClient();
   if (await pingDocker(docker)) return async () => {};
-  const installed = spawnSync('dockerd', ['--version']).status === 0;
-  if (!installed || process.getuid?.() !== 0) {
-    throw new Error('the Docker tests need a Docker Engine and none answers: start one (`dockerd &` as root), '
-      + 'or install docker.io (`npm run w2meet -- doctor --fix`) and run the tests as root, which starts one for the run');
+  const dockerd = programIn(searchPath(), 'dockerd');
+  if (!dockerd || process.getuid?.() !== 0) {
+    throw new Error('the Docker tests need a Docker Engine and none answers: `npm run w2meet -- doctor --fix` as root '
+      + 'installs docker.io and starts one (a docker client alone is not an Engine)');
   }
-  const log = join(tmpdir(), `w2meet-test-dockerd-${process.pid}.log`);
-  const daemon = spawn('dockerd', [], { stdio: ['ignore', openSync(log, 'w'), openSync(log, 'a')] });
-  const exited = new Promise<void>((resolve) => daemon.once('exit', () => resolve()));
-  const stop = async () => {
-    daemon.kill('SIGTERM');
-    await exited;
+  const env = { ...process.env, W2MEET_ENGINE_DIR: mkdtempSync(join(tmpdir(), 'w2meet-test-engine-')) };
+  const { record } = await startBackgroundEngine(docker, dockerd, env);
+  return async () => {
+    const outcome = await stopRecordedEngine(env);
+    if (!outcome.stopped) throw new Error(`the Docker Engine started for the tests (pid ${record.pid}) was not stopped: ${outcome.why}`);
+    rmSync(env.W2MEET_ENGINE_DIR, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 30_000;
-  while (!(await pingDocker(docker))) {
-    if (Date.now() > deadline || daemon.exitCode !== null) {
-      await stop();
-      throw new Error(`the dockerd started for the Docker tests did not answer within 30 s; see its log, ${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return stop;
 }

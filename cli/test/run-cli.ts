@@ -8,11 +8,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built `w2meet` as a person would, with a time limit so a hang fails the test. */
-export function runCli(args: string[], timeoutMs = 90_000): Promise<CliResult> {
+/**
+ * Runs the built `w2meet` as a person would, with a time limit so a hang fails the test. `options`
+ * is the time limit in ms, or that and variables added to the environment.
+ */
+export function runCli(args: string[], options: number | { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  const { timeoutMs = 90_000, env = {} } = typeof options === 'number' ? { timeoutMs: options } : options;
   const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

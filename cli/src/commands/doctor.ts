@@ -2,24 +2,30 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { W2meetError } from '../errors.js';
 import { findBinary, onPath, PROCESS_BINARIES, type BinaryName } from '../lab/process/binaries.js';
 import { packageRoot } from '../lab/paths.js';
 import { systemUser } from '../lab/process/prepare.js';
 import { SERVICES } from '../lab/spec.js';
+import { dockerClient, pingDocker } from '../lab/docker/engine.js';
+import {
+  dockerChecks, dockerFixPlan, gatherDockerFacts, searchPath, systemdHasDockerUnit,
+  type DockerFacts, type DoctorCheck,
+} from '../lab/docker/engine-prerequisites.js';
+import { engineDir, startBackgroundEngine, stopRecordedEngine } from '../lab/docker/background-engine.js';
 import { table } from './format.js';
 
-interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-  fix: string;
-  /** Debian packages that fix it, for --fix. */
-  packages?: string[];
-  build?: boolean;
+function dockerFacts(): Promise<DockerFacts> {
+  return gatherDockerFacts({
+    path: searchPath(),
+    env: process.env,
+    probe: () => pingDocker(dockerClient()),
+    systemdUnit: systemdHasDockerUnit,
+  });
 }
 
-function checks(): Check[] {
-  const out: Check[] = [];
+function hostChecks(docker: DockerFacts): DoctorCheck[] {
+  const out: DoctorCheck[] = [];
   const major = Number(process.versions.node.split('.')[0]);
   out.push({ name: 'node', ok: major >= 20, detail: process.version, fix: 'install Node.js 20 or newer' });
   const root = packageRoot();
@@ -30,8 +36,8 @@ function checks(): Check[] {
     const pkg = PROCESS_BINARIES[name].package;
     out.push({ name, ok: !!path, detail: path ?? 'not found', fix: `apt-get install -y ${pkg}`, packages: [pkg] });
   }
+  out.push(...dockerChecks(docker));
   const dockerTools = [
-    ['docker', 'docker.io', 'the Docker runtime'],
     ['debootstrap', 'debootstrap', 'local images'],
     ['docker-registry', 'docker-registry', 'a local registry for `images push` and its tests'],
   ] as const;
@@ -55,35 +61,68 @@ function run(command: string, args: string[]): boolean {
   return result.status === 0;
 }
 
+/** Starts the Engine the way this machine runs one: systemd's unit, or dockerd in the background. */
+async function startEngine(facts: DockerFacts): Promise<void> {
+  const plan = dockerFixPlan(facts);
+  if (plan.includes('systemctl-start')) {
+    run('systemctl', ['start', 'docker']);
+  } else if (plan.includes('start-background') && facts.dockerd) {
+    process.stderr.write(`starting dockerd in the background (log and pid in ${engineDir()}) ...\n`);
+    const { version, record } = await startBackgroundEngine(dockerClient(), facts.dockerd);
+    process.stderr.write(`Docker Engine ${version} answers at ${facts.address} (dockerd pid ${record.pid}, log ${record.log}); `
+      + 'stop it with `w2meet doctor --stop-engine`\n');
+  }
+}
+
+async function fix(checks: DoctorCheck[], startEngineToo: boolean): Promise<void> {
+  const isRoot = process.getuid?.() === 0;
+  const missing = checks.filter((c) => !c.ok);
+  const packages = [...new Set(missing.flatMap((c) => c.packages ?? []))];
+  if (packages.length) {
+    if (!isRoot) {
+      process.stderr.write(`--fix installs Debian packages and needs root: sudo apt-get install -y ${packages.join(' ')}\n`);
+      return;
+    }
+    run('apt-get', ['update', '-qq']);
+    if (!run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages])) {
+      throw new W2meetError('DOCTOR_FIX', `apt-get could not install ${packages.join(' ')}`, 'read apt-get\'s message above; `apt-get update` first if its lists are old');
+    }
+  }
+  if (missing.some((c) => c.build)) run('npm', ['run', 'build', '--prefix', packageRoot()]);
+  if (startEngineToo && isRoot) await startEngine(await dockerFacts());
+}
+
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description('check what the lab needs on this machine, with the exact fix for each')
-    .option('--fix', 'install what is missing (Debian, as root) and build the services', false)
-    .action(async (options: { fix: boolean }) => {
-      let results = checks();
-      const missing = results.filter((c) => !c.ok);
-      if (options.fix && missing.length) {
-        const packages = [...new Set(missing.flatMap((c) => c.packages ?? []))];
-        if (packages.length) {
-          if (process.getuid?.() !== 0) {
-            process.stderr.write(`--fix installs Debian packages and needs root: sudo apt-get install -y ${packages.join(' ')}\n`);
-          } else {
-            run('apt-get', ['update', '-qq']);
-            run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages]);
-          }
-        }
-        if (missing.some((c) => c.build)) run('npm', ['run', 'build', '--prefix', packageRoot()]);
-        results = checks();
+    .option('--fix', 'install what is missing (Debian, as root), build the services, and start a Docker Engine where none answers', false)
+    .option('--no-start-engine', 'with --fix: install docker.io but start no Engine (for a lab on local processes)')
+    .option('--stop-engine', 'stop the Docker Engine that `doctor --fix` started in the background, and only that one', false)
+    .action(async (options: { fix: boolean; startEngine: boolean; stopEngine: boolean }) => {
+      if (options.stopEngine) {
+        const outcome = await stopRecordedEngine();
+        process.stdout.write(outcome.stopped ? `stopped the Docker Engine w2meet started (dockerd pid ${outcome.pid})\n` : `nothing to stop: ${outcome.why}\n`);
+        return;
+      }
+      let docker = await dockerFacts();
+      let results = hostChecks(docker);
+      if (options.fix) {
+        await fix(results, options.startEngine);
+        docker = await dockerFacts();
+        results = hostChecks(docker);
       }
       const rows = [['', 'CHECK', 'FOUND', 'FIX'], ...results.map((c) => [c.ok ? 'ok' : 'MISSING', c.name, c.detail, c.ok ? '' : c.fix])];
       process.stdout.write(`${table(rows)}\n`);
-      const bad = results.filter((c) => !c.ok);
+      // Without an Engine the process runtime still works: say so, so "missing" is not read as "nothing works".
+      const bad = results.filter((c) => !c.ok && !(options.fix && !options.startEngine && c.name === 'engine answering'));
       if (bad.length) {
         process.stdout.write(`\n${bad.length} missing: run \`w2meet doctor --fix\` as root, or the fixes above\n`);
         process.exitCode = 1;
+      } else if (!docker.answering) {
+        process.stdout.write('\neverything is installed; no Docker Engine runs, so `w2meet up` uses local processes\n');
       } else {
-        process.stdout.write('\neverything both runtimes need is installed\n');
+        process.stdout.write('\neverything both runtimes need is installed, and a Docker Engine answers\n');
       }
     });
 }

@@ -33,7 +33,9 @@ export function registerUp(program: Command): void {
     .option('--registry <host:port>', 'docker: pull the official image names from this registry (a classroom mirror)')
     .option('--expose-infra', 'docker: also publish Postgres, Redis and RabbitMQ on 127.0.0.1', false);
   withJson(withLab(command)).action(async (options: UpOptions) => {
-    const runtime = await runtimeForUp(options.runtime, { images: options.registry ? 'official' : options.images, registry: options.registry, exposeInfra: options.exposeInfra });
+    const runtime = await runtimeForUp(options.runtime, { images: options.registry ? 'official' : options.images, registry: options.registry, exposeInfra: options.exposeInfra,
+      onChoice: (line) => process.stderr.write(`${line}\n`),
+    });
     const spec = await labSpec({
       name: options.lab,
       gatewayPort: options.port,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrerequisiteError, UsageError } from '../errors.js';
 import { DockerRuntime } from './docker/docker-runtime.js';
-import { dockerClient, pingDocker } from './docker/engine.js';
+import { dockerAddress, dockerClient, pingDocker } from './docker/engine.js';
 import type { ImageMode } from './docker/lab-images.js';
 import { labFilter } from './docker/labels.js';
 import { findBinaries } from './process/binaries.js';
@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   registry?: string;
   exposeInfra?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Told, in one line, which runtime `auto` chose and why. */
+  onChoice?: (line: string) => void;
 }
 
 /**
@@ -40,9 +42,16 @@ export async function runtimeForUp(choice: RuntimeChoice, options: RuntimeOption
   const docker = () => new DockerRuntime({ env, images: options.images, registry: options.registry, exposeInfra: options.exposeInfra });
   if (choice === 'docker') return docker();
   if (choice === 'process') return new ProcessRuntime({ env });
-  if (await pingDocker(dockerClient(env))) return docker();
+  const version = await pingDocker(dockerClient(env));
+  if (version) {
+    options.onChoice?.(`runtime: docker (Docker Engine ${version} answers at ${dockerAddress(env)})`);
+    return docker();
+  }
   const binaries = findBinaries(env);
-  if (Object.values(binaries).every(Boolean)) return new ProcessRuntime({ env });
+  if (Object.values(binaries).every(Boolean)) {
+    options.onChoice?.(`runtime: process (no Docker Engine answers at ${dockerAddress(env)}; \`w2meet doctor --fix\` as root starts one)`);
+    return new ProcessRuntime({ env });
+  }
   throw new PrerequisiteError('no Docker Engine answers and the process runtime\'s programs are not all installed');
 }
 

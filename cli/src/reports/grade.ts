@@ -25,7 +25,7 @@ async function bringUp(options: GradeOptions): Promise<{ runtime: Runtime; start
     process.stderr.write(`grade: using lab ${options.lab}, already up; it stays up afterwards\n`);
     return { runtime: existing, startedHere: false };
   }
-  const runtime = await runtimeForUp(options.runtime);
+  const runtime = await runtimeForUp(options.runtime, { onChoice: (line) => process.stderr.write(`grade: ${line}\n`) });
   // Two workers unless told otherwise: the queue scenario compares the drain of one with two.
   const spec = await labSpec({ name: options.lab, gatewayPort: options.port, replicas: { 'worker-service': 2, ...parseReplicas(options.replicas) } });
   process.stderr.write(`grade: bringing lab ${options.lab} up on ${runtime.name}\n`);

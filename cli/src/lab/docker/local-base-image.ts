@@ -70,6 +70,26 @@ export interface BuildProgress {
   (line: string): void;
 }
 
+const PER_PACKAGE = /^I: (Retrieving|Validating|Extracting|Unpacking|Installing|Configuring) [a-z0-9]/;
+
+/**
+ * debootstrap says one line per package and phase, several hundred in all, with a minute or more
+ * between its phase lines: this turns them into a count every 50 packages with the time taken, so
+ * the first build shows it is moving. Returns whether the line was a package line.
+ */
+export function packageCounter(onProgress: BuildProgress, every = 50, now: () => number = Date.now): (line: string) => boolean {
+  const started = now();
+  const counts = new Map<string, number>();
+  return (line) => {
+    const phase = PER_PACKAGE.exec(line)?.[1];
+    if (!phase) return false;
+    const count = (counts.get(phase) ?? 0) + 1;
+    counts.set(phase, count);
+    if (count % every === 0) onProgress(`debootstrap: ${phase.toLowerCase()} package ${count} (${Math.round((now() - started) / 1000)} s)`);
+    return true;
+  };
+}
+
 /** Builds the local base image unless an image of the same recipe is there already; returns its ref. */
 export async function ensureLocalBaseImage(docker: Docker, onProgress: BuildProgress = () => {}): Promise<{ ref: string; built: boolean }> {
   const recipe = localRecipe();
@@ -79,8 +99,9 @@ export async function ensureLocalBaseImage(docker: Docker, onProgress: BuildProg
   const dir = mkdtempSync('/var/tmp/w2meet-rootfs-');
   try {
     onProgress(`debootstrap ${recipe.suite} from ${recipe.mirror} (${recipe.packages.join(', ')})`);
+    const packages = packageCounter(onProgress);
     await run('debootstrap', ['--variant=minbase', `--include=${recipe.packages.join(',')}`, recipe.suite, dir, recipe.mirror], (l) => {
-      if (/^I: (Retrieving|Validating|Extracting|Installing|Configuring) [a-z]/.test(l) === false && /^I: /.test(l)) onProgress(l);
+      if (!packages(l) && /^I: /.test(l)) onProgress(l);
     });
     unmountUnder(dir);
     // The services run on the host's own Node.js: it needs only glibc and libstdc++, both in the tree.

@@ -31,6 +31,16 @@ describe('user-service through the gateway', () => {
     expect(stored.body.preferences).toBe('last');
   });
 
+  it('answers a repeated POST of the same user with 200 and the stored user, writing nothing', async () => {
+    const email = uniqueEmail();
+    const body = { email, availabilities: { monday: [10, 9] }, preferences: 'last' };
+    const first = await http(`${g}/users/users`, { method: 'POST', body });
+    expect(first.status).toBe(201);
+    const again = await http(`${g}/users/users`, { method: 'POST', body: { ...body, email: email.toUpperCase(), availabilities: { monday: [9, 10, 9] } } });
+    expect(again.status, again.text).toBe(200);
+    expect(again.body).toEqual(first.body);
+  });
+
   it('reads, updates and deletes a user, with 404 for one that is not there', async () => {
     const email = uniqueEmail();
     await createUser(g, email, { tuesday: [11] });

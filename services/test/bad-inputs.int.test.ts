@@ -120,3 +120,61 @@ describe('injection strings are data, never SQL', () => {
     expect(read.body.email).toBe("o'brien+drop@example.com");
   });
 });
+
+describe('hostile emails cannot stall a service', () => {
+  // Built to make a backtracking email pattern take seconds: an @, a long run of dots, an @. The
+  // body cases fill the 64 KiB body limit; query strings stay within the gateway's 32 KiB line.
+  const hostile = (length: number) => `a@${'.'.repeat(length - 3)}@`;
+  const inBody = hostile(60_000);
+  const inQuery = encodeURIComponent(hostile(20_000));
+  const inPath = encodeURIComponent(hostile(250));
+  const hostileCases: Case[] = [
+    post('POST /users/users', user({ email: inBody })),
+    { name: 'PUT /users/users/{email} body', method: 'PUT', path: `/users/users/${known}`, body: { email: inBody }, status: 400 },
+    { name: 'GET /users/users/{email}', path: `/users/users/${inPath}`, status: 400 },
+    { name: 'cache-aside query', path: `/users/user-avail/cache-aside?user1email=${inQuery}`, status: 400 },
+    { name: 'cache-aside path', path: `/users/user-avail/cache-aside/${inPath}`, status: 400 },
+    { name: 'availability userId1', path: `/availability/availabilities?userId1=${inQuery}&userId2=${other}`, status: 400 },
+    { name: 'suggestion userId2', path: `/suggestion/suggestions?userId1=${known}&userId2=${inQuery}`, status: 400 },
+    { name: 'POST /worker/tasks', method: 'POST', path: '/worker/tasks', body: { userId1: inBody, userId2: other }, status: 400 },
+  ];
+
+  it.each(hostileCases)('$name answers 400 within 50 ms', async (c) => {
+    const started = process.hrtime.bigint();
+    const res = await http(`${g}${c.path}`, { method: c.method, body: c.body });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    expect(res.status, res.text.slice(0, 300)).toBe(400);
+    expect(ms).toBeLessThan(50);
+  });
+});
+
+describe('every valid email works in every route', () => {
+  // An email of over 200 characters (past Fastify's default limit of 100 in a path), and a non-ASCII one.
+  const longest = `${'l'.repeat(64)}@${'d'.repeat(60)}.${'e'.repeat(60)}.${uniqueEmail('x').replace('@', '-').slice(0, 60).replace(/\./g, '-')}.de`.slice(0, 254);
+  const emails = [longest, uniqueEmail('ünïcode')];
+
+  it.each(emails)('%s: created, read, read through the cache, updated and deleted', async (email) => {
+    expect(email.length).toBeLessThanOrEqual(254);
+    const path = encodeURIComponent(email);
+    expect((await http(`${g}/users/users`, { method: 'POST', body: { email, availabilities: { monday: [9] } } })).status).toBe(201);
+    expect((await http(`${g}/users/users/${path}`)).status).toBe(200);
+    expect((await http(`${g}/users/user-avail/cache-aside/${path}`)).status).toBe(200);
+    expect((await http(`${g}/users/user-avail/cache-aside?user1email=${path}`)).headers['x-cache']).toBe('HIT');
+    expect((await http(`${g}/users/users/${path}`, { method: 'PUT', body: { availabilities: { friday: [10] } } })).status).toBe(200);
+    expect((await http(`${g}/availability/availabilities?userId1=${path}&userId2=${path}`)).status).toBe(200);
+    expect((await http(`${g}/users/users/${path}`, { method: 'DELETE' })).status).toBe(204);
+  });
+});
+
+describe('users whose emails upper-case alike keep their own cached reads', () => {
+  it('ſam… and sam… each read their own availability', async () => {
+    const plain = uniqueEmail('sam');
+    const longS = plain.replace(/^s/, 'ſ');
+    await createUser(g, plain, { monday: [9] });
+    await createUser(g, longS, { tuesday: [15] });
+    expect((await http(`${g}/users/user-avail/cache-aside/${encodeURIComponent(longS)}`)).body.availabilities.tuesday).toEqual([15]);
+    const read = await http(`${g}/users/user-avail/cache-aside/${encodeURIComponent(plain)}`);
+    expect(read.headers['x-cache']).toBe('MISS');
+    expect(read.body).toMatchObject({ email: plain, availabilities: { monday: [9], tuesday: [] } });
+  });
+});

@@ -59,6 +59,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     logController: new LogController({ requestIdLogLabel: 'case_id', disableRequestLogging: true }),
     genReqId: (req) => sanitizeCaseId(req.headers['case-id']),
     bodyLimit: BODY_LIMIT,
+    // Fastify's default (100) turned every valid email longer than 100 characters into a 404 in
+    // `/users/{email}`; an email of 254 characters, each percent-encoded up to 12 long, fits.
+    maxParamLength: 254 * 12,
     // Unknown properties must be reported, not silently dropped; JSON types are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     return503OnClosing: true,

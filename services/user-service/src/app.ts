@@ -5,7 +5,7 @@ import { registerHealth } from '../../shared/src/health.js';
 import type { UserServiceConfig } from './config.js';
 import { UserCache } from './user-cache.js';
 import {
-  cacheKey, emailSchema, normalizeAvailabilities, normalizeEmail, userBodySchema, userResponseSchema,
+  cacheKey, emailSchema, isSameUser, normalizeAvailabilities, normalizeEmail, userBodySchema, userResponseSchema,
   userUpdateSchema, type Preference, type User,
 } from './user-model.js';
 import { StoreUnavailableError, UserStore } from './user-store.js';
@@ -78,9 +78,17 @@ export async function buildUserApp(config: UserServiceConfig, logStream?: NodeJS
         store.create(email, normalizeAvailabilities(body.availabilities ?? {}), body.preferences ?? 'first'),
       ),
     );
-    if (!created) throw new HttpError(409, `User ${email} already exists`);
-    request.log.info({ email }, 'user created');
-    return reply.code(201).send(created);
+    if (created) {
+      request.log.info({ email }, 'user created');
+      return reply.code(201).send(created);
+    }
+    // The same user posted again with the same body is a replay (a client script run twice): the
+    // stored user, nothing written. Other data under the same email is a conflict, never an overwrite.
+    const stored = await withStore(() => request.timing.time('db', () => store.get(email)));
+    if (stored && isSameUser(stored, normalizeAvailabilities(body.availabilities ?? {}), body.preferences ?? 'first')) {
+      return reply.code(200).send(stored);
+    }
+    throw new HttpError(409, `User ${email} already exists with other data`);
   });
 
   app.get<{ Params: { email: string } }>('/users/:email', { schema: { params: emailParams, response: responses(200) } }, async (request) => {

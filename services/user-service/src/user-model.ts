@@ -60,11 +60,23 @@ export function normalizeAvailabilities(input: Partial<Record<string, number[]>>
   return out;
 }
 
+/** Whether a stored user holds exactly this (normalised) availability and preference. */
+export function isSameUser(stored: User, availabilities: Availabilities, preferences: Preference): boolean {
+  return stored.preferences === preferences
+    && WEEKDAYS.every((d) => (stored.availabilities[d] ?? []).join(',') === availabilities[d].join(','));
+}
+
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** The Redis key of a user's cached read, as the reference names it. */
+/**
+ * The Redis key of a user's cached read. For ASCII emails it is the reference's name, the email in
+ * upper case. Upper-casing is not one-to-one beyond ASCII (`ſam` and `sam` are both `SAM`, `straße`
+ * and `strasse` both `STRASSE`), so two stored users would read each other's entry: a non-ASCII
+ * email keys by its stored (lower-case) form instead, behind a prefix no upper-cased ASCII key has.
+ */
 export function cacheKey(email: string): string {
-  return `cache_aside_${email.toUpperCase()}`;
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(email) ? `cache_aside_${email.toUpperCase()}` : `cache_aside_u:${email}`;
 }

@@ -37,7 +37,8 @@ async function main(): Promise<void> {
   if (!(await (await runtimeForLab(lab)).status(lab))) {
     lab = 'bench-dashboard';
     process.stderr.write(`bringing lab ${lab} up on local processes...\n`);
-    await new ProcessRuntime().up(await labSpec({ name: lab, gatewayPort: 0 }));
+    const runtime = new ProcessRuntime();
+    await runtime.up(await labSpec({ name: lab, gatewayPort: 0 }, runtime));
     startedLab = true;
   }
   const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const runtime = new ProcessRuntime();
   await runtime.down(LAB, { volumes: true });
   // BENCH_REPLICAS (e.g. availability=1,suggestion=1) measures another topology than the default.
-  const spec = await labSpec({ name: LAB, gatewayPort: 0, replicas: parseReplicas(process.env.BENCH_REPLICAS) });
+  const spec = await labSpec({ name: LAB, gatewayPort: 0, replicas: parseReplicas(process.env.BENCH_REPLICAS) }, runtime);
   process.stderr.write('bringing the bench lab up...\n');
   const status = await runtime.up(spec);
   const stop = () => runtime.down(LAB, { volumes: true });

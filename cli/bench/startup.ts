@@ -44,7 +44,7 @@ async function measure(runtime: Runtime): Promise<Round[]> {
   const rounds: Round[] = [];
   await runtime.down(LAB, { volumes: true });
   for (let r = 0; r < ROUNDS; r++) {
-    const spec = await labSpec({ name: LAB, gatewayPort: 0 });
+    const spec = await labSpec({ name: LAB, gatewayPort: 0 }, runtime);
     process.stderr.write(`${runtime.name} round ${r + 1}/${ROUNDS}\n`);
     try {
       const upFresh = await timed(() => runtime.up(spec));

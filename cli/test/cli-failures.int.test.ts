@@ -1,17 +1,23 @@
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labDir } from '../src/lab/paths.js';
-import { readState } from '../src/lab/process/state.js';
+import { readState, writeState } from '../src/lab/process/state.js';
 import { isAlive } from '../src/lab/process/supervisor.js';
 import { runCli, spawnCli } from './run-cli.js';
 
 const BROKEN = 'w2meet-broken-it';
 const INTERRUPTED = 'w2meet-ctrlc-it';
+const STALE = 'w2meet-stale-it';
+const REUSED = 'w2meet-pids-it';
 
 afterAll(async () => {
   await runCli(['down', '--volumes', '--lab', BROKEN]);
   await runCli(['down', '--volumes', '--lab', INTERRUPTED]);
+  await runCli(['down', '--volumes', '--lab', STALE]);
+  await runCli(['down', '--volumes', '--lab', REUSED]);
 });
 
 describe('when the lab cannot start', () => {
@@ -55,5 +61,68 @@ describe('w2meet doctor', () => {
     expect(res.stdout).toMatch(/^ok\s+docker engine\s+\S*dockerd/m);
     expect(res.stdout).toMatch(/^MISSING\s+engine answering\s+no answer at unix:\/\/\/nonexistent\/w2meet-test\.sock\s+start the Engine at DOCKER_HOST/m);
     expect(res.stdout).toContain('1 missing');
+  });
+});
+
+describe('lab names, wherever they come from', () => {
+  it('W2MEET_LAB=.. or empty is refused with exit 2, and down -v removes nothing outside the lab', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'w2meet-scratch-'));
+    try {
+      mkdirSync(join(scratch, 'state'));
+      writeFileSync(join(scratch, 'keep.txt'), 'not the lab\'s');
+      for (const name of ['..', '', '.']) {
+        const res = await runCli(['down', '-v'], { env: { W2MEET_STATE_DIR: join(scratch, 'state'), W2MEET_LAB: name } });
+        expect(res.code, res.stderr).toBe(2);
+        expect(res.stderr).toContain(`W2MEET_LAB "${name}" is not a lab name`);
+      }
+      expect(readFileSync(join(scratch, 'keep.txt'), 'utf8')).toBe('not the lab\'s');
+      expect(existsSync(join(scratch, 'state'))).toBe(true);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('credentials the data was not made with', () => {
+  it('up fails at once with the cause and the fix, not after the health wait', async () => {
+    expect((await runCli(['up', '--runtime', 'process', '--lab', STALE, '--port', '0'], 120_000)).code).toBe(0);
+    expect((await runCli(['down', '--lab', STALE])).code).toBe(0);
+    // The data stays; its credentials are replaced, as when they were lost and made anew.
+    const path = join(labDir(STALE), 'secrets.json');
+    const secrets = JSON.parse(readFileSync(path, 'utf8'));
+    writeFileSync(path, JSON.stringify({ ...secrets, postgresPassword: 'not-the-one-initdb-saw' }));
+    const started = Date.now();
+    const res = await runCli(['up', '--runtime', 'process', '--lab', STALE, '--port', '0'], 120_000);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("refused the lab's credentials");
+    expect(res.stderr).toContain('w2meet down -v');
+    // The health wait is 30 s; a refusal ends it at the first answer.
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});
+
+
+describe('pids the kernel gave to another program', () => {
+  it('are never signalled: down leaves that program running, and status calls the instance exited', async () => {
+    expect((await runCli(['up', '--runtime', 'process', '--lab', REUSED, '--port', '0'], 120_000)).code).toBe(0);
+    const dir = labDir(REUSED);
+    const state = (await readState(dir))!;
+    const redis = state.instances.find((i) => i.name === 'redis')!;
+    // Redis dies, and another program in a process group of its own takes its place in the state:
+    // the recorded pid now names that program, as after a reboot or a long time.
+    process.kill(-redis.pid!, 'SIGKILL');
+    const stranger = spawn('sleep', ['120'], { detached: true, stdio: 'ignore' });
+    try {
+      redis.pid = stranger.pid!;
+      await writeState(dir, state);
+      const status = await runCli(['status', '--lab', REUSED, '--json']);
+      expect(JSON.parse(status.stdout).instances.find((i: { id: string }) => i.id === 'redis')).toMatchObject({ state: 'exited', pid: null });
+      const up = await runCli(['up', '--runtime', 'process', '--lab', REUSED, '--port', '0'], 120_000);
+      expect(up.stderr).not.toContain('is already up');
+      expect((await runCli(['down', '--lab', REUSED])).code).toBe(0);
+      expect(isAlive(stranger.pid!), 'the other program still runs').toBe(true);
+    } finally {
+      stranger.kill('SIGKILL');
+    }
   });
 });

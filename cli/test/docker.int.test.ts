@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dockerClient } from '../src/lab/docker/engine.js';
 import { LABEL_IMAGE_ROLE, labFilter } from '../src/lab/docker/labels.js';
 import { freePort } from '../src/lab/free-port.js';
+import { labSpec } from '../src/lab/open-lab.js';
+import { ProcessRuntime } from '../src/lab/process/process-runtime.js';
 import { runCli, spawnCli } from './run-cli.js';
 import { http, testLab } from './test-lab.js';
 
@@ -95,6 +97,22 @@ describe('w2meet up --runtime docker from the command line', () => {
     const left = await labelled(CLI_LAB);
     expect(left.containers.map((c) => c.Names[0]).concat(left.networks.map((n) => n.Name))).toEqual([]);
   }, 300_000);
+
+  it('comes back after the same lab ran on processes and lost its data there: credentials stay with the data they protect', async () => {
+    const first = await runCli(['up', '--runtime', 'docker', '--lab', CLI_LAB, '--port', '0'], 300_000);
+    expect(first.code, first.stderr).toBe(0);
+    expect((await runCli(['down', '--lab', CLI_LAB])).code).toBe(0);
+    // As `grade --runtime process` does: the same lab name up on processes, then down with its data.
+    const processes = new ProcessRuntime();
+    await processes.up(await labSpec({ name: CLI_LAB, gatewayPort: 0 }, processes));
+    await processes.down(CLI_LAB, { volumes: true });
+    expect((await labelled(CLI_LAB)).volumes).toHaveLength(2);
+    // A read-only command in between makes no credentials.
+    await runCli(['status', '--lab', CLI_LAB]);
+    const again = await runCli(['up', '--runtime', 'docker', '--lab', CLI_LAB, '--port', '0', '--json'], 300_000);
+    expect(again.code, again.stderr).toBe(0);
+    for (const i of JSON.parse(again.stdout).instances) expect(i, i.id).toMatchObject({ state: 'running', health: 'healthy' });
+  }, 600_000);
 
   it('down --volumes leaves no labelled container, network or volume, and a second down is harmless', async () => {
     const up = await runCli(['up', '--runtime', 'docker', '--lab', CLI_LAB, '--port', '0'], 300_000);

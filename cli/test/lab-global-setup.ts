@@ -23,7 +23,7 @@ export async function startTestLab(project: TestProject, runtimeName: RuntimeNam
     replicas: { 'worker-service': 2 },
     // Jobs take a little while, so a queue burst builds up a real backlog.
     serviceEnv: { JOB_WORK_MS: '20', LOG_LEVEL: 'info' },
-  });
+  }, runtime);
   try {
     const status = await runtime.up(spec);
     // Infrastructure is reached at the address status reports: a loopback port for processes, the

@@ -46,7 +46,7 @@ export function criticalPath(status: LabStatus, waitsOf: (id: string) => Wait[])
 
 /** What each instance waited for, from the lab spec's component dependencies. */
 export function dependenciesOf(status: LabStatus): (id: string) => Wait[] {
-  const spec = buildLabSpec({ postgresUser: '', postgresPassword: '', postgresDb: '', rabbitUser: '', rabbitPassword: '' });
+  const spec = buildLabSpec({ postgresUser: '', postgresPassword: '', postgresDb: '', rabbitUser: '', rabbitPassword: '', redisPassword: '' });
   return (id) => {
     const instance = status.instances.find((i) => i.id === id);
     const component = spec.components.find((c) => c.name === instance?.name);

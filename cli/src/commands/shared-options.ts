@@ -5,11 +5,18 @@ export interface LabOption {
   lab: string;
 }
 
-/** Every command that acts on a lab takes --lab, defaulting to W2MEET_LAB or `default`. */
+/**
+ * Every command that acts on a lab takes --lab, defaulting to W2MEET_LAB or `default`. Commander
+ * parses only what is typed, not a default, so the name is checked again before the action runs:
+ * W2MEET_LAB=.. is refused like --lab .. is.
+ */
 export function withLab(command: Command): Command {
-  return command.addOption(
-    new Option('--lab <name>', 'which lab').default(process.env.W2MEET_LAB ?? 'default').argParser(checkLabName),
-  );
+  return command
+    .addOption(new Option('--lab <name>', 'which lab (default: W2MEET_LAB, else "default")').default(process.env.W2MEET_LAB ?? 'default').argParser((v) => checkLabName(v, '--lab')))
+    .hook('preAction', (cmd) => {
+      const source = cmd.getOptionValueSource('lab');
+      checkLabName(cmd.opts().lab as string, source === 'default' && process.env.W2MEET_LAB !== undefined ? 'W2MEET_LAB' : '--lab');
+    });
 }
 
 export function withJson(command: Command): Command {

@@ -41,7 +41,7 @@ export function registerUp(program: Command): void {
       gatewayPort: options.port,
       replicas: parseReplicas(options.replicas),
       serviceEnv: Object.fromEntries(options.env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])),
-    });
+    }, runtime);
     const { signal, dispose } = onInterrupt('interrupted; stopping what was started (Ctrl-C again to quit at once)');
     try {
       const status = await runtime.up(spec, {

@@ -24,7 +24,7 @@ export interface RunDashboardOptions {
 async function startUp(options: RunDashboardOptions, signal: AbortSignal): Promise<((say: (text: string) => void) => Promise<void>) | undefined> {
   if (!options.up || (await (await runtimeForLab(options.lab)).status(options.lab))) return undefined;
   const runtime = await runtimeForUp(options.runtime);
-  const spec = await labSpec({ name: options.lab, gatewayPort: options.port, replicas: { 'worker-service': 2, ...parseReplicas(undefined) } });
+  const spec = await labSpec({ name: options.lab, gatewayPort: options.port, replicas: { 'worker-service': 2, ...parseReplicas(undefined) } }, runtime);
   return async (say) => {
     say(`bringing lab ${options.lab} up on ${runtime.name}`);
     const started = Date.now();

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { OFFICIAL_IMAGES } from './docker/lab-images.js';
 import { INNER_PORTS, SERVICE_HEALTH_CHECK } from './docker/container-plan.js';
+import { REDIS_HEALTH, REDIS_START } from './docker/role-commands.js';
 import { renderGatewayConfig } from './gateway-config.js';
 import { instanceIds, instanceWaits } from './process/plan.js';
 import { buildLabSpec, type AddressBook, type LabSecrets } from './spec.js';
@@ -17,12 +18,13 @@ const SECRETS: LabSecrets = {
   postgresDb: 'w2meet',
   rabbitUser: 'w2meet',
   rabbitPassword: '${W2MEET_RABBITMQ_PASSWORD:?set W2MEET_RABBITMQ_PASSWORD}',
+  redisPassword: '${W2MEET_REDIS_PASSWORD:?set W2MEET_REDIS_PASSWORD}',
 };
 
 const HEALTH = { interval: '2s', timeout: '2s', retries: 3, start_period: '60s', start_interval: '250ms' };
 const HEADER = `# Generated from the lab spec (cli/src/lab/spec.ts) by \`npm run compose\`; do not edit by hand.
 # Usage: npm run build, then
-#   W2MEET_POSTGRES_PASSWORD=... W2MEET_RABBITMQ_PASSWORD=... docker compose -f compose/docker-compose.yml up --wait
+#   W2MEET_POSTGRES_PASSWORD=... W2MEET_RABBITMQ_PASSWORD=... W2MEET_REDIS_PASSWORD=... docker compose -f compose/docker-compose.yml up --wait
 # The gateway answers on http://127.0.0.1:8080.
 `;
 
@@ -65,8 +67,10 @@ export function renderCompose(): ComposeFiles {
       } else if (c.name === 'redis') {
         services[id] = {
           image: OFFICIAL_IMAGES.redis,
-          command: ['redis-server', '--save', '', '--appendonly', 'no'],
-          healthcheck: { test: ['CMD', 'redis-cli', 'ping'], ...HEALTH },
+          environment: { REDIS_PASSWORD: SECRETS.redisPassword },
+          // The password goes through a file, not the command line that `ps` shows (compose reads $$ as $).
+          command: ['sh', '-c', REDIS_START.replace(/\$/g, '$$$$')],
+          healthcheck: { test: ['CMD-SHELL', REDIS_HEALTH.replace(/\$/g, '$$$$')], ...HEALTH },
           ...base,
         };
       } else if (c.name === 'rabbitmq') {

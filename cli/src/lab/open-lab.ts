@@ -7,22 +7,15 @@ import type { ImageMode } from './docker/lab-images.js';
 import { labFilter } from './docker/labels.js';
 import { findBinaries } from './process/binaries.js';
 import { ProcessRuntime } from './process/process-runtime.js';
-import { labDir } from './paths.js';
-import { loadOrCreateSecrets } from './secrets.js';
+import { checkLabName, labDir } from './paths.js';
+
+export { checkLabName };
+import { generateSecrets } from './secrets.js';
 import { buildLabSpec, MAX_REPLICAS, SERVICES, type LabOptions, type LabSpec, type ServiceName } from './spec.js';
 import type { Runtime } from './runtime.js';
 
 export const RUNTIME_CHOICES = ['auto', 'process', 'docker'] as const;
 export type RuntimeChoice = (typeof RUNTIME_CHOICES)[number];
-
-const LAB_NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
-
-export function checkLabName(name: string): string {
-  if (!LAB_NAME.test(name)) {
-    throw new UsageError(`"${name}" is not a lab name`, 'use 1-31 lower-case letters, digits and dashes, starting with a letter or digit');
-  }
-  return name;
-}
 
 export interface RuntimeOptions {
   images?: ImageMode;
@@ -97,8 +90,11 @@ export function parseReplicas(text: string | undefined): Partial<Record<ServiceN
 }
 
 
-/** The spec of a lab, with the credentials it already has (or new ones). */
-export async function labSpec(options: LabOptions & { name: string }, env: NodeJS.ProcessEnv = process.env): Promise<LabSpec> {
-  const secrets = await loadOrCreateSecrets(labDir(options.name, env));
+/**
+ * The spec of a lab on a runtime, with the credentials its data already has there (or new ones,
+ * which that runtime's `up` keeps with the data it makes).
+ */
+export async function labSpec(options: LabOptions & { name: string }, runtime: Pick<Runtime, 'credentials'>): Promise<LabSpec> {
+  const secrets = (await runtime.credentials(options.name)) ?? generateSecrets();
   return buildLabSpec(secrets, options);
 }

@@ -1,4 +1,4 @@
-import type { ComponentKind, ComponentName, LabSpec } from './spec.js';
+import type { ComponentKind, ComponentName, LabSecrets, LabSpec } from './spec.js';
 
 export const FAULT_VERBS = ['stop', 'start', 'kill', 'pause', 'unpause', 'restart'] as const;
 export type FaultVerb = (typeof FAULT_VERBS)[number];
@@ -78,6 +78,12 @@ export interface Runtime {
   down(lab: string, options?: { volumes?: boolean }): Promise<{ stopped: string[] }>;
   /** null when no lab of that name exists. */
   status(lab: string): Promise<LabStatus | null>;
+  /**
+   * The credentials the lab's data was made with, kept for as long as that data is (a lab's own
+   * folder on processes, its volumes on Docker); null when it has no data. Never creates any: `up`
+   * keeps the spec's credentials with the data it makes.
+   */
+  credentials(lab: string): Promise<LabSecrets | null>;
   logs(lab: string, options?: LogOptions): AsyncIterable<LogLine>;
   /** Applies a fault verb to a component (every replica) or one instance. */
   fault(lab: string, verb: FaultVerb, target: string): Promise<string[]>;

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LabSecrets } from './spec.js';
 
@@ -13,18 +13,27 @@ export function generateSecrets(random: (n: number) => Buffer = randomBytes): La
     postgresDb: 'w2meet',
     rabbitUser: 'w2meet',
     rabbitPassword: token(),
+    redisPassword: token(),
   };
 }
 
 /**
- * A lab keeps its credentials as long as it keeps its data (Postgres's users live in its data
- * folder), so they are stored beside the data and reused by the next `up`.
+ * Credentials kept from before Redis had a password lack one. Redis keeps no data, so any password
+ * would do; one derived from the lab's own keeps every reader of the same credentials in step.
  */
-export async function loadOrCreateSecrets(dir: string): Promise<LabSecrets> {
+export function completeSecrets(stored: Omit<LabSecrets, 'redisPassword'> & { redisPassword?: string }): LabSecrets {
+  return {
+    ...stored,
+    redisPassword: stored.redisPassword ?? createHash('sha256').update(`${stored.postgresPassword}:redis`).digest('base64url').slice(0, 24),
+  };
+}
+
+/** The credentials file of a lab folder (the process runtime keeps it beside the data), or null. */
+export async function readSecretsFile(dir: string): Promise<LabSecrets | null> {
   const path = join(dir, 'secrets.json');
-  if (existsSync(path)) return JSON.parse(await readFile(path, 'utf8')) as LabSecrets;
-  const secrets = generateSecrets();
-  await mkdir(dir, { recursive: true });
-  await writeFile(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
-  return secrets;
+  return existsSync(path) ? completeSecrets(JSON.parse(await readFile(path, 'utf8'))) : null;
+}
+
+export async function writeSecretsFile(dir: string, secrets: LabSecrets): Promise<void> {
+  await writeFile(join(dir, 'secrets.json'), `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
 }

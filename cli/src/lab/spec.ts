@@ -25,6 +25,7 @@ export interface LabSecrets {
   postgresDb: string;
   rabbitUser: string;
   rabbitPassword: string;
+  redisPassword: string;
 }
 
 /** Where the other components are reachable from inside a component, as the runtime decides. */
@@ -104,7 +105,7 @@ export function buildLabSpec(secrets: LabSecrets, options: LabOptions = {}): Lab
       { name: 'rabbitmq', kind: 'infra', replicas: 1, dependsOn: [], health: { kind: 'amqp' } },
       service('user-service', '/users/', { dependsOn: ['postgres', 'redis'] }, (book, s) => ({
         PG_DSN: `postgres://${s.postgresUser}:${s.postgresPassword}@${book.hostPorts('postgres')[0]}/${s.postgresDb}`,
-        REDIS_URL: `redis://${book.hostPorts('redis')[0]}`,
+        REDIS_URL: `redis://:${encodeURIComponent(s.redisPassword)}@${book.hostPorts('redis')[0]}`,
       })),
       service('availability-service', '/availability/', {}, (book) => ({
         USER_SERVICE_BASE: bases(book, 'user-service'),

@@ -27,7 +27,7 @@ async function bringUp(options: GradeOptions): Promise<{ runtime: Runtime; start
   }
   const runtime = await runtimeForUp(options.runtime, { onChoice: (line) => process.stderr.write(`grade: ${line}\n`) });
   // Two workers unless told otherwise: the queue scenario compares the drain of one with two.
-  const spec = await labSpec({ name: options.lab, gatewayPort: options.port, replicas: { 'worker-service': 2, ...parseReplicas(options.replicas) } });
+  const spec = await labSpec({ name: options.lab, gatewayPort: options.port, replicas: { 'worker-service': 2, ...parseReplicas(options.replicas) } }, runtime);
   process.stderr.write(`grade: bringing lab ${options.lab} up on ${runtime.name}\n`);
   try {
     await runtime.up(spec, { onProgress: (e) => e.type === 'healthy' && process.stderr.write(`  healthy ${e.id}\n`) });

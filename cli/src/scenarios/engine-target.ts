@@ -1,10 +1,5 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { W2meetError } from '../errors.js';
-import { labDir } from '../lab/paths.js';
 import type { LabStatus, Runtime } from '../lab/runtime.js';
-import type { LabSecrets } from '../lab/spec.js';
 import type { Capability } from './scenario-types.js';
 
 /** What the engine runs against: an HTTP endpoint, and when it is a w2meet lab, its runtime too. */
@@ -36,18 +31,13 @@ export function urlTarget(url: string): EngineTarget {
   return { gatewayUrl: parsed.origin, capabilities: new Set() };
 }
 
-async function readSecrets(lab: string, env: NodeJS.ProcessEnv): Promise<LabSecrets | null> {
-  const path = join(labDir(lab, env), 'secrets.json');
-  return existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as LabSecrets) : null;
-}
-
 /** A running lab: every capability, the broker reached at the address its status reports. */
-export async function labTarget(lab: string, runtime: Runtime, env: NodeJS.ProcessEnv = process.env): Promise<{ target: EngineTarget; status: LabStatus }> {
+export async function labTarget(lab: string, runtime: Runtime): Promise<{ target: EngineTarget; status: LabStatus }> {
   const status = await runtime.status(lab);
   if (!status) {
     throw new W2meetError('NO_LAB', `no lab named "${lab}" is up`, 'run `w2meet up` first, or pass --target URL to measure another deployment', 1);
   }
-  const secrets = await readSecrets(lab, env);
+  const secrets = await runtime.credentials(lab).catch(() => null);
   // Infrastructure is reached at the address status reports: a loopback port for processes, the
   // container's address on the lab network for Docker (routable from a Linux host).
   const address = (name: string) => {

@@ -86,6 +86,7 @@ export function planContainers(input: ContainerPlanInput): DockerInstance[] {
         const roleEnv: Record<string, string> =
           role === 'postgres' ? { POSTGRES_USER: s.postgresUser, POSTGRES_PASSWORD: s.postgresPassword }
           : role === 'rabbitmq' ? { RABBITMQ_DEFAULT_USER: s.rabbitUser, RABBITMQ_DEFAULT_PASS: s.rabbitPassword }
+          : role === 'redis' ? { REDIS_PASSWORD: s.redisPassword }
           : role === 'gateway' ? {
             W2MEET_NGINX_CONF: renderGatewayConfig(spec, {
               listen: '8080', upstreams, pidFile: '/tmp/nginx.pid', errorLog: '/dev/stderr', accessLog: '/dev/stdout', tempDir: '/tmp/nginx',

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { AbortedError, LabStartError } from '../../errors.js';
@@ -9,8 +9,11 @@ import { matchesCaseId, mergeByTime, parseLogLine } from '../log-files.js';
 import { labDir } from '../paths.js';
 import { PriorityGate } from '../priority-gate.js';
 import type { ProbeSpec } from '../process/state.js';
-import { loadOrCreateSecrets } from '../secrets.js';
-import { probeHealthy } from '../wait/probe-for.js';
+import { probeHealthy, probeOnce } from '../wait/probe-for.js';
+import { FatalProbeError } from '../wait/probes.js';
+import { applySchema } from '../apply-schema.js';
+import { ensureLabDir, LAB_ENTRIES, removeLabEntries } from '../lab-folder.js';
+import { credentialLabels, volumeCredentials } from './volume-credentials.js';
 import type { FaultVerb, Health, InstanceState, InstanceStatus, LabStatus, LogLine, LogOptions, Runtime, Timeline, UpOptions } from '../runtime.js';
 import type { ComponentKind, LabSecrets, LabSpec } from '../spec.js';
 import { startInOrder } from '../start-order.js';
@@ -118,7 +121,7 @@ export class DockerRuntime implements Runtime {
   }
 
   private async writeRecord(lab: string, record: LabRecord): Promise<void> {
-    await mkdir(labDir(lab, this.env), { recursive: true });
+    await ensureLabDir(lab, this.env);
     await writeFile(this.recordPath(lab), `${JSON.stringify(record, null, 2)}\n`);
   }
 
@@ -169,7 +172,8 @@ export class DockerRuntime implements Runtime {
     const record: LabRecord = { createdAt: new Date().toISOString(), images: mode, timeline: {} };
     await this.ensureNetwork(lab);
     for (const volume of new Set(plan.map((p) => p.volume).filter((v): v is string => !!v))) {
-      await this.docker.createVolume({ Name: volume, Labels: labLabels(lab) });
+      // An existing volume keeps its labels: the credentials it was made with, which the spec has.
+      await this.docker.createVolume({ Name: volume, Labels: { ...labLabels(lab), ...credentialLabels(spec.secrets) } });
     }
     const failed = new AbortController();
     const onAbort = () => failed.abort();
@@ -201,8 +205,8 @@ export class DockerRuntime implements Runtime {
         await starts.run(startPriority(instance), () => container.start());
         timeline.started = Date.now() - t0;
         started();
-        await this.waitHealthy(lab, instance, container.id, failed.signal, (first) => (timeline.firstCheck ??= first - t0));
-        if (instance.name === 'postgres') await this.applySchema(container.id, spec);
+        await this.waitHealthy(lab, instance, container.id, spec.secrets, failed.signal, (first) => (timeline.firstCheck ??= first - t0));
+        if (instance.name === 'postgres') await applySchema(spec.secrets, await this.containerAddress(lab, container.id, 5432));
         timeline.healthy = Date.now() - t0;
         progress({ type: 'healthy', id: instance.id, ms: timeline.healthy });
       }, failed);
@@ -232,16 +236,30 @@ export class DockerRuntime implements Runtime {
    * How w2meet checks one container from the host: the same probes as the process runtime, sent to
    * the container's address on the lab network (the gateway through its published port).
    */
-  private async probeSpec(lab: string, name: string, containerId: string, secrets?: LabSecrets): Promise<ProbeSpec | null> {
+  async credentials(lab: string): Promise<LabSecrets | null> {
+    if (!(await pingDocker(this.docker))) return null;
+    return volumeCredentials(this.docker, lab, this.env);
+  }
+
+  /** Where the host reaches a container on the lab network (a Linux host routes to the bridge). */
+  private async containerAddress(lab: string, containerId: string, port: number): Promise<{ host: string; port: number }> {
+    const info = await this.docker.getContainer(containerId).inspect();
+    const ip = info.NetworkSettings.Networks[networkName(lab)]?.IPAddress;
+    if (!ip) throw new LabStartError(`the container ${containerId.slice(0, 12)} has no address on ${networkName(lab)}`);
+    return { host: ip, port };
+  }
+
+  private async probeSpec(lab: string, name: string, containerId: string, secrets: LabSecrets | null): Promise<ProbeSpec | null> {
     const info = await this.docker.getContainer(containerId).inspect();
     const ip = info.NetworkSettings.Networks[networkName(lab)]?.IPAddress;
     if (!ip) return null;
-    const s = secrets ?? (await loadOrCreateSecrets(labDir(lab, this.env)));
+    if (!secrets && ['postgres', 'redis', 'rabbitmq'].includes(name)) return null;
+    const s = secrets!;
     switch (name) {
       case 'postgres':
         return { kind: 'postgres', dsn: `postgres://${s.postgresUser}:${encodeURIComponent(s.postgresPassword)}@${ip}:5432/postgres` };
       case 'redis':
-        return { kind: 'redis', host: ip, port: 6379 };
+        return { kind: 'redis', host: ip, port: 6379, password: s.redisPassword };
       case 'rabbitmq':
         return { kind: 'amqp', url: `amqp://${s.rabbitUser}:${encodeURIComponent(s.rabbitPassword)}@${ip}:5672` };
       case 'gateway': {
@@ -254,7 +272,7 @@ export class DockerRuntime implements Runtime {
   }
 
   /** Probes a container every 50 ms until it answers; one that exits, or never does, fails with its log. */
-  private async waitHealthy(lab: string, found: { id: string; name: string }, containerId: string, signal: AbortSignal, onFirstCheck: (at: number) => void, timeoutMs = 90_000): Promise<void> {
+  private async waitHealthy(lab: string, found: { id: string; name: string }, containerId: string, secrets: LabSecrets | null, signal: AbortSignal, onFirstCheck: (at: number) => void, timeoutMs = 90_000): Promise<void> {
     const id = found.id;
     const container = this.docker.getContainer(containerId);
     const deadline = Date.now() + timeoutMs;
@@ -269,10 +287,15 @@ export class DockerRuntime implements Runtime {
         info = await container.inspect();
         inspectedAt = Date.now();
       }
-      spec ??= info.State.Running ? await this.probeSpec(lab, found.name, containerId) : null;
+      spec ??= info.State.Running ? await this.probeSpec(lab, found.name, containerId, secrets) : null;
       if (spec) {
         onFirstCheck(Date.now());
-        if (await probeHealthy(spec, 1000, 1)) return;
+        try {
+          if (await probeOnce(spec, 1000)) return;
+        } catch (err) {
+          if (!(err instanceof FatalProbeError)) throw err;
+          throw new LabStartError(`${id}: ${err.message}\n--- last lines of its log ---\n${await this.tail(containerId, 15)}`, err.hint);
+        }
       }
       if (!info.State.Running || Date.now() > deadline) {
         const tail = await this.tail(containerId, 15);
@@ -291,37 +314,6 @@ export class DockerRuntime implements Runtime {
       /* the container may be gone already */
     }
     return out.join('\n') || '(no log)';
-  }
-
-  /** Creates the lab's database once and applies the schema, inside the Postgres container. */
-  private async applySchema(containerId: string, spec: LabSpec): Promise<void> {
-    const { packageRoot } = await import('../paths.js');
-    const sql = await readFile(join(packageRoot(), 'compose', 'initdb', '001-schema.sql'), 'utf8');
-    const s = spec.secrets;
-    const psql = (db: string, command: string) => ['psql', '-h', '127.0.0.1', '-U', s.postgresUser, '-d', db, '-v', 'ON_ERROR_STOP=1', '-qc', command];
-    const exists = await this.exec(containerId, psql('postgres', `SELECT 1 FROM pg_database WHERE datname = '${s.postgresDb}'`).concat(['-At']), { PGPASSWORD: s.postgresPassword });
-    if (!exists.output.trim()) await this.execOk(containerId, psql('postgres', `CREATE DATABASE "${s.postgresDb}"`), { PGPASSWORD: s.postgresPassword });
-    await this.execOk(containerId, psql(s.postgresDb, sql), { PGPASSWORD: s.postgresPassword });
-  }
-
-  private async exec(containerId: string, cmd: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
-    const exec = await this.docker.getContainer(containerId).exec({
-      Cmd: cmd, Env: Object.entries(env).map(([k, v]) => `${k}=${v}`), AttachStdout: true, AttachStderr: true,
-    });
-    const stream = await exec.start({ hijack: true, stdin: false });
-    const chunks: Buffer[] = [];
-    const { PassThrough } = await import('node:stream');
-    const out = new PassThrough();
-    out.on('data', (d: Buffer) => chunks.push(d));
-    this.docker.modem.demuxStream(stream, out, out);
-    await new Promise((resolve) => stream.on('end', resolve));
-    const info = await exec.inspect();
-    return { code: info.ExitCode ?? 1, output: Buffer.concat(chunks).toString() };
-  }
-
-  private async execOk(containerId: string, cmd: string[], env: Record<string, string>): Promise<void> {
-    const result = await this.exec(containerId, cmd, env);
-    if (result.code !== 0) throw new LabStartError(`${cmd.slice(0, 2).join(' ')} failed in the postgres container: ${result.output.trim()}`);
   }
 
   private async removeContainers(lab: string): Promise<string[]> {
@@ -354,6 +346,7 @@ export class DockerRuntime implements Runtime {
       for (const v of Volumes ?? []) await this.docker.getVolume(v.Name).remove({ force: true }).catch(() => {});
     }
     await rm(this.recordPath(lab), { force: true });
+    if (options.volumes) await removeLabEntries(lab, LAB_ENTRIES.docker, this.env);
     return { stopped };
   }
 
@@ -362,7 +355,8 @@ export class DockerRuntime implements Runtime {
     const found = await this.containers(lab);
     if (!found.length) return null;
     const record = await this.readRecord(lab);
-    const secrets = await loadOrCreateSecrets(labDir(lab, this.env));
+    // Read-only: credentials are read where the data keeps them, never made here.
+    const secrets = await volumeCredentials(this.docker, lab, this.env).catch(() => null);
     let gatewayUrl = '';
     const instances: InstanceStatus[] = await Promise.all(found.map(async (f) => {
       const info = await this.docker.getContainer(f.containerId).inspect();
@@ -411,12 +405,12 @@ export class DockerRuntime implements Runtime {
         case 'start':
           if (state === 'paused') await c.unpause();
           else if (state !== 'running') await c.start();
-          await this.waitHealthy(lab, f, f.containerId, new AbortController().signal, () => {});
+          await this.waitHealthy(lab, f, f.containerId, await this.credentials(lab), new AbortController().signal, () => {});
           return;
         case 'restart':
           if (state === 'paused') await c.unpause();
           await c.restart({ t: STOP_SECONDS });
-          await this.waitHealthy(lab, f, f.containerId, new AbortController().signal, () => {});
+          await this.waitHealthy(lab, f, f.containerId, await this.credentials(lab), new AbortController().signal, () => {});
           return;
       }
     }));

@@ -35,6 +35,16 @@ echo '[].' > /etc/rabbitmq/enabled_plugins
 chown -R rabbitmq:rabbitmq /var/lib/rabbitmq /etc/rabbitmq
 exec setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups -- env HOME=/var/lib/rabbitmq RABBITMQ_NODENAME=rabbit@rabbitmq RABBITMQ_LOGS=- /usr/lib/rabbitmq/bin/rabbitmq-server`;
 
+/**
+ * Redis with the lab's password, which comes from the environment into a config file: a
+ * `--requirepass` argument would show in every `ps` on the host. With a password set, Redis's
+ * protected mode has nothing to guard, so it listens on the lab network as it is.
+ */
+export const REDIS_START = `umask 077
+printf 'requirepass %s\\n' "$REDIS_PASSWORD" > /tmp/redis.conf
+exec redis-server /tmp/redis.conf --bind 0.0.0.0 --save '' --appendonly no`;
+export const REDIS_HEALTH = 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli ping | grep -q PONG';
+
 /** nginx takes its whole configuration from the environment, so no file has to be copied in. */
 const GATEWAY = 'printf "%s" "$W2MEET_NGINX_CONF" > /tmp/gateway.conf && mkdir -p /tmp/nginx && exec nginx -c /tmp/gateway.conf -g "daemon off;"';
 
@@ -46,12 +56,10 @@ export function roleRuntime(role: 'postgres' | 'redis' | 'rabbitmq' | 'gateway',
       return mode === 'local'
         ? { cmd: ['bash', '-c', LOCAL_POSTGRES], env, dataPath: '/var/lib/postgresql', health: ['CMD-SHELL', 'pg_isready -q -h 127.0.0.1 -U "$POSTGRES_USER" -d postgres'] }
         : { env: { ...env, POSTGRES_DB: 'postgres' }, dataPath: '/var/lib/postgresql/data', health: ['CMD-SHELL', 'pg_isready -q -h 127.0.0.1 -U "$POSTGRES_USER" -d postgres'] };
-    case 'redis': {
-      const args = ['redis-server', '--bind', '0.0.0.0', '--protected-mode', 'no', '--save', '', '--appendonly', 'no'];
+    case 'redis':
       return mode === 'local'
-        ? { cmd: ['setpriv', '--reuid=redis', '--regid=redis', '--init-groups', '--', ...args], env, health: ['CMD', 'redis-cli', 'ping'] }
-        : { cmd: args, env, health: ['CMD', 'redis-cli', 'ping'] };
-    }
+        ? { cmd: ['setpriv', '--reuid=redis', '--regid=redis', '--init-groups', '--', 'sh', '-c', REDIS_START], env, health: ['CMD-SHELL', REDIS_HEALTH] }
+        : { cmd: ['sh', '-c', REDIS_START], env, health: ['CMD-SHELL', REDIS_HEALTH] };
     case 'rabbitmq': {
       const quiet = { ...env, RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: RABBITMQ_QUIET_SCHEDULERS };
       return mode === 'local'

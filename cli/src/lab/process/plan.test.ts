@@ -3,7 +3,7 @@ import { PrerequisiteError } from '../../errors.js';
 import { buildLabSpec } from '../spec.js';
 import { planProcesses, portKeys } from './plan.js';
 
-const secrets = { postgresUser: 'w2meet', postgresPassword: 'pw', postgresDb: 'w2meet', rabbitUser: 'w2meet', rabbitPassword: 'rpw' };
+const secrets = { postgresUser: 'w2meet', postgresPassword: 'pw', postgresDb: 'w2meet', rabbitUser: 'w2meet', redisPassword: 'r3dis', rabbitPassword: 'rpw' };
 const binaries = {
   postgres: '/pg/postgres', initdb: '/pg/initdb', 'redis-server': '/bin/redis-server',
   'rabbitmq-server': '/rmq/rabbitmq-server', epmd: '/bin/epmd', nginx: '/bin/nginx',

@@ -101,8 +101,9 @@ export function planProcesses(input: PlanInput): ProcessInstance[] {
         case 'redis':
           add({
             ...common, command: need(input.binaries, 'redis-server'),
-            args: ['--port', String(p), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', join(dir, 'redis')],
-            env, dependsOn: deps, probe: { kind: 'redis', host: HOST, port: p },
+            // The password is in the config file (private to the lab), never on a command line others can read.
+            args: [join(dir, 'redis', 'redis.conf'), '--port', String(p), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', join(dir, 'redis')],
+            env, dependsOn: deps, probe: { kind: 'redis', host: HOST, port: p, password: s.redisPassword },
           });
           return;
         case 'rabbitmq': {

@@ -1,11 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import { LabStartError } from '../../errors.js';
 import { renderGatewayConfig } from '../gateway-config.js';
-import { packageRoot } from '../paths.js';
 import type { LabSpec } from '../spec.js';
 import type { BinaryName } from './binaries.js';
 import type { ProcessInstance } from './state.js';
@@ -93,34 +91,11 @@ export async function prepareLab(
   postgresOwner?: { uid: number; gid: number },
 ): Promise<void> {
   await mkdir(join(dir, 'logs'), { recursive: true });
-  await mkdir(join(dir, 'redis'), { recursive: true });
+  await mkdir(join(dir, 'redis'), { recursive: true, mode: 0o700 });
+  await writeFile(join(dir, 'redis', 'redis.conf'), `requirepass ${spec.secrets.redisPassword}\n`, { mode: 0o600 });
   await Promise.all([
     preparePostgres(dir, spec, binaries.initdb!, postgresOwner),
     prepareRabbit(dir, spec),
     prepareGateway(dir, spec, instances),
   ]);
-}
-
-/** Creates the lab's database (once) and applies the schema from compose/initdb. */
-export async function applySchema(spec: LabSpec, port: number): Promise<void> {
-  const s = spec.secrets;
-  const connect = async (database: string) => {
-    const client = new pg.Client({ host: '127.0.0.1', port, user: s.postgresUser, password: s.postgresPassword, database });
-    await client.connect();
-    return client;
-  };
-  const admin = await connect('postgres');
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [s.postgresDb]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${s.postgresDb.replace(/"/g, '')}"`);
-  } finally {
-    await admin.end();
-  }
-  const db = await connect(s.postgresDb);
-  try {
-    const schemaDir = join(packageRoot(), 'compose', 'initdb');
-    await db.query(await readFile(join(schemaDir, '001-schema.sql'), 'utf8'));
-  } finally {
-    await db.end();
-  }
 }

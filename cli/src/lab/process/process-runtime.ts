@@ -4,18 +4,21 @@ import { AbortedError, LabStartError, PrerequisiteError } from '../../errors.js'
 import { isPortFree, freePorts } from '../free-port.js';
 import { readLogs } from '../log-files.js';
 import { labDir } from '../paths.js';
+import { ensureLabDir, LAB_ENTRIES, removeLabEntries } from '../lab-folder.js';
 import { trimmedRabbitHome } from '../rabbitmq-apps.js';
 import type { FaultVerb, InstanceStatus, LabStatus, LogLine, LogOptions, Runtime, UpOptions } from '../runtime.js';
-import type { LabSpec } from '../spec.js';
+import type { LabSecrets, LabSpec } from '../spec.js';
+import { completeSecrets, readSecretsFile, writeSecretsFile } from '../secrets.js';
 import { startInOrder } from '../start-order.js';
 import { resolveTarget } from '../target.js';
 import { probeHealthy, probeFor } from '../wait/probe-for.js';
-import { waitFor } from '../wait/probes.js';
+import { FatalProbeError, waitFor } from '../wait/probes.js';
 import { findBinaries, type BinaryName } from './binaries.js';
 import { planProcesses, portKeys } from './plan.js';
-import { applySchema, prepareLab, systemUser } from './prepare.js';
+import { prepareLab, systemUser } from './prepare.js';
+import { applySchema } from '../apply-schema.js';
 import { readState, statePath, writeState, type ProcessInstance, type ProcessLabState } from './state.js';
-import { logTail, processState, spawnInstance, stopGroup, type Spawned } from './supervisor.js';
+import { groupIsOurs, identityToRecord, instanceState, logTail, spawnInstance, stopGroup, type Spawned } from './supervisor.js';
 
 const STOP_GRACE_MS = 8000;
 /** Stop order: the gateway, then the services, then infrastructure, epmd last. */
@@ -55,7 +58,7 @@ export class ProcessRuntime implements Runtime {
     const progress = options.onProgress ?? (() => {});
     const existing = await readState(dir);
     if (existing) {
-      const alive = existing.instances.every((i) => processState(i.pid) === 'running');
+      const alive = existing.instances.every((i) => instanceState(i) === 'running');
       if (alive) {
         progress({ type: 'info', message: `lab ${spec.name} is already up` });
         return (await this.status(spec.name))!;
@@ -91,6 +94,9 @@ export class ProcessRuntime implements Runtime {
       version: 1, lab: spec.name, runtime: 'process', createdAt: new Date().toISOString(),
       gatewayUrl: `http://127.0.0.1:${gateway.port}`, secrets: spec.secrets, instances,
     };
+    // The credentials live beside the data they protect, and go with it (`down -v`).
+    await ensureLabDir(spec.name, this.env);
+    await writeSecretsFile(dir, spec.secrets);
     await prepareLab(dir, spec, instances, binaries, postgresUser);
 
     let saving = writeState(dir, state);
@@ -105,13 +111,14 @@ export class ProcessRuntime implements Runtime {
         progress({ type: 'starting', id: instance.id });
         const spawned = spawnInstance(instance);
         instance.pid = spawned.pid;
+        instance.identity = identityToRecord(spawned.pid);
         instance.intended = 'running';
         instance.startedAt = new Date().toISOString();
         instance.timeline = { started: Date.now() - t0 };
         await save();
         started();
         await this.waitHealthy(instance, spawned, failed.signal);
-        if (instance.name === 'postgres') await applySchema(spec, instance.port);
+        if (instance.name === 'postgres') await applySchema(spec.secrets, { host: '127.0.0.1', port: instance.port });
         instance.timeline.healthy = Date.now() - t0;
         await save();
         progress({ type: 'healthy', id: instance.id, ms: instance.timeline.healthy });
@@ -140,7 +147,7 @@ export class ProcessRuntime implements Runtime {
       if (signal.aborted) throw err;
       throw new LabStartError(
         `${(err as Error).message}\n--- last lines of ${instance.logFile} ---\n${logTail(instance.logFile)}`,
-        `see the whole log with \`w2meet logs ${instance.name}\``,
+        err instanceof FatalProbeError ? err.hint : `see the whole log with \`w2meet logs ${instance.name}\``,
       );
     }
   }
@@ -151,7 +158,8 @@ export class ProcessRuntime implements Runtime {
       await Promise.all(
         state.instances.filter(tier).map(async (i) => {
           if (!i.pid) return;
-          await stopGroup(i.pid, i.stopSignal, graceMs);
+          // A pid that now names another program is left alone: that process is not the lab's.
+          if (groupIsOurs(i)) await stopGroup(i.pid, i.stopSignal, graceMs);
           stopped.push(i.id);
           i.pid = null;
           i.intended = 'stopped';
@@ -166,8 +174,14 @@ export class ProcessRuntime implements Runtime {
     const state = await readState(dir);
     const stopped = state ? await this.stopAll(state) : [];
     await rm(statePath(dir), { force: true });
-    if (options.volumes) await rm(dir, { recursive: true, force: true });
+    if (options.volumes) await removeLabEntries(lab, LAB_ENTRIES.process, this.env);
     return { stopped };
+  }
+
+  async credentials(lab: string): Promise<LabSecrets | null> {
+    const dir = this.dir(lab);
+    const state = await readState(dir);
+    return state ? completeSecrets(state.secrets) : readSecretsFile(dir);
   }
 
   async status(lab: string): Promise<LabStatus | null> {
@@ -179,7 +193,7 @@ export class ProcessRuntime implements Runtime {
 
   private async instanceStatus(i: ProcessInstance): Promise<InstanceStatus> {
     // A process that is gone because it was told to stop is `stopped`; gone any other way, `exited`.
-    const live = processState(i.pid);
+    const live = instanceState(i);
     const state = live === 'exited' && i.intended === 'stopped' ? 'stopped' : live;
     const health = state === 'running' ? ((await probeHealthy(i.probe)) ? 'healthy' : 'unhealthy') : 'unknown';
     return {
@@ -219,8 +233,8 @@ export class ProcessRuntime implements Runtime {
 
   /** `spawned` is called once a new process exists, so its pid is saved before it is healthy. */
   private async applyVerb(i: ProcessInstance, verb: FaultVerb, spawned: () => Promise<void>): Promise<void> {
-    const live = processState(i.pid);
-    const alive = live === 'running' || live === 'paused';
+    const live = instanceState(i);
+    const alive = (live === 'running' || live === 'paused') && groupIsOurs(i);
     switch (verb) {
       case 'stop':
         if (alive) await stopGroup(i.pid!, i.stopSignal, STOP_GRACE_MS);
@@ -254,6 +268,7 @@ export class ProcessRuntime implements Runtime {
   private async startInstance(i: ProcessInstance, saved: () => Promise<void>): Promise<void> {
     const spawned = spawnInstance(i);
     i.pid = spawned.pid;
+    i.identity = identityToRecord(spawned.pid);
     i.intended = 'running';
     i.startedAt = new Date().toISOString();
     await saved();

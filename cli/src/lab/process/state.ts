@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { ProcessIdentity } from '../process-identity.js';
 import type { InstanceState, Timeline } from '../runtime.js';
 import type { ComponentKind, LabSecrets } from '../spec.js';
 
@@ -8,7 +9,7 @@ import type { ComponentKind, LabSecrets } from '../spec.js';
 export type ProbeSpec =
   | { kind: 'http'; url: string }
   | { kind: 'postgres'; dsn: string }
-  | { kind: 'redis'; host: string; port: number }
+  | { kind: 'redis'; host: string; port: number; password: string }
   | { kind: 'amqp'; url: string }
   | { kind: 'tcp'; host: string; port: number }
   | { kind: 'epmd'; host: string; port: number };
@@ -38,6 +39,11 @@ export interface ProcessInstance {
   extraLogFiles: string[];
   startTimeoutMs: number;
   pid: number | null;
+  /**
+   * Which process `pid` named when it was started (its start tick and the boot): a pid alone is
+   * reused by the kernel, and w2meet, often as root, must never signal someone else's program.
+   */
+  identity?: Omit<ProcessIdentity, 'pid'> | null;
   /** What the last fault verb left it as; the live state is read from /proc. */
   intended: InstanceState;
   startedAt: string | null;

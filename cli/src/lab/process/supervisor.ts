@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { identityOf, isSameProcess, type ProcessIdentity } from '../process-identity.js';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InstanceState } from '../runtime.js';
@@ -55,6 +56,43 @@ export function processState(pid: number | null): InstanceState {
   }
 }
 
+/** An instance's pid with what it named when it was started. */
+export interface OwnedPid {
+  pid: number | null;
+  identity?: Omit<ProcessIdentity, 'pid'> | null;
+}
+
+/** Whether the recorded pid still names the process w2meet started (not one that took its pid since). */
+export function stillOurs(i: OwnedPid): i is OwnedPid & { pid: number } {
+  return !!i.pid && !!i.identity && isSameProcess({ pid: i.pid, ...i.identity });
+}
+
+/**
+ * The instance's state as the kernel has it, counting a pid that now names another process as
+ * exited: its own process is gone, whatever runs under that number now.
+ */
+export function instanceState(i: OwnedPid): InstanceState {
+  if (!i.pid) return 'stopped';
+  return stillOurs(i) ? processState(i.pid) : 'exited';
+}
+
+/**
+ * Whether the instance's process group may be signalled: its leader is still ours, or the leader
+ * is gone and members of its group are left (the kernel gives no new process a pid that is still a
+ * group's id, so those members are the instance's). A pid reused by another program never is.
+ */
+export function groupIsOurs(i: OwnedPid): i is OwnedPid & { pid: number } {
+  if (!i.pid) return false;
+  if (stillOurs(i)) return true;
+  return identityOf(i.pid) === null && groupAlive(i.pid);
+}
+
+/** The identity to record for a process just spawned (null when it is already gone). */
+export function identityToRecord(pid: number): Omit<ProcessIdentity, 'pid'> | null {
+  const id = identityOf(pid);
+  return id && { startTime: id.startTime, bootId: id.bootId };
+}
+
 export function isAlive(pid: number): boolean {
   const state = processState(pid);
   return state === 'running' || state === 'paused';
@@ -73,7 +111,7 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
  * Whether any process of the group still runs. Zombies do not count: where PID 1 does not reap
  * orphans (some sandboxes), a stopped lab leaves zombies that would otherwise look alive forever.
  */
-function groupAlive(pgid: number): boolean {
+export function groupAlive(pgid: number): boolean {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;

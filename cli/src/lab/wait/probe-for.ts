@@ -1,5 +1,5 @@
 import type { ProbeSpec } from '../process/state.js';
-import { amqpProbe, epmdProbe, httpProbe, postgresProbe, redisProbe, tcpProbe, type Probe } from './probes.js';
+import { amqpProbe, epmdProbe, FatalProbeError, httpProbe, postgresProbe, redisProbe, tcpProbe, type Probe } from './probes.js';
 
 export function probeFor(spec: ProbeSpec): Probe {
   switch (spec.kind) {
@@ -8,7 +8,7 @@ export function probeFor(spec: ProbeSpec): Probe {
     case 'postgres':
       return postgresProbe(spec.dsn);
     case 'redis':
-      return redisProbe(spec.host, spec.port);
+      return redisProbe(spec.host, spec.port, spec.password);
     case 'amqp':
       return amqpProbe(spec.url);
     case 'tcp':
@@ -30,7 +30,15 @@ export async function probeHealthy(spec: ProbeSpec, timeoutMs = 2000, attempts =
   return false;
 }
 
-async function checkWithin(spec: ProbeSpec, timeoutMs: number): Promise<boolean> {
+/**
+ * One check within the timeout, for a health wait: false while it does not answer as it should,
+ * and a FatalProbeError thrown through when waiting cannot help (credentials refused).
+ */
+export function probeOnce(spec: ProbeSpec, timeoutMs: number): Promise<boolean> {
+  return checkWithin(spec, timeoutMs, true);
+}
+
+async function checkWithin(spec: ProbeSpec, timeoutMs: number, throwFatal = false): Promise<boolean> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
@@ -39,7 +47,8 @@ async function checkWithin(spec: ProbeSpec, timeoutMs: number): Promise<boolean>
       new Promise((_, reject) => controller.signal.addEventListener('abort', () => reject(new Error('timeout')))),
     ]);
     return true;
-  } catch {
+  } catch (err) {
+    if (throwFatal && err instanceof FatalProbeError) throw err;
     return false;
   } finally {
     clearTimeout(timer);

@@ -95,8 +95,33 @@ export function tcpProbe(host: string, port: number): Probe {
     });
 }
 
-export function redisProbe(host: string, port: number): Probe {
-  return tcpExchangeProbe(host, port, 'PING\r\n', '+PONG');
+/**
+ * A probe's answer that waiting will not change: the server is up and refuses the lab's
+ * credentials (its data was made with others). `waitFor` gives up at once with it.
+ */
+export class FatalProbeError extends Error {
+  constructor(message: string, readonly hint: string) {
+    super(message);
+  }
+}
+
+const CREDENTIALS_HINT = 'its data was made with other credentials than the lab has now: `w2meet down -v` removes the lab\'s data '
+  + '(and with it the old credentials), then `w2meet up` starts afresh';
+
+/** Authenticates when the lab's Redis has a password (labs made before it had one do not), then PING. */
+export function redisProbe(host: string, port: number, password?: string): Probe {
+  const resp = (...parts: string[]) => `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`;
+  if (!password) return tcpExchangeProbe(host, port, resp('PING'), '+PONG');
+  const probe = tcpExchangeProbe(host, port, resp('AUTH', password) + resp('PING'), '+OK\r\n+PONG');
+  return async (signal) => {
+    try {
+      await probe(signal);
+    } catch (err) {
+      const message = (err as Error).message;
+      if (/WRONGPASS|invalid password/.test(message)) throw new FatalProbeError(`Redis at ${host}:${port} refused the lab's password`, CREDENTIALS_HINT);
+      throw err;
+    }
+  };
 }
 
 export function postgresProbe(connectionString: string): Probe {
@@ -106,6 +131,11 @@ export function postgresProbe(connectionString: string): Probe {
     try {
       await client.connect();
       await client.query('SELECT 1');
+    } catch (err) {
+      // 28P01: wrong password; 28000: no such role or no pg_hba entry for it.
+      const code = (err as { code?: string }).code;
+      if (code === '28P01' || code === '28000') throw new FatalProbeError(`Postgres refused the lab's credentials: ${(err as Error).message}`, CREDENTIALS_HINT);
+      throw err;
     } finally {
       await client.end().catch(() => {});
     }
@@ -114,7 +144,14 @@ export function postgresProbe(connectionString: string): Probe {
 
 export function amqpProbe(url: string): Probe {
   return async () => {
-    const connection = await amqp.connect(url, { timeout: 2000 });
+    let connection: Awaited<ReturnType<typeof amqp.connect>>;
+    try {
+      connection = await amqp.connect(url, { timeout: 2000 });
+    } catch (err) {
+      const message = (err as Error).message;
+      if (/ACCESS_REFUSED|403/.test(message)) throw new FatalProbeError(`RabbitMQ refused the lab's credentials: ${message}`, CREDENTIALS_HINT);
+      throw err;
+    }
     connection.on('error', () => {});
     await connection.close();
   };
@@ -143,6 +180,7 @@ export async function waitFor(probe: Probe, options: WaitOptions): Promise<void>
       await probe(attempt.signal);
       return;
     } catch (err) {
+      if (err instanceof FatalProbeError) throw new FatalProbeError(`${options.describe}: ${err.message}`, err.hint);
       lastError = (err as Error).message;
     } finally {
       clearTimeout(timer);

@@ -1,0 +1,42 @@
+import type Docker from 'dockerode';
+import { W2meetError } from '../../errors.js';
+import { labDir } from '../paths.js';
+import { completeSecrets, readSecretsFile } from '../secrets.js';
+import type { LabSecrets } from '../spec.js';
+import { labFilter } from './labels.js';
+
+/**
+ * On Docker a lab's credentials are kept on its data volumes, as a label set when the volume is
+ * made. Labels never change, so the volume always says which credentials its data was made with;
+ * the two go together and `down -v` removes both. (Whoever can read a volume's labels can read the
+ * containers' environment, which holds the same passwords.)
+ */
+export const LABEL_CREDENTIALS = 'dev.w2meet.credentials';
+
+export function credentialLabels(secrets: LabSecrets): Record<string, string> {
+  return { [LABEL_CREDENTIALS]: Buffer.from(JSON.stringify(secrets)).toString('base64url') };
+}
+
+export function decodeCredentials(label: string): LabSecrets {
+  return completeSecrets(JSON.parse(Buffer.from(label, 'base64url').toString('utf8')));
+}
+
+/**
+ * The credentials of the lab's volumes; null when it has none. Volumes made before credentials
+ * were labelled fall back to the lab folder's file, which held them then; volumes whose credentials
+ * are nowhere are an error that says how to start afresh.
+ */
+export async function volumeCredentials(docker: Docker, lab: string, env: NodeJS.ProcessEnv = process.env): Promise<LabSecrets | null> {
+  const { Volumes } = await docker.listVolumes({ filters: labFilter(lab) });
+  const volumes = Volumes ?? [];
+  if (!volumes.length) return null;
+  const labelled = volumes.find((v) => v.Labels?.[LABEL_CREDENTIALS]);
+  if (labelled) return decodeCredentials(labelled.Labels[LABEL_CREDENTIALS]!);
+  const legacy = await readSecretsFile(labDir(lab, env));
+  if (legacy) return legacy;
+  throw new W2meetError(
+    'LOST_CREDENTIALS',
+    `lab ${lab} has Docker volumes (${volumes.map((v) => v.Name).join(', ')}) whose credentials are gone`,
+    `their data cannot be opened without them: \`w2meet down -v${lab === 'default' ? '' : ` --lab ${lab}`}\` removes it, then \`w2meet up\` starts afresh`,
+  );
+}

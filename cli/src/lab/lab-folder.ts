@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { labDir } from './paths.js';
+
+/**
+ * A lab's folder under the state root, and what w2meet keeps in it. It is marked as w2meet's own
+ * when made, and `down -v` removes only the entries w2meet writes there, only from a folder it
+ * recognises, then the folder itself once empty: never a path w2meet did not make, whatever
+ * W2MEET_STATE_DIR and the lab name point at.
+ */
+const MARKER = '.w2meet-lab';
+
+/** Everything a runtime may write in a lab folder; nothing else is ever removed. */
+export const LAB_ENTRIES = {
+  /** The process runtime: its state, credentials, data and logs. */
+  process: ['state.json', 'secrets.json', 'postgres', 'redis', 'rabbitmq', 'nginx', 'logs'],
+  /** The Docker runtime: its record (the data itself lives in Docker volumes). */
+  docker: ['docker.json'],
+} as const;
+
+/** Makes the lab's folder (private: it holds credentials) and marks it as w2meet's. */
+export async function ensureLabDir(lab: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const dir = labDir(lab, env);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (!existsSync(join(dir, MARKER))) await writeFile(join(dir, MARKER), `${JSON.stringify({ lab, createdAt: new Date().toISOString() })}\n`);
+  return dir;
+}
+
+/** A folder w2meet made: marked, or (from before the mark) holding a lab's credentials file. */
+export function isLabDir(dir: string): boolean {
+  if (existsSync(join(dir, MARKER))) return true;
+  try {
+    const secrets = JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')) as Record<string, unknown>;
+    return typeof secrets.postgresPassword === 'string' && typeof secrets.rabbitPassword === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes the given entries of a lab folder w2meet recognises, then the folder if nothing else is
+ * left in it. Returns whether the folder was recognised.
+ */
+export async function removeLabEntries(lab: string, entries: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const dir = labDir(lab, env);
+  if (!existsSync(dir) || !isLabDir(dir)) return false;
+  for (const entry of entries) await rm(join(dir, entry), { recursive: true, force: true });
+  const otherRuntime = [...LAB_ENTRIES.process, ...LAB_ENTRIES.docker].some((e) => existsSync(join(dir, e)));
+  if (!otherRuntime) {
+    await rm(join(dir, MARKER), { force: true });
+    // Anything left that w2meet did not write stays, and so does the folder.
+    await rmdir(dir).catch(() => {});
+  }
+  return true;
+}

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,7 +42,35 @@ describe('when the lab cannot start', () => {
     for (const pid of pids) expect(isAlive(pid), `pid ${pid}`).toBe(false);
     expect(existsSync(join(labDir(INTERRUPTED), 'state.json'))).toBe(false);
   });
+
+  it('Ctrl-C while the lab is prepared (initdb), before anything is healthy, starts nothing and exits 130', async () => {
+    await runCli(['down', '--volumes', '--lab', INTERRUPTED]);
+    const up = spawnCli(['up', '--runtime', 'process', '--lab', INTERRUPTED, '--port', '0']);
+    await up.waitForStderr("preparing the lab's data folders", 30_000);
+    up.signal('SIGINT');
+    expect(await up.exited).toBe(130);
+    expect(up.stderr()).toContain('interrupted');
+    expect(up.stderr()).not.toContain('healthy  postgres');
+    // Give anything that escaped the interrupt time to start, then look for it.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(processesUnder(labDir(INTERRUPTED))).toEqual([]);
+    expect(existsSync(join(labDir(INTERRUPTED), 'state.json'))).toBe(false);
+  });
 });
+
+/** Processes whose command line names a folder: what a lab left running, whatever it is called. */
+function processesUnder(dir: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmdline.includes(dir)) found.push(`${pid}: ${cmdline.slice(0, 120)}`);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return found;
+}
 
 describe('w2meet doctor', () => {
   it('lists every prerequisite as found on this machine', async () => {

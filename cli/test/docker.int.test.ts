@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -126,6 +126,24 @@ describe('w2meet up --runtime docker from the command line', () => {
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('nothing was running');
   }, 400_000);
+});
+
+describe('Ctrl-C during an image build', () => {
+  it('ends debootstrap, removes its tree, keeps the image there was, and exits 130', async () => {
+    const trees = () => readdirSync('/var/tmp').filter((e) => e.startsWith('w2meet-rootfs-')).sort();
+    const before = trees();
+    const images = async () => (await docker.listImages({ filters: { label: [`${LABEL_IMAGE_ROLE}=local-base`] } })).map((i) => i.Id).sort();
+    const imagesBefore = await images();
+    const build = spawnCli(['images', 'build', '--force']);
+    await build.waitForStderr('debootstrap ', 60_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    build.signal('SIGINT');
+    expect(await build.exited).toBe(130);
+    expect(build.stderr()).toContain('interrupted');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(trees()).toEqual(before);
+    expect(await images()).toEqual(imagesBefore);
+  }, 120_000);
 });
 
 describe('the pull path, through a registry on 127.0.0.1', () => {

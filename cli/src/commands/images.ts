@@ -6,11 +6,18 @@ export function registerImages(program: Command): void {
   images
     .command('build')
     .description('build the local images from Debian\'s packages (debootstrap) and the service images; cached by content')
-    .action(async () => {
+    .option('--force', 'build the base image again even when one of the same recipe exists (the Debian mirror has updates)', false)
+    .action(async (options: { force: boolean }) => {
       const { buildLabImages } = await import('../lab/docker/lab-images.js');
       const { dockerForCli } = await import('../lab/docker/docker-runtime.js');
-      const refs = await buildLabImages(await dockerForCli(), 'local', (line) => process.stderr.write(`  ${line}\n`));
-      for (const [role, ref] of Object.entries(refs)) process.stdout.write(`${role.padEnd(22)} ${ref}\n`);
+      const { onInterrupt } = await import('../signals.js');
+      const { signal, dispose } = onInterrupt('interrupted; stopping the build (Ctrl-C again to quit at once)');
+      try {
+        const refs = await buildLabImages(await dockerForCli(), 'local', (line) => process.stderr.write(`  ${line}\n`), { signal, force: options.force });
+        for (const [role, ref] of Object.entries(refs)) process.stdout.write(`${role.padEnd(22)} ${ref}\n`);
+      } finally {
+        dispose();
+      }
     });
   images
     .command('list')

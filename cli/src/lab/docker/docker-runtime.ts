@@ -164,7 +164,7 @@ export class DockerRuntime implements Runtime {
       infraPorts = { postgres: postgres!, redis: redis!, rabbitmq: rabbitmq! };
     }
     const mode = this.options.images ?? 'local';
-    const images = await buildLabImages(this.docker, mode, (line) => progress({ type: 'info', message: line }), this.options.registry);
+    const images = await buildLabImages(this.docker, mode, (line) => progress({ type: 'info', message: line }), { registry: this.options.registry, signal: options.signal });
     const flavours = Object.fromEntries(await Promise.all(
       (['postgres', 'redis', 'rabbitmq', 'gateway'] as const).map(async (role) => [role, await imageFlavour(this.docker, images[role])]),
     ));
@@ -178,6 +178,8 @@ export class DockerRuntime implements Runtime {
     const failed = new AbortController();
     const onAbort = () => failed.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    // An interrupt that came while the images were built or the network made is not missed.
+    if (options.signal?.aborted) failed.abort();
     const t0 = Date.now();
     // As compose does, every container is created at once and each started when what it waits for
     // is ready: creating is a third of what bringing up a container costs here, and off the chain.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { W2meetError } from '../../errors.js';
+import { AbortedError, W2meetError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { packageRoot } from '../paths.js';
 import { INFRASTRUCTURE, SERVICES, type ComponentName } from '../spec.js';
@@ -108,21 +108,37 @@ async function buildFromContext(docker: Docker, dist: string, service: string, r
 }
 
 /** Every image a lab needs, by component, built or pulled as the mode says. */
-export async function buildLabImages(docker: Docker, mode: ImageMode, onProgress: (l: string) => void, registry?: string): Promise<ImageRefs> {
+export async function buildLabImages(
+  docker: Docker,
+  mode: ImageMode,
+  onProgress: (l: string) => void,
+  options: { registry?: string; signal?: AbortSignal; force?: boolean } = {},
+): Promise<ImageRefs> {
+  const { registry, signal } = options;
+  const checkAbort = () => {
+    if (signal?.aborted) throw new AbortedError('interrupted while building the images');
+  };
   let infra: Record<string, string>;
   let nodeBase: string;
   if (mode === 'local') {
-    const { ref, built } = await ensureLocalBaseImage(docker, onProgress);
+    const { ref, built } = await ensureLocalBaseImage(docker, onProgress, { signal, force: options.force });
     onProgress(built ? `built ${ref}` : `reusing ${ref}`);
     infra = Object.fromEntries([...INFRASTRUCTURE, 'gateway'].map((n) => [n, ref]));
     nodeBase = ref;
   } else {
-    for (const ref of Object.values(OFFICIAL_IMAGES)) await pullImage(docker, ref, registry, onProgress);
+    for (const ref of Object.values(OFFICIAL_IMAGES)) {
+      checkAbort();
+      await pullImage(docker, ref, registry, onProgress);
+    }
     infra = { postgres: OFFICIAL_IMAGES.postgres, redis: OFFICIAL_IMAGES.redis, rabbitmq: OFFICIAL_IMAGES.rabbitmq, gateway: OFFICIAL_IMAGES.gateway };
     nodeBase = OFFICIAL_IMAGES.node;
   }
   const services: Record<string, string> = {};
-  for (const s of SERVICES) services[s] = await buildServiceImage(docker, s, nodeBase, onProgress);
+  for (const s of SERVICES) {
+    checkAbort();
+    services[s] = await buildServiceImage(docker, s, nodeBase, onProgress);
+  }
+  checkAbort();
   return { ...infra, ...services } as ImageRefs;
 }
 

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { PrerequisiteError, W2meetError } from '../../errors.js';
+import { AbortedError, PrerequisiteError } from '../../errors.js';
+import { runChildCommand } from '../child-command.js';
 import { VERSION } from '../../version.js';
 import { removeUnusedPlugins } from '../rabbitmq-apps.js';
 import { debianMirror, hostCodename } from './apt-mirror.js';
@@ -44,22 +45,6 @@ export function localImageRef(recipe: LocalImageRecipe): string {
   return `${LOCAL_REPO}:${recipeHash(recipe)}`;
 }
 
-function run(command: string, args: string[], onLine: (line: string) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let tail = '';
-    const take = (d: Buffer) => {
-      const text = d.toString();
-      tail = (tail + text).slice(-4000);
-      for (const l of text.split('\n').filter(Boolean)) onLine(l);
-    };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new W2meetError('IMAGE_BUILD', `${command} failed (exit ${code}):\n${tail}`))));
-  });
-}
-
 /** debootstrap leaves /proc (and sometimes more) mounted inside the tree when it fails. */
 function unmountUnder(dir: string): void {
   const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m): m is string => !!m && m.startsWith(dir));
@@ -91,18 +76,27 @@ export function packageCounter(onProgress: BuildProgress, every = 50, now: () =>
 }
 
 /** Builds the local base image unless an image of the same recipe is there already; returns its ref. */
-export async function ensureLocalBaseImage(docker: Docker, onProgress: BuildProgress = () => {}): Promise<{ ref: string; built: boolean }> {
+export async function ensureLocalBaseImage(
+  docker: Docker,
+  onProgress: BuildProgress = () => {},
+  options: { signal?: AbortSignal; force?: boolean } = {},
+): Promise<{ ref: string; built: boolean }> {
   const recipe = localRecipe();
   const ref = localImageRef(recipe);
-  if (await imageExists(docker, ref)) return { ref, built: false };
+  if (!options.force && (await imageExists(docker, ref))) return { ref, built: false };
   if (process.getuid?.() !== 0) throw new PrerequisiteError('building local images runs debootstrap, which needs root', 'run as root, or use --images official where a registry answers');
   const dir = mkdtempSync('/var/tmp/w2meet-rootfs-');
   try {
     onProgress(`debootstrap ${recipe.suite} from ${recipe.mirror} (${recipe.packages.join(', ')})`);
     const packages = packageCounter(onProgress);
-    await run('debootstrap', ['--variant=minbase', `--include=${recipe.packages.join(',')}`, recipe.suite, dir, recipe.mirror], (l) => {
-      if (!packages(l) && /^I: /.test(l)) onProgress(l);
+    await runChildCommand('debootstrap', ['--variant=minbase', `--include=${recipe.packages.join(',')}`, recipe.suite, dir, recipe.mirror], {
+      code: 'IMAGE_BUILD',
+      signal: options.signal,
+      onLine: (l) => {
+        if (!packages(l) && /^I: /.test(l)) onProgress(l);
+      },
     });
+    if (options.signal?.aborted) throw new AbortedError();
     unmountUnder(dir);
     // The services run on the host's own Node.js: it needs only glibc and libstdc++, both in the tree.
     mkdirSync(join(dir, 'usr/local/bin'), { recursive: true });
@@ -117,6 +111,7 @@ export async function ensureLocalBaseImage(docker: Docker, onProgress: BuildProg
     rmSync(join(dir, 'var/cache/apt/archives'), { recursive: true, force: true });
     onProgress(`importing ${ref}`);
     const tar = spawn('tar', ['-C', dir, '--exclude=./proc', '--exclude=./sys', '--exclude=./dev', '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    options.signal?.addEventListener('abort', () => tar.kill('SIGKILL'), { once: true });
     const stream = await docker.importImage(tar.stdout, {
       repo: LOCAL_REPO,
       tag: ref.split(':')[1],
@@ -127,6 +122,11 @@ export async function ensureLocalBaseImage(docker: Docker, onProgress: BuildProg
       ],
     } as unknown as Record<string, unknown>);
     await followProgress(docker, stream);
+    if (options.signal?.aborted) {
+      // The tree may have been cut off mid-stream: an image of it must not pass for the recipe's.
+      await docker.getImage(ref).remove({ force: true }).catch(() => {});
+      throw new AbortedError();
+    }
     return { ref, built: true };
   } finally {
     unmountUnder(dir);

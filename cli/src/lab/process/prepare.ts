@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LabStartError } from '../../errors.js';
+import { LabStartError, W2meetError } from '../../errors.js';
+import { runChildCommand } from '../child-command.js';
 import { renderGatewayConfig } from '../gateway-config.js';
 import type { LabSpec } from '../spec.js';
 import type { BinaryName } from './binaries.js';
@@ -25,7 +25,7 @@ export function systemUser(name: string): { uid: number; gid: number } | null {
  * Postgres's data folder, created once per lab with initdb and kept across `down` unless
  * `--volumes` (as a compose volume would be). Owned by the postgres user when w2meet runs as root.
  */
-async function preparePostgres(dir: string, spec: LabSpec, initdb: string, owner?: { uid: number; gid: number }) {
+async function preparePostgres(dir: string, spec: LabSpec, initdb: string, owner?: { uid: number; gid: number }, signal?: AbortSignal) {
   const pgDir = join(dir, 'postgres');
   const data = join(pgDir, 'data');
   await mkdir(join(pgDir, 'run'), { recursive: true });
@@ -34,15 +34,21 @@ async function preparePostgres(dir: string, spec: LabSpec, initdb: string, owner
   const pwfile = join(pgDir, 'pwfile');
   await writeFile(pwfile, `${spec.secrets.postgresPassword}\n`, { mode: 0o600 });
   if (owner) chownSync(pwfile, owner.uid, owner.gid);
-  const result = spawnSync(
-    initdb,
-    ['-D', data, '-U', spec.secrets.postgresUser, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256',
-      '--auth-local=peer', '-E', 'UTF8', '--locale=C', '--no-sync'],
-    { cwd: pgDir, encoding: 'utf8', ...(owner ? { uid: owner.uid, gid: owner.gid } : {}) },
-  );
-  await writeFile(pwfile, '');
-  if (result.status !== 0) {
-    throw new LabStartError(`initdb failed for postgres:\n${(result.stderr || result.stdout || String(result.error)).trim()}`);
+  try {
+    // Not spawnSync: a blocked event loop would not hear Ctrl-C until initdb was done.
+    await runChildCommand(
+      initdb,
+      ['-D', data, '-U', spec.secrets.postgresUser, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256',
+        '--auth-local=peer', '-E', 'UTF8', '--locale=C', '--no-sync'],
+      { cwd: pgDir, signal, code: 'LAB_START', ...(owner ? { uid: owner.uid, gid: owner.gid } : {}) },
+    );
+  } catch (err) {
+    // A half-made data folder would pass for a made one (PG_VERSION comes early) on the next up.
+    await rm(data, { recursive: true, force: true });
+    if (err instanceof W2meetError && err.code === 'LAB_START') throw new LabStartError(`initdb failed for postgres: ${err.message}`);
+    throw err;
+  } finally {
+    await writeFile(pwfile, '');
   }
 }
 
@@ -89,12 +95,13 @@ export async function prepareLab(
   instances: ProcessInstance[],
   binaries: Record<BinaryName, string | null>,
   postgresOwner?: { uid: number; gid: number },
+  signal?: AbortSignal,
 ): Promise<void> {
   await mkdir(join(dir, 'logs'), { recursive: true });
   await mkdir(join(dir, 'redis'), { recursive: true, mode: 0o700 });
   await writeFile(join(dir, 'redis', 'redis.conf'), `requirepass ${spec.secrets.redisPassword}\n`, { mode: 0o600 });
   await Promise.all([
-    preparePostgres(dir, spec, binaries.initdb!, postgresOwner),
+    preparePostgres(dir, spec, binaries.initdb!, postgresOwner, signal),
     prepareRabbit(dir, spec),
     prepareGateway(dir, spec, instances),
   ]);

@@ -97,13 +97,17 @@ export class ProcessRuntime implements Runtime {
     // The credentials live beside the data they protect, and go with it (`down -v`).
     await ensureLabDir(spec.name, this.env);
     await writeSecretsFile(dir, spec.secrets);
-    await prepareLab(dir, spec, instances, binaries, postgresUser);
+    progress({ type: 'info', message: 'preparing the lab\'s data folders' });
+    await prepareLab(dir, spec, instances, binaries, postgresUser, options.signal);
+    // initdb heard an interrupt itself; one between the steps is heard here, before anything starts.
+    if (options.signal?.aborted) throw new AbortedError('interrupted while preparing the lab; nothing was started');
 
     let saving = writeState(dir, state);
     const save = () => (saving = saving.then(() => writeState(dir, state)));
     const failed = new AbortController();
     const onAbort = () => failed.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) failed.abort();
     const t0 = Date.now();
     try {
       await startInOrder(instances, async (instance, started) => {

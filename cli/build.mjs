@@ -2,7 +2,7 @@
 // needs only node and that file), the CLI and the benchmarks as ES modules that load their
 // dependencies from node_modules. Type checking is `npm run typecheck`; esbuild only transpiles.
 import { build } from 'esbuild';
-import { cp, rm } from 'node:fs/promises';
+import { chmod, cp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,3 +55,5 @@ await build({
   banner: { js: '#!/usr/bin/env node' },
   chunkNames: 'cli/chunks/[name]-[hash]',
 });
+// The package's bin: npm sets its mode only on install, and a rebuild writes it anew with 644.
+await chmod(join(root, 'dist', 'cli', 'w2meet.js'), 0o755);

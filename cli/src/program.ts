@@ -20,7 +20,10 @@ export function buildProgram(): Command {
     .description('Run, break and measure the W2Meet microservice lab')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
-    .configureHelp({ sortSubcommands: false });
+    .configureHelp({ sortSubcommands: false })
+    // Commander would exit 1 on its own; a bad command line is exit 2 (see w2meet.ts). Subcommands
+    // made after this inherit it.
+    .exitOverride();
   registerUp(program);
   registerDown(program);
   registerStatus(program);

@@ -1,3 +1,4 @@
+import { CommanderError } from 'commander';
 import { W2meetError } from './errors.js';
 import { buildProgram } from './program.js';
 
@@ -6,6 +7,11 @@ async function main(): Promise<void> {
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has printed the message; help and --version end with 0, every usage error with 2.
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
     if (err instanceof W2meetError) {
       process.stderr.write(`w2meet: ${err.message}\n`);
       if (err.hint) process.stderr.write(`  hint: ${err.hint}\n`);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -110,6 +111,19 @@ describe('clear errors', () => {
     expect(res.stderr).toContain('hint: pass --port');
     expect(res.stderr).not.toMatch(/\n\s+at /);
     await runCli(['down', '--volumes', '--lab', 'w2meet-port-it']);
+  });
+
+  it('every mistake on the command line exits 2, as documented; help and version exit 0', async () => {
+    for (const args of [['scenario', 'run', '--all'], ['no-such-command'], ['up', '--runtime', 'kubernetes'], ['up', '--port', 'eighty'], ['logs', '-n']]) {
+      const res = await runCli(args);
+      expect(res.code, `${args.join(' ')}: ${res.stderr}`).toBe(2);
+      expect(res.stderr).toMatch(/error|not a|invalid|missing/i);
+    }
+    for (const args of [['--help'], ['--version'], ['up', '--help']]) expect((await runCli(args)).code, args.join(' ')).toBe(0);
+  });
+
+  it('the built command is executable, so npx and a global install can run it', () => {
+    expect(statSync(join(packageRoot(), 'dist', 'cli', 'w2meet.js')).mode & 0o111).toBe(0o111);
   });
 
   it('a bad option value: a usage error with the reason, exit 2', async () => {

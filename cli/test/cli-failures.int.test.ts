@@ -154,3 +154,18 @@ describe('pids the kernel gave to another program', () => {
     }
   });
 });
+
+describe.runIf(process.getuid?.() === 0)('a state folder Postgres cannot reach', () => {
+  it('up names the folder and the fix, and starts nothing', async () => {
+    const top = mkdtempSync(join(tmpdir(), 'w2meet-private-'));
+    try {
+      const res = await runCli(['up', '--runtime', 'process', '--lab', 'w2meet-private-it', '--port', '0'], { env: { W2MEET_STATE_DIR: join(top, 'state') } });
+      expect(res.code, res.stderr).toBe(1);
+      expect(res.stderr).toContain(`cannot enter ${top} (mode 700)`);
+      expect(res.stderr).toContain(`chmod o+x ${top}`);
+      expect(existsSync(join(top, 'state', 'w2meet-private-it', 'state.json'))).toBe(false);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+});

@@ -126,7 +126,8 @@ export function planProcesses(input: PlanInput): ProcessInstance[] {
               RABBITMQ_CONF_ENV_FILE: join(rmq, 'rabbitmq-env.conf'),
               RABBITMQ_ENABLED_PLUGINS_FILE: join(rmq, 'enabled_plugins'),
               RABBITMQ_PID_FILE: join(rmq, 'rabbitmq.pid'),
-              RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: `-start_epmd false ${RABBITMQ_QUIET_SCHEDULERS}`,
+              // The distribution port listens on loopback like every other port of the lab (Erlang binds it to all addresses otherwise).
+              RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: `-start_epmd false -kernel inet_dist_use_interface {127,0,0,1} ${RABBITMQ_QUIET_SCHEDULERS}`,
             },
             dependsOn: ['epmd', ...deps], startTimeoutMs: 60_000,
             probe: { kind: 'amqp', url: `amqp://${s.rabbitUser}:${encodeURIComponent(s.rabbitPassword)}@${HOST}:${p}` },

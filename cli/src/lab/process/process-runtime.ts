@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AbortedError, LabStartError, PrerequisiteError } from '../../errors.js';
@@ -16,6 +17,7 @@ import { FatalProbeError, waitFor } from '../wait/probes.js';
 import { findBinaries, type BinaryName } from './binaries.js';
 import { planProcesses, portKeys } from './plan.js';
 import { prepareLab, systemUser } from './prepare.js';
+import { firstBlockedFolder } from './reachable-folder.js';
 import { applySchema } from '../apply-schema.js';
 import { readState, statePath, writeState, type ProcessInstance, type ProcessLabState } from './state.js';
 import { groupIsOurs, identityToRecord, instanceState, logTail, spawnInstance, stopGroup, type Spawned } from './supervisor.js';
@@ -87,6 +89,14 @@ export class ProcessRuntime implements Runtime {
     const postgresUser = this.isRoot ? systemUser('postgres') ?? undefined : undefined;
     if (this.isRoot && !postgresUser) {
       throw new PrerequisiteError('Postgres will not run as root and there is no `postgres` user to run it as');
+    }
+    const blocked = postgresUser && firstBlockedFolder(join(dir, 'postgres'), postgresUser);
+    if (blocked) {
+      const mode = (statSync(blocked).mode & 0o777).toString(8);
+      throw new PrerequisiteError(
+        `the postgres user, which runs the lab's Postgres, cannot enter ${blocked} (mode ${mode}) on the way to the lab's data in ${dir}`,
+        `let it through with \`chmod o+x ${blocked}\`, or point W2MEET_STATE_DIR at a folder outside it`,
+      );
     }
     const instances = planProcesses({ spec, dir, binaries, ports, postgresUser, baseEnv: this.env });
     const gateway = instances.find((i) => i.name === 'gateway')!;

@@ -18,11 +18,11 @@ const exchangeMetrics = [
 
 const PATTERNS: Record<StepKind, string[]> = {
   request: exchangeMetrics,
-  load: [...exchangeMetrics, 'dropped', 'dropped_ratio', 'instances\\.(count|spread|missing)'],
+  load: [...exchangeMetrics, 'dropped', 'dropped_ratio', 'send_errors', 'instances\\.(count|spread|missing)'],
   fault: ['duration_ms'],
   wait: ['waited_ms'],
   burst: [
-    'accepted', 'refused', 'completed', 'lost', 'duplicates', 'redelivered', 'drain_ms', 'jobs_per_s', 'drain_jobs_per_s', 'max_depth', 'dropped', 'dropped_ratio',
+    'accepted', 'refused', 'completed', 'lost', 'duplicates', 'redelivered', 'drain_ms', 'jobs_per_s', 'drain_jobs_per_s', 'max_depth', 'dropped', 'dropped_ratio', 'depth_unreadable', 'send_errors',
     `enqueue\\.${TIMES}`, `enqueue\\.(deep|shallow)\\.${TIMES}`,
   ],
   trace: ['hops_seen', 'hops_missing', 'total_ms', 'hop\\.[a-z-]+\\.ms'],

@@ -17,7 +17,7 @@ describe('runOpenLoop', () => {
     });
     expect(intended).toEqual(Array.from({ length: 10 }, (_, i) => 1_000 + i * 200));
     expect(started).toEqual(intended);
-    expect(result).toEqual({ sent: 10, dropped: 0, maxLagUs: 0 });
+    expect(result).toEqual({ sent: 10, dropped: 0, errors: 0, errorMessages: [], maxLagUs: 0 });
   });
 
   it('drops and counts the sends that find every slot still busy, instead of delaying them', async () => {
@@ -57,5 +57,18 @@ describe('runOpenLoop', () => {
       },
     });
     expect(result.sent).toBe(5);
+  });
+
+  it('counts the sends whose callback throws, with their messages, and goes on', async () => {
+    const clock = new FakeClock();
+    const result = await runOpenLoop({
+      rate: 1000, total: 6, maxInFlight: 10, clock,
+      send: async (_at, i) => {
+        if (i % 2) throw new SyntaxError(`Unexpected token < in JSON (send ${i})`);
+      },
+    });
+    expect(result.sent).toBe(6);
+    expect(result.errors).toBe(3);
+    expect(result.errorMessages[0]).toContain('Unexpected token');
   });
 });

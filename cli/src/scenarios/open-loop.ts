@@ -16,6 +16,10 @@ export interface OpenLoopOptions {
 export interface OpenLoopResult {
   sent: number;
   dropped: number;
+  /** Sends whose callback threw (a bug or an answer it could not read): counted, never lost. */
+  errors: number;
+  /** The first few of those errors' messages. */
+  errorMessages: string[];
   /** How far behind its schedule the sender fell at worst, in microseconds. */
   maxLagUs: number;
 }
@@ -34,6 +38,12 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   let sent = 0;
   let dropped = 0;
   let maxLagUs = 0;
+  let errors = 0;
+  const errorMessages: string[] = [];
+  const failed = (err: unknown) => {
+    errors++;
+    if (errorMessages.length < 3) errorMessages.push((err as Error)?.message ?? String(err));
+  };
   for (let i = 0; i < total; i++) {
     if (signal?.aborted) break;
     const intended = start + i * intervalUs;
@@ -44,9 +54,16 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
       continue;
     }
     sent++;
-    const p: Promise<void> = send(intended, i).catch(() => {}).finally(() => open.delete(p));
+    let p: Promise<void>;
+    try {
+      p = send(intended, i).catch(failed).finally(() => open.delete(p));
+    } catch (err) {
+      // A callback that throws before it returns its promise.
+      failed(err);
+      continue;
+    }
     open.add(p);
   }
   await Promise.all(open);
-  return { sent, dropped, maxLagUs };
+  return { sent, dropped, errors, errorMessages, maxLagUs };
 }

@@ -77,6 +77,7 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
     const lost = [...accepted].filter((id) => !byJob.has(id));
     const completed = [...accepted].length - lost.length;
     const duplicates = [...byJob.values()].reduce((n, list) => n + list.length - 1, 0);
+    if (sent.errors) failures.push(`${sent.errors} sends failed inside the engine, e.g. ${sent.errorMessages.join('; ')}`);
     if (lost.length) failures.push(`${lost.length} jobs answered 202 and never completed, e.g. ${lost.slice(0, 3).join(', ')}`);
     failures.push(...recorder.failures);
     const metrics = recorder.metrics((lastSendUs - start) / 1000);
@@ -89,6 +90,8 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
       // The rate at which the queue emptied once the sending stopped: the workers' drain rate.
       drain_jobs_per_s: (completed - completedBySend) / Math.max(1e-6, (drainedUs - lastSendUs) / 1e6),
       max_depth: sampler.maxDepth,
+      depth_unreadable: sampler.unreadable,
+      send_errors: sent.errors,
     };
     for (const [k, v] of Object.entries(metrics)) if (/^(latency|server)\./.test(k)) out[`enqueue.${k}`] = v;
     for (const [name, h] of [['deep', deep], ['shallow', shallow]] as const) {

@@ -3,6 +3,16 @@ import type { HttpTarget } from '../http-exchange.js';
 
 const EVERY_MS = 250;
 
+/** queue_depth from a /stats answer, or null when the answer is not that. */
+export function readDepth(text: string): number | null {
+  try {
+    const depth = (JSON.parse(text) as { queue_depth?: unknown } | null)?.queue_depth;
+    return typeof depth === 'number' ? depth : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Reads the queue's depth from the worker's /stats four times a second during a burst, with the
  * completions counted so far, for the depth-and-drain chart and the "deep queue" latency.
@@ -10,6 +20,8 @@ const EVERY_MS = 250;
 export class DepthSampler {
   depth = 0;
   maxDepth = 0;
+  /** Samples that could not be read (no answer, or not the JSON /stats answers): counted, not fatal. */
+  unreadable = 0;
   private readonly depths: Array<[number, number]> = [];
   private readonly completions: Array<[number, number]> = [];
   private timer: NodeJS.Timeout | null = null;
@@ -28,18 +40,21 @@ export class DepthSampler {
   private async sample(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
+    // It runs on a timer: anything it throws would be an unhandled rejection that ends the run.
     try {
       const ex = await this.http.send({ method: 'GET', path: '/worker/stats', headers: {} });
       const at = this.clock.nowUs();
-      if (ex.status === 200) {
-        const depth = (JSON.parse(ex.text) as { queue_depth: number | null }).queue_depth;
-        if (typeof depth === 'number') {
-          this.depth = depth;
-          this.maxDepth = Math.max(this.maxDepth, depth);
-          this.depths.push([at, depth]);
-        }
-      }
       this.completions.push([at, this.completed()]);
+      const depth = ex.status === 200 ? readDepth(ex.text) : null;
+      if (depth === null) {
+        this.unreadable++;
+        return;
+      }
+      this.depth = depth;
+      this.maxDepth = Math.max(this.maxDepth, depth);
+      this.depths.push([at, depth]);
+    } catch {
+      this.unreadable++;
     } finally {
       this.busy = false;
     }

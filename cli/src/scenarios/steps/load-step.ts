@@ -42,11 +42,15 @@ export async function runLoadStep(step: LoadStep, ctx: StepContext): Promise<Ste
   };
   const start = ctx.clock.nowUs();
   let dropped = 0;
+  let sendErrors: string[] = [];
+  let sendErrorCount = 0;
   try {
     if (open) {
       const total = load.count ?? Math.floor((load.rate! * load.duration_ms!) / 1000);
       const result = await runOpenLoop({ rate: load.rate!, total, maxInFlight, clock: ctx.clock, send, signal: ctx.signal });
       dropped = result.dropped;
+      sendErrorCount = result.errors;
+      sendErrors = result.errorMessages;
     } else {
       await runClosedLoop({
         connections: load.connections!, total: load.count, durationUs: load.duration_ms === undefined ? undefined : load.duration_ms * 1000,
@@ -61,6 +65,9 @@ export async function runLoadStep(step: LoadStep, ctx: StepContext): Promise<Ste
   if (open) {
     metrics.dropped = dropped;
     metrics.dropped_ratio = dropped / Math.max(1, dropped + recorder.count);
+    metrics.send_errors = sendErrorCount;
   }
-  return { metrics, histograms: recorder.histograms(), failures: recorder.failures };
+  const failures = [...recorder.failures];
+  if (sendErrorCount) failures.push(`${sendErrorCount} sends failed inside the engine, e.g. ${sendErrors.join('; ')}`);
+  return { metrics, histograms: recorder.histograms(), failures };
 }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, http, testLab, uniqueEmail } from '../../cli/test/test-lab.js';
@@ -70,7 +71,10 @@ const cases: Case[] = [
   { name: 'unknown route on a service', path: '/users/nothing-here', status: 404 },
   { name: 'unknown route on another service', path: '/suggestion/suggestion', status: 404 },
   { name: 'wrong method', method: 'DELETE', path: '/availability/availabilities', status: 404 },
-  { name: 'CR/LF in the Case-ID is replaced', path: `/users/users/${known}`, headers: { 'Case-ID': 'abc%0d%0aSet-Cookie:x' }, status: 200 },
+  { name: 'a percent-encoded CR/LF in the Case-ID is replaced', path: `/users/users/${known}`, headers: { 'Case-ID': 'abc%0d%0aSet-Cookie:x' }, status: 200 },
+  { name: 'a URL that does not decode, at the gateway', path: '/users/users/%E0%A4%A', status: 400 },
+  { name: 'a path no service serves, at the gateway', path: '/nothing-here', status: 404 },
+  { name: 'headers over 32 KiB, at the gateway', path: `/users/users/${known}`, headers: { 'X-Padding': 'p'.repeat(40 * 1024) }, status: 431 },
   { name: '10 KB Case-ID is replaced', path: `/users/users/${known}`, headers: { 'Case-ID': 'c'.repeat(10 * 1024) }, status: 200 },
 ];
 
@@ -178,3 +182,45 @@ describe('users whose emails upper-case alike keep their own cached reads', () =
     expect(read.body).toMatchObject({ email: plain, availabilities: { monday: [9], tuesday: [] } });
   });
 });
+
+/** One request written byte for byte, as a hostile client would; the raw answer back. */
+function rawExchange(url: string, request: string): Promise<{ status: number; head: string; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    let data = '';
+    socket.setTimeout(5000, () => socket.destroy(new Error('no answer in 5 s')));
+    socket.on('connect', () => socket.write(request));
+    socket.on('data', (d) => (data += d));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head = '', body = ''] = data.split('\r\n\r\n');
+      resolve({ status: Number(head.split(' ')[1]), head, body });
+    });
+  });
+}
+
+describe('requests the HTTP parsers refuse still get the contract\'s answer', () => {
+  const direct = lab.addresses['user-service']!;
+
+  it('a raw CR inside the Case-ID header never becomes a header of the answer', async () => {
+    for (const target of [g, direct]) {
+      const res = await rawExchange(target, `GET /health HTTP/1.1\r\nHost: x\r\nCase-ID: abc\rSet-Cookie: x=1\r\nConnection: close\r\n\r\n`);
+      expect(res.head, target).not.toMatch(/^set-cookie:/im);
+      expect(res.status, `${target}: ${res.head}`).toBe(400);
+      expect(JSON.parse(res.body), target).toMatchObject({ case_id: expect.stringMatching(/^[A-Za-z0-9._:-]{1,128}$/), detail: [expect.any(Object)] });
+    }
+  });
+
+  it('a service asked directly: a URL that does not decode, and headers over its limit', async () => {
+    const badUrl = await http(`${direct}/users/%E0%A4%A`);
+    expect(badUrl.status).toBe(400);
+    expect(badUrl.body).toMatchObject({ case_id: expect.any(String), detail: [{ loc: ['path'] }] });
+    expect(badUrl.headers['case-id']).toBe(badUrl.body.case_id);
+    const big = await rawExchange(direct, `GET /health HTTP/1.1\r\nHost: x\r\nX-Padding: ${'p'.repeat(20 * 1024)}\r\nConnection: close\r\n\r\n`);
+    expect(big.status, big.head).toBe(431);
+    expect(JSON.parse(big.body)).toMatchObject({ case_id: expect.any(String), detail: [{ msg: 'Request headers are too large' }] });
+    expect(big.head).toMatch(/^case-id: /im);
+  });
+});
+

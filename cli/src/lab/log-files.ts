@@ -68,6 +68,36 @@ async function readFrom(path: string, offset: number): Promise<{ text: string; s
   }
 }
 
+const TAIL_CHUNK = 64 * 1024;
+
+/**
+ * The end of a file holding at least `lines` whole lines (or the whole file when it has fewer),
+ * read backwards in chunks: `logs -n 10` on a log of hundreds of megabytes reads a few kilobytes.
+ * The text starts at a line boundary; `size` is where following goes on from.
+ */
+export async function readTail(path: string, lines: number): Promise<{ text: string; size: number }> {
+  if (!existsSync(path)) return { text: '', size: 0 };
+  const size = (await stat(path)).size;
+  const handle = await open(path, 'r');
+  try {
+    let start = size;
+    let text = '';
+    // lines + 1 newlines: the one before the first wanted line, and a possible unfinished last line.
+    while (start > 0 && (text.match(/\n/g)?.length ?? 0) <= lines + 1) {
+      const from = Math.max(0, start - TAIL_CHUNK);
+      const buffer = Buffer.alloc(start - from);
+      await handle.read(buffer, 0, buffer.length, from);
+      text = buffer.toString('utf8') + text;
+      start = from;
+    }
+    // Drop a first line that may have been cut in half by the chunk boundary.
+    if (start > 0) text = text.slice(text.indexOf('\n') + 1);
+    return { text, size };
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Merged logs of several instances, like `docker compose logs`: what is there now ordered by each
  * record's time (lines without one keep the time of the line before), then, with `follow`, new
@@ -81,7 +111,9 @@ export async function* readLogs(sources: LogSource[], options: LogOptions = {}):
     const lines: LogLine[] = [];
     perSource.push(lines);
     for (const file of source.files) {
-      const { text, size } = await readFrom(file, 0);
+      // A tail with no filter needs only the end of the file; a Case-ID or a time may be anywhere.
+      const onlyTheEnd = options.tail !== undefined && !options.caseId && !options.since;
+      const { text, size } = onlyTheEnd ? await readTail(file, options.tail!) : await readFrom(file, 0);
       offsets.set(file, size);
       let fileLines = text.split('\n');
       // An unfinished last line is kept back until the rest of it is written.

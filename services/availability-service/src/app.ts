@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../shared/src/create-app.js';
+import { cappedLogFile } from '../../shared/src/capped-log-file.js';
 import { twoUsersQuerySchema } from '../../shared/src/email.js';
 import { registerHealth } from '../../shared/src/health.js';
 import { callUpstream } from '../../shared/src/upstream-errors.js';
@@ -37,7 +38,7 @@ export async function buildAvailabilityApp(
   logStream?: NodeJS.WritableStream,
 ): Promise<FastifyInstance> {
   const app = createApp({
-    service: SERVICE, instance: config.INSTANCE_ID, logLevel: config.LOG_LEVEL, logStream,
+    service: SERVICE, instance: config.INSTANCE_ID, logLevel: config.LOG_LEVEL, logStream: logStream ?? cappedLogFile(config),
     description: 'Common free hours of two users, read from user-service.',
   });
   const users = new UpstreamClient(config.USER_SERVICE_BASE, config.UPSTREAM_TIMEOUT_MS);

@@ -101,6 +101,12 @@ export const commonSchema = {
     default: 'info',
     description: 'pino log level',
   },
+  LOG_FILE: {
+    kind: 'string',
+    default: '',
+    description: 'write the log to this file, kept under LOG_FILE_MAX_MB (copied to FILE.1 and emptied when full), instead of stdout',
+  },
+  LOG_FILE_MAX_MB: { kind: 'int', min: 1, max: 10_000, default: 20, description: 'size at which LOG_FILE is rotated' },
   SHUTDOWN_TIMEOUT_MS: {
     kind: 'int', min: 100, max: 120_000, default: 10_000,
     description: 'how long to wait for in-flight work on SIGTERM',

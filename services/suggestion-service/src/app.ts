@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../shared/src/create-app.js';
+import { cappedLogFile } from '../../shared/src/capped-log-file.js';
 import { emailSchema } from '../../shared/src/email.js';
 import { registerHealth } from '../../shared/src/health.js';
 import { callUpstream } from '../../shared/src/upstream-errors.js';
@@ -50,7 +51,7 @@ export async function buildSuggestionApp(
   random: () => number = Math.random,
 ): Promise<FastifyInstance> {
   const app = createApp({
-    service: SERVICE, instance: config.INSTANCE_ID, logLevel: config.LOG_LEVEL, logStream,
+    service: SERVICE, instance: config.INSTANCE_ID, logLevel: config.LOG_LEVEL, logStream: logStream ?? cappedLogFile(config),
     description: 'Meeting slot suggestions for two users, from availability-service.',
   });
   const availability = new UpstreamClient(config.AVAILABILITY_SERVICE_BASE, config.UPSTREAM_TIMEOUT_MS);

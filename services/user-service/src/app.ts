@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createApp } from '../../shared/src/create-app.js';
+import { cappedLogFile } from '../../shared/src/capped-log-file.js';
 import { HttpError } from '../../shared/src/errors.js';
 import { registerHealth } from '../../shared/src/health.js';
 import type { UserServiceConfig } from './config.js';
@@ -42,7 +43,7 @@ function notFound(): HttpError {
 
 export async function buildUserApp(config: UserServiceConfig, logStream?: NodeJS.WritableStream): Promise<FastifyInstance> {
   const app = createApp({
-    service: SERVICE, instance: config.INSTANCE_ID, logLevel: config.LOG_LEVEL, logStream,
+    service: SERVICE, instance: config.INSTANCE_ID, logLevel: config.LOG_LEVEL, logStream: logStream ?? cappedLogFile(config),
     description: 'Users and their weekly availability; cache-aside reads through Redis.',
   });
   const store = new UserStore(config.PG_DSN, config.PG_TIMEOUT_MS, config.PG_POOL_SIZE);

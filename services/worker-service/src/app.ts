@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../shared/src/create-app.js';
+import { cappedLogFile } from '../../shared/src/capped-log-file.js';
 import { emailSchema } from '../../shared/src/email.js';
 import { HttpError } from '../../shared/src/errors.js';
 import { registerHealth } from '../../shared/src/health.js';
@@ -25,7 +26,7 @@ const taskBodySchema = {
 export async function buildWorkerApp(config: WorkerServiceConfig, logStream?: NodeJS.WritableStream): Promise<FastifyInstance> {
   const instance = config.INSTANCE_ID || hostname();
   const app = createApp({
-    service: SERVICE, instance, logLevel: config.LOG_LEVEL, logStream,
+    service: SERVICE, instance, logLevel: config.LOG_LEVEL, logStream: logStream ?? cappedLogFile(config),
     description: 'Queues meeting jobs on RabbitMQ and processes them asynchronously.',
   });
   const stats = new JobStats();

@@ -73,7 +73,11 @@ export function planContainers(input: ContainerPlanInput): DockerInstance[] {
         Hostname: id,
         Image: images[c.name],
         Labels: labels,
-        HostConfig: { NetworkMode: networkName(lab), RestartPolicy: { Name: 'no' }, Init: true },
+        HostConfig: {
+          NetworkMode: networkName(lab), RestartPolicy: { Name: 'no' }, Init: true,
+          // A busy service's request log is capped, as on processes: 20 MB and one older file.
+          LogConfig: { Type: 'json-file', Config: { 'max-size': '20m', 'max-file': '2' } },
+        },
         NetworkingConfig: { EndpointsConfig: { [networkName(lab)]: { Aliases: [id, c.name] } } },
       };
       let env: Record<string, string>;

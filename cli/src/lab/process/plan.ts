@@ -147,7 +147,8 @@ export function planProcesses(input: PlanInput): ProcessInstance[] {
         default:
           add({
             ...common, command: process.execPath, args: ['--enable-source-maps', serviceBundle(c.name)],
-            env: { ...env, ...c.env!(book, s), PORT: String(p), HOST, INSTANCE_ID: id },
+            // The service writes its request log itself, capped (stdout and stderr still go to the same file).
+            env: { ...env, ...c.env!(book, s), PORT: String(p), HOST, INSTANCE_ID: id, LOG_FILE: join(logs, `${id}.log`), LOG_FILE_MAX_MB: String(LOG_CAP_MB) },
             dependsOn: deps, probe: { kind: 'http', url: `http://${HOST}:${p}/health` } satisfies ProbeSpec,
           });
       }
@@ -155,6 +156,9 @@ export function planProcesses(input: PlanInput): ProcessInstance[] {
   }
   return out;
 }
+
+/** Where a lab's busiest logs are cut: each keeps this much and one older file of the same size. */
+export const LOG_CAP_MB = 20;
 
 /** Every port the plan needs: one per instance, plus epmd and RabbitMQ's distribution port. */
 export function portKeys(spec: LabSpec): string[] {

@@ -15,6 +15,8 @@ import { resolveTarget } from '../target.js';
 import { probeHealthy, probeFor } from '../wait/probe-for.js';
 import { FatalProbeError, waitFor } from '../wait/probes.js';
 import { findBinaries, type BinaryName } from './binaries.js';
+import { capLogFile } from './cap-log-file.js';
+import { LOG_CAP_MB } from './plan.js';
 import { planProcesses, portKeys } from './plan.js';
 import { prepareLab, systemUser } from './prepare.js';
 import { firstBlockedFolder } from './reachable-folder.js';
@@ -23,6 +25,14 @@ import { readState, statePath, writeState, type ProcessInstance, type ProcessLab
 import { groupIsOurs, identityToRecord, instanceState, logTail, spawnInstance, stopGroup, type Spawned } from './supervisor.js';
 
 const STOP_GRACE_MS = 8000;
+
+/**
+ * nginx writes the gateway's access log itself and cannot cap it, so w2meet does, whenever it
+ * looks at the lab (status, logs, the dashboard every few seconds, every scenario step).
+ */
+function capGatewayLog(state: ProcessLabState): void {
+  for (const i of state.instances) for (const f of i.extraLogFiles) capLogFile(f, LOG_CAP_MB * 1024 * 1024);
+}
 /** Stop order: the gateway, then the services, then infrastructure, epmd last. */
 const STOP_TIERS: ((i: ProcessInstance) => boolean)[] = [
   (i) => i.kind === 'gateway',
@@ -201,6 +211,7 @@ export class ProcessRuntime implements Runtime {
   async status(lab: string): Promise<LabStatus | null> {
     const state = await readState(this.dir(lab));
     if (!state) return null;
+    capGatewayLog(state);
     const instances = await Promise.all(state.instances.map((i) => this.instanceStatus(i)));
     return { lab, runtime: 'process', gatewayUrl: state.gatewayUrl, createdAt: state.createdAt, instances };
   }
@@ -293,6 +304,9 @@ export class ProcessRuntime implements Runtime {
     const state = await readState(this.dir(lab));
     if (!state) throw new LabStartError(`no lab named ${lab} is up`, 'start one with `w2meet up`');
     const instances = options.target ? resolveTarget(state.instances, options.target) : state.instances;
-    yield* readLogs(instances.map((i) => ({ instance: i.id, files: [i.logFile, ...i.extraLogFiles] })), options);
+    capGatewayLog(state);
+    // Each log's older half (FILE.1) first, so a trace or a tail that spans a rotation finds it.
+    const files = (i: ProcessInstance) => [i.logFile, ...i.extraLogFiles].flatMap((f) => [`${f}.1`, f]);
+    yield* readLogs(instances.map((i) => ({ instance: i.id, files: files(i) })), options);
   }
 }

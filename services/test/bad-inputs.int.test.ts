@@ -127,10 +127,10 @@ describe('injection strings are data, never SQL', () => {
 
 describe('hostile emails cannot stall a service', () => {
   // Built to make a backtracking email pattern take seconds: an @, a long run of dots, an @. The
-  // body cases fill the 64 KiB body limit; query strings stay within the gateway's 32 KiB line.
+  // body cases fill the 64 KiB body limit; query strings stay within Node's 16 KiB request head.
   const hostile = (length: number) => `a@${'.'.repeat(length - 3)}@`;
   const inBody = hostile(60_000);
-  const inQuery = encodeURIComponent(hostile(20_000));
+  const inQuery = encodeURIComponent(hostile(12_000));
   const inPath = encodeURIComponent(hostile(250));
   const hostileCases: Case[] = [
     post('POST /users/users', user({ email: inBody })),
@@ -143,12 +143,17 @@ describe('hostile emails cannot stall a service', () => {
     { name: 'POST /worker/tasks', method: 'POST', path: '/worker/tasks', body: { userId1: inBody, userId2: other }, status: 400 },
   ];
 
+  // The fastest of three tries: a busy two-core machine adds noise to one request, never the
+  // seconds a backtracking pattern takes (4.1 s for one 64 KiB body before the fix).
   it.each(hostileCases)('$name answers 400 within 50 ms', async (c) => {
-    const started = process.hrtime.bigint();
-    const res = await http(`${g}${c.path}`, { method: c.method, body: c.body });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    expect(res.status, res.text.slice(0, 300)).toBe(400);
-    expect(ms).toBeLessThan(50);
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = process.hrtime.bigint();
+      const res = await http(`${g}${c.path}`, { method: c.method, body: c.body });
+      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+      expect(res.status, res.text.slice(0, 300)).toBe(400);
+    }
+    expect(Math.min(...times)).toBeLessThan(50);
   });
 });
 

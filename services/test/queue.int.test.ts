@@ -136,3 +136,35 @@ describe('asynchronous jobs', () => {
     expect(events[0]).toMatchObject({ outcome: 'failed', attempt: 1 });
   });
 });
+
+describe('a broker memory alarm', () => {
+  it('holds no job for good: every queued job completes once the alarm clears, and health says what blocked it', async () => {
+    await workersHealthy();
+    // Jobs wait on a paused suggestion-service, so the workers hold a full prefetch each when the
+    // alarm stops their completions from being confirmed.
+    await fault('pause', 'suggestion-service');
+    let ids: string[] = [];
+    let alarmed = false;
+    try {
+      ids = await enqueue(60);
+      await fault('alarm', 'rabbitmq');
+      alarmed = true;
+      await fault('unpause', 'suggestion-service');
+      // Past the publish timeout (5 s): the completions of the jobs in hand cannot be confirmed.
+      await new Promise((r) => setTimeout(r, 8000));
+      const started = Date.now();
+      const stats = await http(`${workers[0]}/stats`);
+      expect(Date.now() - started, '/stats answers during the alarm').toBeLessThan(7000);
+      expect(stats.status).toBe(200);
+      const health = await http(`${workers[0]}/health`);
+      expect(health.status, health.text).toBe(503);
+      expect(health.body.dependencies.consumer.status).toBe('unhealthy');
+    } finally {
+      if (alarmed) await fault('unalarm', 'rabbitmq');
+      await fault('unpause', 'suggestion-service');
+    }
+    const done = await eventually(() => Promise.resolve(ids.filter((id) => listener.byJob().has(id)).length), (n) => n === ids.length, 60_000, 250);
+    expect(done, 'jobs completed after the alarm cleared').toBe(ids.length);
+    await workersHealthy();
+  }, 120_000);
+});

@@ -10,6 +10,8 @@ const DESCRIPTIONS: Record<FaultVerb, string> = {
   pause: 'freeze a component or replica (SIGSTOP): it keeps its connections but answers nothing',
   unpause: 'let a paused component or replica run again',
   restart: 'stop, then start, a component or replica',
+  alarm: 'raise a memory alarm on rabbitmq: it blocks every publisher until `unalarm`',
+  unalarm: 'clear the memory alarm raised on rabbitmq',
 };
 
 /** The fault verbs as commands, as in docker compose: `w2meet stop availability-service#2`. */

@@ -1,6 +1,6 @@
 import type { ComponentKind, ComponentName, LabSecrets, LabSpec } from './spec.js';
 
-export const FAULT_VERBS = ['stop', 'start', 'kill', 'pause', 'unpause', 'restart'] as const;
+export const FAULT_VERBS = ['stop', 'start', 'kill', 'pause', 'unpause', 'restart', 'alarm', 'unalarm'] as const;
 export type FaultVerb = (typeof FAULT_VERBS)[number];
 
 export type InstanceState = 'running' | 'paused' | 'stopped' | 'exited';

@@ -5,6 +5,7 @@ import type { FaultRecord } from './run-results.js';
 export function undoVerb(verb: FaultVerb): FaultVerb | null {
   if (verb === 'stop' || verb === 'kill') return 'start';
   if (verb === 'pause') return 'unpause';
+  if (verb === 'alarm') return 'unalarm';
   return null;
 }
 

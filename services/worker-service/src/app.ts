@@ -50,10 +50,19 @@ export async function buildWorkerApp(config: WorkerServiceConfig, logStream?: No
     await suggestions.close();
   });
 
+  // Longer than any one job can take: its work, the upstream and publish timeouts, a retry's backoff.
+  const STALL_MS = Math.max(30_000, 2 * (config.JOB_WORK_MS + config.UPSTREAM_TIMEOUT_MS + config.PUBLISH_TIMEOUT_MS + 5000));
   registerHealth(app, {
     service: SERVICE,
     dependencies: {
       rabbitmq: async () => (broker.connected ? 'healthy' : 'unhealthy'),
+      // A consumer that holds jobs and settles none is not healthy, whatever its connection says;
+      // nor is a connection the broker blocks (its publishes cannot be confirmed).
+      consumer: async () => {
+        if (broker.blockedReason) throw new Error(`the broker blocks this connection: ${broker.blockedReason}`);
+        if (stats.stalledFor(STALL_MS)) throw new Error(`${stats.inFlight} jobs in hand and none settled for ${STALL_MS / 1000} s`);
+        return 'healthy';
+      },
       'suggestion-service': (caseId) => suggestions.healthStatus(caseId),
     },
     optional: ['suggestion-service'],

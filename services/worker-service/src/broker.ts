@@ -8,6 +8,15 @@ export class BrokerUnavailableError extends Error {
   readonly code = 'BROKER_UNAVAILABLE';
 }
 
+/** A broker call that never answers (a blocked connection) must not hold its caller forever. */
+export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BrokerUnavailableError(`RabbitMQ did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export type JobHandler = (msg: ConsumeMessage, channel: Channel) => Promise<void>;
 
 interface Connected {
@@ -23,6 +32,8 @@ interface Connected {
  */
 export class Broker {
   private current: Connected | null = null;
+  /** Set while RabbitMQ blocks the connection (a memory or disk alarm): publishes wait, then time out. */
+  blockedReason: string | null = null;
   private closed = false;
   private consumerTag: string | null = null;
   private readonly stop = new AbortController();
@@ -64,13 +75,22 @@ export class Broker {
 
   private async connectOnce(): Promise<void> {
     const connection = await amqp.connect(this.url, { timeout: 3000, heartbeat: 5 });
+    const bounded = <T>(work: Promise<T>) => withTimeout(work, Math.max(this.publishTimeoutMs, 3000));
     try {
-      const publish = await connection.createConfirmChannel();
-      const consume = await connection.createChannel();
-      await publish.assertQueue(this.queue, { durable: true });
-      await publish.assertExchange(this.doneExchange, 'fanout', { durable: true });
-      await consume.prefetch(this.prefetch);
+      const publish = await bounded(connection.createConfirmChannel());
+      const consume = await bounded(connection.createChannel());
+      await bounded(publish.assertQueue(this.queue, { durable: true }));
+      await bounded(publish.assertExchange(this.doneExchange, 'fanout', { durable: true }));
+      await bounded(consume.prefetch(this.prefetch));
       connection.on('error', (err: Error) => this.log.warn({ err: err.message }, 'rabbitmq connection error'));
+      connection.on('blocked', (reason: string) => {
+        this.blockedReason = reason || 'blocked by the broker';
+        this.log.warn({ reason }, 'rabbitmq blocked the connection');
+      });
+      connection.on('unblocked', () => {
+        this.blockedReason = null;
+        this.log.info('rabbitmq unblocked the connection');
+      });
       connection.on('close', () => this.onLost(connection));
       // A channel closed by the broker (e.g. a failed declare) ends the connection too, so both
       // channels are recreated together.
@@ -81,9 +101,9 @@ export class Broker {
         });
       }
       this.current = { connection, publish, consume };
-      const { consumerTag } = await consume.consume(this.queue, (msg) => {
+      const { consumerTag } = await bounded(consume.consume(this.queue, (msg) => {
         if (msg) void this.handler(msg, consume);
-      });
+      }));
       this.consumerTag = consumerTag;
       this.log.info({ queue: this.queue }, 'rabbitmq connected');
     } catch (err) {
@@ -95,6 +115,7 @@ export class Broker {
   private onLost(connection: ChannelModel): void {
     if (this.current?.connection !== connection) return;
     this.current = null;
+    this.blockedReason = null;
     this.consumerTag = null;
     if (this.closed) return;
     this.log.warn('rabbitmq connection lost; reconnecting');
@@ -139,18 +160,22 @@ export class Broker {
     });
   }
 
-  /** Messages ready in the queue and consumers on it, as the broker counts them. */
+  /**
+   * Messages ready in the queue and consumers on it, as the broker counts them; null when the broker
+   * does not answer within the publish timeout (a blocked connection answers nothing), so /stats
+   * answers anyway.
+   */
   async queueInfo(): Promise<{ depth: number; consumers: number } | null> {
     const current = this.current;
     if (!current) return null;
-    const q = await current.publish.checkQueue(this.queue);
-    return { depth: q.messageCount, consumers: q.consumerCount };
+    const q = await withTimeout(current.publish.checkQueue(this.queue), this.publishTimeoutMs).catch(() => null);
+    return q && { depth: q.messageCount, consumers: q.consumerCount };
   }
 
   /** Stops taking new jobs; jobs in hand are finished by their handlers. */
   async stopConsuming(): Promise<void> {
     const current = this.current;
-    if (current && this.consumerTag) await current.consume.cancel(this.consumerTag).catch(() => {});
+    if (current && this.consumerTag) await withTimeout(current.consume.cancel(this.consumerTag), this.publishTimeoutMs).catch(() => {});
     this.consumerTag = null;
   }
 

@@ -78,8 +78,13 @@ export class JobProcessor {
       }
       this.ack(channel, msg, log);
     } catch (err) {
-      // The broker went away mid-job: leave the job unacknowledged so it is delivered again.
-      log.warn({ job_id: job.job_id, err: (err as Error).message }, 'job left for redelivery');
+      // The broker went away, or did not confirm in time (a memory alarm blocks publishes): give the
+      // job back so it is delivered again. Merely leaving it unacknowledged would keep its prefetch
+      // slot until the channel closed: after PREFETCH of them the consumer took nothing more, for
+      // as long as the connection lived, while /health said healthy.
+      log.warn({ job_id: job.job_id, err: (err as Error).message }, 'job given back for redelivery');
+      this.stats.givenBack++;
+      this.giveBack(channel, msg, log);
     }
   }
 
@@ -116,8 +121,19 @@ export class JobProcessor {
   private ack(channel: Channel, msg: ConsumeMessage, log: FastifyBaseLogger): void {
     try {
       channel.ack(msg);
+      this.stats.lastSettledAt = Date.now();
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'ack failed; the job will be delivered again');
+    }
+  }
+
+  /** Back to the queue: a closed channel does the same by itself, so a failure here is harmless. */
+  private giveBack(channel: Channel, msg: ConsumeMessage, log: FastifyBaseLogger): void {
+    try {
+      channel.nack(msg, false, true);
+      this.stats.lastSettledAt = Date.now();
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'nack failed; the job will be delivered again when the channel closes');
     }
   }
 }

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { AbortedError, LabStartError } from '../../errors.js';
+import { AbortedError, LabStartError, W2meetError } from '../../errors.js';
+import { alarmArgs, checkAlarmTarget } from '../broker-alarm.js';
 import { freePort, freePorts, isPortFree } from '../free-port.js';
 import { matchesCaseId, mergeByTime, parseLogLine } from '../log-files.js';
 import { labDir } from '../paths.js';
@@ -48,6 +49,8 @@ interface Found {
 
 const KIND: Record<string, ComponentKind> = { postgres: 'infra', redis: 'infra', rabbitmq: 'infra', gateway: 'gateway' };
 const STOP_SECONDS = 10;
+/** RabbitMQ's default memory watermark, which the lab's containers run with. */
+const DOCKER_WATERMARK = 0.4;
 
 /**
  * Pauses a container, trying again when the kernel's freezer could not freeze it at once ("unable
@@ -387,6 +390,7 @@ export class DockerRuntime implements Runtime {
     const found = await this.containers(lab);
     if (!found.length) throw new LabStartError(`no lab named ${lab} is up`, 'start one with `w2meet up`');
     const targets = resolveTarget(found, target);
+    checkAlarmTarget(verb, targets.map((f) => f.name));
     await Promise.all(targets.map(async (f) => {
       const c = this.docker.getContainer(f.containerId);
       const state = stateOf((await c.inspect()).State);
@@ -414,9 +418,27 @@ export class DockerRuntime implements Runtime {
           await c.restart({ t: STOP_SECONDS });
           await this.waitHealthy(lab, f, f.containerId, await this.credentials(lab), new AbortController().signal, () => {});
           return;
+        case 'alarm':
+        case 'unalarm':
+          await this.rabbitmqctl(c, alarmArgs(verb, DOCKER_WATERMARK));
+          return;
       }
     }));
     return targets.map((f) => f.id);
+  }
+
+  /** rabbitmqctl inside the broker's container, as its own user (whose home holds the cookie). */
+  private async rabbitmqctl(container: Docker.Container, args: string[]): Promise<void> {
+    const exec = await container.exec({
+      Cmd: ['rabbitmqctl', ...args], User: 'rabbitmq', Env: ['HOME=/var/lib/rabbitmq', 'RABBITMQ_NODENAME=rabbit@rabbitmq'],
+      AttachStdout: true, AttachStderr: true,
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const chunks: Buffer[] = [];
+    stream.on('data', (d: Buffer) => chunks.push(d));
+    await new Promise((resolve) => stream.on('end', resolve));
+    const { ExitCode } = await exec.inspect();
+    if (ExitCode !== 0) throw new W2meetError('FAULT', `rabbitmqctl ${args.join(' ')} failed (exit ${ExitCode}): ${Buffer.concat(chunks).toString().replace(/[^\x20-\x7e\n]/g, '').trim()}`);
   }
 
   async *logs(lab: string, options: LogOptions = {}): AsyncGenerator<LogLine> {

@@ -8,6 +8,9 @@ import type { LabSpec } from '../spec.js';
 import type { BinaryName } from './binaries.js';
 import type { ProcessInstance } from './state.js';
 
+/** RabbitMQ's memory watermark on processes: a fifth of the machine, shared with the rest of the lab. */
+export const PROCESS_WATERMARK = 0.2;
+
 /** The uid/gid of a system user, read from /etc/passwd (no extra dependency, no shell). */
 export function systemUser(name: string): { uid: number; gid: number } | null {
   try {
@@ -61,7 +64,7 @@ async function prepareRabbit(dir: string, spec: LabSpec) {
     `default_user = ${spec.secrets.rabbitUser}`,
     `default_pass = ${spec.secrets.rabbitPassword}`,
     'loopback_users = none',
-    'vm_memory_high_watermark.relative = 0.2',
+    `vm_memory_high_watermark.relative = ${PROCESS_WATERMARK}`,
     '',
   ].join('\n'), { mode: 0o600 });
   await writeFile(join(rmq, 'advanced.config'), '[].\n');

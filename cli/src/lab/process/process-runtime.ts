@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AbortedError, LabStartError, PrerequisiteError } from '../../errors.js';
 import { isPortFree, freePorts } from '../free-port.js';
 import { readLogs } from '../log-files.js';
@@ -14,7 +14,10 @@ import { startInOrder } from '../start-order.js';
 import { resolveTarget } from '../target.js';
 import { probeHealthy, probeFor } from '../wait/probe-for.js';
 import { FatalProbeError, waitFor } from '../wait/probes.js';
-import { findBinaries, type BinaryName } from './binaries.js';
+import { findBinaries, findBinary, type BinaryName } from './binaries.js';
+import { alarmArgs, checkAlarmTarget } from '../broker-alarm.js';
+import { runChildCommand } from '../child-command.js';
+import { PROCESS_WATERMARK } from './prepare.js';
 import { capLogFile } from './cap-log-file.js';
 import { LOG_CAP_MB } from './plan.js';
 import { planProcesses, portKeys } from './plan.js';
@@ -233,6 +236,7 @@ export class ProcessRuntime implements Runtime {
     const state = await readState(dir);
     if (!state) throw new LabStartError(`no lab named ${lab} is up`, 'start one with `w2meet up`');
     const targets = resolveTarget(state.instances, target);
+    checkAlarmTarget(verb, targets.map((i) => i.name));
     await Promise.all(targets.map((i) => this.applyVerb(i, verb, () => this.saveInstances(dir, [i]))));
     await this.saveInstances(dir, targets);
     return targets.map((i) => i.id);
@@ -286,7 +290,19 @@ export class ProcessRuntime implements Runtime {
         if (!alive) await this.startInstance(i, spawned);
         i.intended = 'running';
         return;
+      case 'alarm':
+      case 'unalarm':
+        await this.rabbitmqctl(i, alarmArgs(verb, PROCESS_WATERMARK));
+        return;
     }
+  }
+
+  /** rabbitmqctl against the lab's broker: its node name, epmd port and cookie (in its home). */
+  private async rabbitmqctl(i: ProcessInstance, args: string[]): Promise<void> {
+    const ctl = join(dirname(findBinary('rabbitmq-server', this.env) ?? '/usr/lib/rabbitmq/bin/rabbitmq-server'), 'rabbitmqctl');
+    await runChildCommand(ctl, ['-n', i.env.RABBITMQ_NODENAME!, ...args], {
+      env: { ...i.env, RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: '' }, cwd: i.cwd, code: 'FAULT',
+    });
   }
 
   /** Starts one instance again on its old port and waits until it is healthy. */

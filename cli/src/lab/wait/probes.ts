@@ -149,7 +149,7 @@ export function amqpProbe(url: string): Probe {
       connection = await amqp.connect(url, { timeout: 2000 });
     } catch (err) {
       const message = (err as Error).message;
-      if (/ACCESS_REFUSED|403/.test(message)) throw new FatalProbeError(`RabbitMQ refused the lab's credentials: ${message}`, CREDENTIALS_HINT);
+      if (/ACCESS[_-]REFUSED/.test(message)) throw new FatalProbeError(`RabbitMQ refused the lab's credentials: ${message}`, CREDENTIALS_HINT);
       throw err;
     }
     connection.on('error', () => {});

@@ -152,6 +152,8 @@ describe('the pull path, through a registry on 127.0.0.1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'w2meet-registry-'));
     writeFileSync(join(dir, 'config.yml'), `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`);
     const registry = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
+    const hostTags = async () => new Set((await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'));
+    const before = await hostTags();
     try {
       const deadline = Date.now() + 10_000;
       while (Date.now() < deadline) {
@@ -169,8 +171,16 @@ describe('the pull path, through a registry on 127.0.0.1', () => {
       expect(up.stderr).toContain(`pulling 127.0.0.1:${port}/postgres:16-bookworm`);
       const status = JSON.parse(up.stdout);
       for (const i of status.instances) expect(i, i.id).toMatchObject({ state: 'running', health: 'healthy' });
+      // What the mirror served is kept under w2meet's own names: no official name and no tag of
+      // the registry's was added to the host.
+      const added = [...(await hostTags())].filter((t) => !before.has(t));
+      expect(added.filter((t) => !t.startsWith('w2meet/')), 'tags added outside w2meet/').toEqual([]);
+      expect(added).toEqual(expect.arrayContaining(['w2meet/mirror/postgres:16-bookworm']));
     } finally {
       await runCli(['down', '--volumes', '--lab', REGISTRY_LAB]);
+      for (const t of [...(await hostTags())].filter((t) => t.startsWith('w2meet/mirror/') && !before.has(t))) {
+        await docker.getImage(t).remove({ noprune: true }).catch(() => {});
+      }
       registry.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     }

@@ -115,6 +115,29 @@ describe('injection strings are data, never SQL', () => {
   beforeAll(() => client.connect());
   afterAll(() => client.end());
 
+  it('valid emails that carry SQL reach the database through every route as data', async () => {
+    const emails = [
+      `x');DELETE/**/FROM/**/useravail;--${uniqueEmail('sql')}`,
+      `a'OR'1'='1${uniqueEmail('sql')}`,
+      `"q;DROP/**/TABLE/**/useravail;--"${uniqueEmail('sql')}`,
+    ];
+    const count = async () => Number((await client.query('SELECT count(*) AS n FROM useravail')).rows[0].n);
+    const before = await count();
+    for (const email of emails) {
+      const path = encodeURIComponent(email);
+      const created = await http(`${g}/users/users`, { method: 'POST', body: { email, availabilities: { monday: [9] } } });
+      expect(created.status, `${email}: ${created.text}`).toBe(201);
+      expect((await http(`${g}/users/users/${path}`)).body.email).toBe(email.toLowerCase());
+      expect((await http(`${g}/users/user-avail/cache-aside?user1email=${path}`)).status).toBe(200);
+      expect((await http(`${g}/users/users/${path}`, { method: 'PUT', body: { availabilities: { friday: [10] } } })).status).toBe(200);
+      const stored = await client.query('SELECT availabilities FROM useravail WHERE email = $1', [email.toLowerCase()]);
+      expect(stored.rows[0].availabilities.friday).toEqual([10]);
+    }
+    expect(await count()).toBe(before + emails.length);
+    for (const email of emails) expect((await http(`${g}/users/users/${encodeURIComponent(email)}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await count()).toBe(before);
+  });
+
   it('left the table in place and stored the quoted email literally', async () => {
     const table = await client.query("SELECT to_regclass('public.useravail') AS t");
     expect(table.rows[0].t).toBe('useravail');

@@ -83,6 +83,14 @@ describe('the dashboard app on a fake lab', () => {
     await until(() => (app.lastFrame() ?? '').includes('Keys'), app.lastFrame);
     app.stdin.write('x');
     await until(() => !(app.lastFrame() ?? '').includes('Keys'), app.lastFrame);
+    app.stdin.write('q');
+    await tick();
+    // Quit: the app is gone, so a key that would open the help draws nothing any more.
+    const frames = app.frames.length;
+    app.stdin.write('?');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(app.frames.length).toBe(frames);
+    expect(app.lastFrame()).not.toContain('Keys');
     app.unmount();
   });
 });

@@ -44,6 +44,12 @@ async function bringUp(options: GradeOptions): Promise<{ runtime: Runtime; start
  * --target), the suite run, every report format written, the lab it started taken down. Returns
  * the exit code: checks failed (3) before claims failed (4).
  */
+/** The grade's exit code from a report's summary: a failed check outranks a failed claim. */
+export function gradeExitCode(s: { scenarios: { failed: number }; checks: { failed: number }; claims: { fails: number } }): number {
+  if (s.scenarios.failed > 0 || s.checks.failed > 0) return GRADE_EXIT.checksFailed;
+  return s.claims.fails > 0 ? GRADE_EXIT.claimsFailed : GRADE_EXIT.passed;
+}
+
 export async function grade(options: GradeOptions): Promise<{ exitCode: number; runDir: string; summary: string }> {
   await selectScenarios(options.names);
   const claims = await loadClaims();
@@ -55,7 +61,7 @@ export async function grade(options: GradeOptions): Promise<{ exitCode: number; 
     const { report, written } = await writeReports(runDir, results, claims, FORMATS);
     const s = report.summary;
     const summary = `${s.scenarios.passed} scenarios passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped; claims ${s.claims.holds} hold, ${s.claims.fails} fail, ${s.claims.inconclusive} inconclusive\nreports: ${written.join(', ')}`;
-    const exitCode = s.scenarios.failed > 0 || s.checks.failed > 0 ? GRADE_EXIT.checksFailed : s.claims.fails > 0 ? GRADE_EXIT.claimsFailed : GRADE_EXIT.passed;
+    const exitCode = gradeExitCode(s);
     return { exitCode, runDir, summary };
   } finally {
     if (lab?.startedHere) {

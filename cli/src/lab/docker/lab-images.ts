@@ -39,9 +39,24 @@ export async function imageFlavour(docker: Docker, ref: string): Promise<ImageFl
   return info.Config?.Labels?.[LABEL_IMAGE_ROLE] === 'local-base' ? 'local' : 'official';
 }
 
-/** Pulls an image (from `registry` when given, retagged to its plain name) unless it is there. */
-export async function pullImage(docker: Docker, ref: string, registry: string | undefined, onProgress: (l: string) => void): Promise<void> {
-  if (!registry && (await imageExists(docker, ref))) return;
+/**
+ * Where an image pulled from a mirror is kept: under w2meet's own name, never the official one. A
+ * mirror (a classroom registry, plain HTTP) serves whatever was pushed to it, and tagging that as
+ * `postgres:16-bookworm` replaced the host's real images for every other program.
+ */
+export const MIRROR_PREFIX = 'w2meet/mirror/';
+
+export function mirroredName(ref: string): string {
+  return `${MIRROR_PREFIX}${ref}`;
+}
+
+/**
+ * Pulls an image unless it is there, and returns the name to run it by: the official name from
+ * the default registry, w2meet's own name (`w2meet/mirror/…`) from a mirror, whose own tag is
+ * removed again.
+ */
+export async function pullImage(docker: Docker, ref: string, registry: string | undefined, onProgress: (l: string) => void): Promise<string> {
+  if (!registry && (await imageExists(docker, ref))) return ref;
   const from = registry ? `${registry}/${ref}` : ref;
   onProgress(`pulling ${from}`);
   try {
@@ -56,10 +71,12 @@ export async function pullImage(docker: Docker, ref: string, registry: string | 
       registry ? `is a registry listening at ${registry}?` : 'no registry answers here: use --images local to build the images from Debian\'s packages',
     );
   }
-  if (registry) {
-    const [repo, tag] = ref.split(':');
-    await docker.getImage(from).tag({ repo: repo!, tag: tag! });
-  }
+  if (!registry) return ref;
+  const mirrored = mirroredName(ref);
+  const [repo, tag] = mirrored.split(':');
+  await docker.getImage(from).tag({ repo: repo!, tag: tag! });
+  await docker.getImage(from).remove({ noprune: true }).catch(() => {});
+  return mirrored;
 }
 
 function bundleHash(service: string, dockerfile: string, base: string): string {
@@ -126,12 +143,13 @@ export async function buildLabImages(
     infra = Object.fromEntries([...INFRASTRUCTURE, 'gateway'].map((n) => [n, ref]));
     nodeBase = ref;
   } else {
-    for (const ref of Object.values(OFFICIAL_IMAGES)) {
+    const pulled: Record<string, string> = {};
+    for (const [role, ref] of Object.entries(OFFICIAL_IMAGES)) {
       checkAbort();
-      await pullImage(docker, ref, registry, onProgress);
+      pulled[role] = await pullImage(docker, ref, registry, onProgress);
     }
-    infra = { postgres: OFFICIAL_IMAGES.postgres, redis: OFFICIAL_IMAGES.redis, rabbitmq: OFFICIAL_IMAGES.rabbitmq, gateway: OFFICIAL_IMAGES.gateway };
-    nodeBase = OFFICIAL_IMAGES.node;
+    infra = { postgres: pulled.postgres!, redis: pulled.redis!, rabbitmq: pulled.rabbitmq!, gateway: pulled.gateway! };
+    nodeBase = pulled.node!;
   }
   const services: Record<string, string> = {};
   for (const s of SERVICES) {
@@ -161,6 +179,8 @@ export async function pushLocalImages(docker: Docker, registry: string, onProgre
       throw new W2meetError('IMAGE_PUSH', `cannot push ${target}:${tag}: ${(err as Error).message}`, `is a registry listening at ${registry}?`);
     }
     pushed.push(`${target}:${tag}`);
+    // The registry has it now; the host keeps no tag of w2meet's naming another registry.
+    await docker.getImage(`${target}:${tag}`).remove({ noprune: true }).catch(() => {});
   }
   return pushed;
 }
@@ -172,12 +192,18 @@ export interface ImageRow {
   created: string;
 }
 
+/** w2meet's images: those it built (labelled) and those it pulled from a mirror (named w2meet/mirror/…). */
+async function labImages(docker: Docker): Promise<Docker.ImageInfo[]> {
+  const all = await docker.listImages();
+  return all.filter((i) => i.Labels?.[LABEL_IMAGE_ROLE] || (i.RepoTags ?? []).some((t) => t.startsWith(MIRROR_PREFIX)));
+}
+
 export async function listLabImages(docker: Docker): Promise<ImageRow[]> {
-  const images = await docker.listImages({ filters: { label: [LABEL_IMAGE_ROLE] } });
+  const images = await labImages(docker);
   return images.flatMap((i) =>
     (i.RepoTags ?? ['<none>']).map((ref) => ({
       ref,
-      role: i.Labels?.[LABEL_IMAGE_ROLE] ?? '',
+      role: i.Labels?.[LABEL_IMAGE_ROLE] ?? (ref.startsWith(MIRROR_PREFIX) ? 'mirror' : ''),
       sizeMb: i.Size / 1e6,
       created: new Date(i.Created * 1000).toISOString(),
     })),
@@ -188,8 +214,15 @@ export async function listLabImages(docker: Docker): Promise<ImageRow[]> {
 export async function pruneLabImages(docker: Docker): Promise<string[]> {
   const used = new Set((await docker.listContainers({ all: true })).map((c) => c.ImageID));
   const removed: string[] = [];
-  for (const image of await docker.listImages({ filters: { label: [LABEL_IMAGE_ROLE] } })) {
+  for (const image of await labImages(docker)) {
     if (used.has(image.Id)) continue;
+    // An image both built and pulled under another name (a pushed local base) loses only w2meet's names.
+    const others = (image.RepoTags ?? []).filter((t) => !t.startsWith('w2meet/') && t !== '<none>:<none>');
+    if (others.length) {
+      for (const t of (image.RepoTags ?? []).filter((t) => t.startsWith('w2meet/'))) await docker.getImage(t).remove({ noprune: true }).catch(() => {});
+      removed.push(...(image.RepoTags ?? []).filter((t) => t.startsWith('w2meet/')));
+      continue;
+    }
     await docker.getImage(image.Id).remove({ force: true });
     removed.push(...(image.RepoTags ?? [image.Id]));
   }

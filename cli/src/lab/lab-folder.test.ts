@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -46,6 +46,11 @@ describe("a lab's folder", () => {
     await removeLabEntries('class-2', LAB_ENTRIES.docker, env);
     expect(existsSync(dir)).toBe(false);
     expect(existsSync(root)).toBe(true);
+  });
+
+  it('lets other users pass through to their data (Postgres runs as its own user), not list it', async () => {
+    const dir = await ensureLabDir('class-3', env);
+    expect(statSync(dir).mode & 0o777).toBe(0o711);
   });
 
   it('refuses a name that would lead outside the state folder', async () => {

@@ -19,10 +19,13 @@ export const LAB_ENTRIES = {
   docker: ['docker.json'],
 } as const;
 
-/** Makes the lab's folder (private: it holds credentials) and marks it as w2meet's. */
+/**
+ * Makes the lab's folder and marks it as w2meet's. Others may pass through it (0711) but not list
+ * it: Postgres runs as its own user and must reach its data inside; the credentials file is 0600.
+ */
 export async function ensureLabDir(lab: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const dir = labDir(lab, env);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await mkdir(dir, { recursive: true, mode: 0o711 });
   if (!existsSync(join(dir, MARKER))) await writeFile(join(dir, MARKER), `${JSON.stringify({ lab, createdAt: new Date().toISOString() })}\n`);
   return dir;
 }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser, http, testLab, uniqueEmail } from '../../cli/test/test-lab.js';
 
@@ -167,5 +168,24 @@ describe('every service', () => {
     expect(kept.headers['x-upstream']).toMatch(/^\d+\.\d+\.\d+\.\d+:\d+$/);
     const fresh = await http(`${g}/users/health`);
     expect(fresh.headers['case-id']).toMatch(/^[A-Za-z0-9._:-]{8,128}$/);
+  });
+});
+
+describe("the lab's Redis", () => {
+  it('answers nothing without the lab\'s password: no other program can change what the services serve', async () => {
+    const { hostname, port } = new URL(lab.addresses.redis!);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: hostname, port: Number(port) });
+      let data = '';
+      socket.setTimeout(3000, () => socket.destroy(new Error('no answer')));
+      socket.on('connect', () => socket.write('*3\r\n$3\r\nSET\r\n$17\r\ncache_aside_X@Y.Z\r\n$4\r\nevil\r\n'));
+      socket.on('data', (d) => {
+        data += d;
+        if (data.includes('\r\n')) socket.end();
+      });
+      socket.on('close', () => resolve(data));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^-NOAUTH/);
   });
 });

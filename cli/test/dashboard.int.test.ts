@@ -49,8 +49,12 @@ describe.skipIf(spawnSync('tmux', ['-V']).status !== 0)('w2meet dashboard in a r
     tmux('send-keys', '-t', session, 'u');
     const whole = await eventually(() => labRuntime().status(lab.name), (s) => s!.instances.every((i) => i.state === 'running' && i.health === 'healthy'), 30_000);
     expect(whole!.instances.every((i) => i.state === 'running')).toBe(true);
+    // The lab can be whole a moment before the dashboard's own action has returned; it takes one
+    // action at a time, so the scenario is started once that one is done, as a person would.
+    expect(await eventually(async () => screen(), (s) => s.includes('up-all: done'), 30_000)).toContain('up-all: done');
 
     tmux('send-keys', '-t', session, 'Tab');
+    expect(await eventually(async () => screen(), (s) => s.includes('[smoke]'), 10_000)).toContain('[smoke]');
     tmux('send-keys', '-t', session, 'Enter');
     expect(await eventually(async () => screen(), (s) => s.includes('smoke: passed'), 60_000)).toContain('smoke: passed');
 

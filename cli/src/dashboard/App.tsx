@@ -79,7 +79,13 @@ export function App({ lab, source, theme, pollMs, bringUp }: AppProps) {
     if (key.upArrow) return dispatch({ type: 'move', by: -1 });
     if (key.downArrow) return dispatch({ type: 'move', by: 1 });
     if (key.escape && state.filter) return dispatch({ type: 'filter', text: '', editing: false });
-    if (state.busy) return;
+    // One action at a time; a key that would start another says so instead of vanishing.
+    if (state.busy) {
+      if (input === 'u' || VERBS[input] || input === 'p' || (key.return && state.panel === 'scenarios')) {
+        dispatch({ type: 'message', text: `${state.message ?? 'busy'} (wait until it is done, then try again)` });
+      }
+      return;
+    }
 
     const instances = instancesOf(state);
     if (input === 'u') {

@@ -25,8 +25,10 @@ describe('renderGatewayConfig', () => {
 
   it('strips each service prefix and listens where told', () => {
     for (const [prefix, upstream] of [['/users/', 'user_service'], ['/availability/', 'availability_service'], ['/suggestion/', 'suggestion_service'], ['/worker/', 'worker_service']]) {
-      expect(conf).toContain(`location ${prefix} {\n            proxy_pass http://${upstream}/;`);
+      expect(conf).toContain(`location ${prefix} {\n            proxy_pass http://${upstream}$w2meet_upstream_uri;`);
     }
+    // The prefix is stripped from the raw request target, so an encoded / stays encoded.
+    expect(conf).toContain('"~^/[^/?]+(?<rest>/.*)$" $rest;');
     expect(conf).toContain('listen 127.0.0.1:8080;');
   });
 

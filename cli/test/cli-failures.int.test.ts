@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,13 +58,15 @@ describe('when the lab cannot start', () => {
   });
 });
 
-/** Processes whose command line names a folder: what a lab left running, whatever it is called. */
+/** Processes whose command line names a folder, or that run in it: what a lab left running, whatever it is called. */
 function processesUnder(dir: string): string[] {
   const found: string[] = [];
   for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmdline.includes(dir)) found.push(`${pid}: ${cmdline.slice(0, 120)}`);
+      // The services name no lab folder on their command line, but run in it.
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      if (cmdline.includes(dir) || cwd.startsWith(dir)) found.push(`${pid}: ${cmdline.slice(0, 120)}`);
     } catch {
       /* gone meanwhile */
     }
@@ -166,6 +168,29 @@ describe.runIf(process.getuid?.() === 0)('a state folder Postgres cannot reach',
       expect(existsSync(join(top, 'state', 'w2meet-private-it', 'state.json'))).toBe(false);
     } finally {
       rmSync(top, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a lab recorded before process identities were kept', () => {
+  it('down still stops its processes, and still spares a program that took one of its pids', async () => {
+    expect((await runCli(['up', '--runtime', 'process', '--lab', REUSED, '--port', '0'], 120_000)).code).toBe(0);
+    const dir = labDir(REUSED);
+    const state = (await readState(dir))!;
+    const redis = state.instances.find((i) => i.name === 'redis')!;
+    process.kill(-redis.pid!, 'SIGKILL');
+    const stranger = spawn('sleep', ['120'], { detached: true, stdio: 'ignore', cwd: '/' });
+    try {
+      redis.pid = stranger.pid!;
+      // As the state file of an earlier version: pids alone.
+      for (const i of state.instances) delete i.identity;
+      await writeState(dir, state);
+      expect((await runCli(['down', '--lab', REUSED])).code).toBe(0);
+      expect(isAlive(stranger.pid!), 'the other program still runs').toBe(true);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(processesUnder(dir)).toEqual([]);
+    } finally {
+      stranger.kill('SIGKILL');
     }
   });
 });

@@ -154,7 +154,8 @@ describe('hostile emails cannot stall a service', () => {
   const hostile = (length: number) => `a@${'.'.repeat(length - 3)}@`;
   const inBody = hostile(60_000);
   const inQuery = encodeURIComponent(hostile(12_000));
-  const inPath = encodeURIComponent(hostile(250));
+  // A path segment is bounded before any pattern (maxParamLength): the longest one a route takes.
+  const inPath = encodeURIComponent(hostile(3000));
   const hostileCases: Case[] = [
     post('POST /users/users', user({ email: inBody })),
     { name: 'PUT /users/users/{email} body', method: 'PUT', path: `/users/users/${known}`, body: { email: inBody }, status: 400 },

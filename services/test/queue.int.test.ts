@@ -169,6 +169,10 @@ describe('a broker memory alarm', () => {
     }
     const done = await eventually(() => Promise.resolve(ids.filter((id) => listener.byJob().has(id)).length), (n) => n === ids.length, 60_000, 250);
     expect(done, 'jobs completed after the alarm cleared').toBe(ids.length);
+    // Each once: a completion held up by the alarm is confirmed when it clears, not done again.
+    await new Promise((r) => setTimeout(r, 2000));
+    const twice = ids.filter((id) => (listener.byJob().get(id) ?? []).length > 1);
+    expect(twice, 'jobs completed more than once').toEqual([]);
     await workersHealthy();
   }, 120_000);
 });

@@ -68,6 +68,7 @@ export function renderCompose(): ComposeFiles {
         services[id] = {
           image: OFFICIAL_IMAGES.redis,
           environment: { REDIS_PASSWORD: SECRETS.redisPassword },
+          user: 'redis',
           // The password goes through a file, not the command line that `ps` shows (compose reads $$ as $).
           command: ['sh', '-c', REDIS_START.replace(/\$/g, '$$$$')],
           healthcheck: { test: ['CMD-SHELL', REDIS_HEALTH.replace(/\$/g, '$$$$')], ...HEALTH },

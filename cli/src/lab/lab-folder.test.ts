@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -51,6 +51,19 @@ describe("a lab's folder", () => {
   it('lets other users pass through to their data (Postgres runs as its own user), not list it', async () => {
     const dir = await ensureLabDir('class-3', env);
     expect(statSync(dir).mode & 0o777).toBe(0o711);
+  });
+
+  it('never adopts a folder w2meet did not make (W2MEET_STATE_DIR=/var --lab lib)', async () => {
+    const lib = join(root, 'lib');
+    mkdirSync(join(lib, 'redis'), { recursive: true });
+    await expect(ensureLabDir('lib', env)).rejects.toThrow(/holds files w2meet did not make/);
+    expect(existsSync(join(lib, '.w2meet-lab'))).toBe(false);
+    symlinkSync(lib, join(root, 'linked'));
+    await expect(ensureLabDir('linked', env)).rejects.toThrow(/symbolic link/);
+    // An empty folder, or one w2meet marked before, is taken.
+    mkdirSync(join(root, 'empty'));
+    await expect(ensureLabDir('empty', env)).resolves.toBe(join(root, 'empty'));
+    await expect(ensureLabDir('empty', env)).resolves.toBe(join(root, 'empty'));
   });
 
   it('refuses a name that would lead outside the state folder', async () => {

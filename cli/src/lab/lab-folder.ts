@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { UsageError } from '../errors.js';
 import { labDir } from './paths.js';
 
 /**
@@ -25,9 +26,33 @@ export const LAB_ENTRIES = {
  */
 export async function ensureLabDir(lab: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const dir = labDir(lab, env);
-  await mkdir(dir, { recursive: true, mode: 0o711 });
+  await mkdir(dirname(dir), { recursive: true });
+  try {
+    // Not recursive: the lab's own folder is made here, or it is one w2meet made before.
+    await mkdir(dir, { mode: 0o711 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    refuseForeignFolder(dir);
+  }
   if (!existsSync(join(dir, MARKER))) await writeFile(join(dir, MARKER), `${JSON.stringify({ lab, createdAt: new Date().toISOString() })}\n`);
   return dir;
+}
+
+/**
+ * An existing folder becomes a lab's only when w2meet made it: `W2MEET_STATE_DIR=/var --lab lib`
+ * must not adopt /var/lib (and its redis/, rabbitmq/ and nginx/, which `down -v` would then
+ * remove). A link, a folder of another user, or one with anything in it but no mark is refused.
+ */
+function refuseForeignFolder(dir: string): void {
+  const info = lstatSync(dir);
+  const why = info.isSymbolicLink() ? 'is a symbolic link'
+    : !info.isDirectory() ? 'is not a folder'
+    : process.getuid && info.uid !== process.getuid() ? `belongs to another user (uid ${info.uid})`
+    : !isLabDir(dir) && readdirSync(dir).length > 0 ? 'holds files w2meet did not make'
+    : null;
+  if (why) {
+    throw new UsageError(`${dir} ${why}, so it cannot be a lab's folder`, 'choose another --lab, or point W2MEET_STATE_DIR at a folder of w2meet\'s own');
+  }
 }
 
 /** A folder w2meet made: marked, or (from before the mark) holding a lab's credentials file. */

@@ -30,3 +30,22 @@ describe('reading the end of a log', () => {
     expect(got).toEqual(all.slice(-3));
   });
 });
+
+describe('a log cut in two (FILE.1 and FILE)', () => {
+  it('takes the tail of the whole, oldest first, and keeps characters split across chunks whole', async () => {
+    const file = join(dir, 'cut.log');
+    writeFileSync(`${file}.1`, 'old 1\nold 2\n');
+    writeFileSync(file, 'new 1\n');
+    const got: string[] = [];
+    for await (const l of readLogs([{ instance: 'x', files: [`${file}.1`, file] }], { tail: 2 })) got.push(l.line);
+    expect(got).toEqual(['old 2', 'new 1']);
+
+    const wide = join(dir, 'wide.log');
+    // A four-byte character on every line: some straddle the 64 KiB chunk boundary.
+    const lines = Array.from({ length: 20_000 }, (_, i) => `${i} 𝄞`);
+    writeFileSync(wide, `${lines.join('\n')}\n`);
+    const { text } = await readTail(wide, 15_000);
+    expect(text).not.toContain('\uFFFD');
+    expect(text.trim().split('\n').slice(-15_000)).toEqual(lines.slice(-15_000));
+  });
+});

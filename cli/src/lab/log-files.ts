@@ -81,15 +81,19 @@ export async function readTail(path: string, lines: number): Promise<{ text: str
   const handle = await open(path, 'r');
   try {
     let start = size;
-    let text = '';
+    const chunks: Buffer[] = [];
+    let newlines = 0;
     // lines + 1 newlines: the one before the first wanted line, and a possible unfinished last line.
-    while (start > 0 && (text.match(/\n/g)?.length ?? 0) <= lines + 1) {
+    while (start > 0 && newlines <= lines + 1) {
       const from = Math.max(0, start - TAIL_CHUNK);
       const buffer = Buffer.alloc(start - from);
       await handle.read(buffer, 0, buffer.length, from);
-      text = buffer.toString('utf8') + text;
+      chunks.unshift(buffer);
+      for (const byte of buffer) if (byte === 0x0a) newlines++;
       start = from;
     }
+    // Decoded once, whole: a character split across two chunks would not survive decoding apart.
+    let text = Buffer.concat(chunks).toString('utf8');
     // Drop a first line that may have been cut in half by the chunk boundary.
     if (start > 0) text = text.slice(text.indexOf('\n') + 1);
     return { text, size };
@@ -118,17 +122,19 @@ export async function* readLogs(sources: LogSource[], options: LogOptions = {}):
       let fileLines = text.split('\n');
       // An unfinished last line is kept back until the rest of it is written.
       partial.set(file, fileLines.pop() ?? '');
-      // slice(-0) would keep every line: a tail of 0 means none of what is there already.
-      if (options.tail !== undefined) fileLines = options.tail === 0 ? [] : fileLines.slice(-options.tail);
       for (const line of fileLines) if (line) lines.push(parseLogLine(source.instance, line));
     }
+    // The tail of the source as a whole: its files are in order, an older FILE.1 first.
+    // slice(-0) would keep every line: a tail of 0 means none of what is there already.
+    if (options.tail !== undefined) lines.splice(0, options.tail === 0 ? lines.length : Math.max(0, lines.length - options.tail));
   }
   for (const entry of mergeByTime(perSource)) if (matchesCaseId(entry, options.caseId) && isSince(entry, options.since)) yield entry;
   if (!options.follow) return;
 
   while (!options.signal?.aborted) {
     for (const source of sources) {
-      for (const file of source.files) {
+      // An older FILE.1 is history: it is rewritten whole when its file is cut, never appended to.
+      for (const file of source.files.filter((f) => !f.endsWith('.1'))) {
         const offset = offsets.get(file) ?? 0;
         const { text, size } = await readFrom(file, offset);
         if (size < offset) offsets.set(file, 0); // truncated: start again from the top

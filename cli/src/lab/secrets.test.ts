@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { completeSecrets, generateSecrets } from './secrets.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { completeSecrets, generateSecrets, readSecretsFile } from './secrets.js';
 import { decodeCredentials, credentialLabels, LABEL_CREDENTIALS } from './docker/volume-credentials.js';
 
 describe('lab credentials', () => {
@@ -10,11 +13,19 @@ describe('lab credentials', () => {
     expect(a.postgresPassword).not.toBe(b.postgresPassword);
   });
 
-  it('kept from before Redis had a password get a stable one derived from them', () => {
+  it('kept from before Redis had a password get a random one, saved with them', async () => {
     const { redisPassword, ...old } = generateSecrets();
     expect(redisPassword).toBeTruthy();
-    expect(completeSecrets(old).redisPassword).toBe(completeSecrets(old).redisPassword);
-    expect(completeSecrets(old).redisPassword).not.toBe(completeSecrets({ ...old, postgresPassword: 'other' }).redisPassword);
+    const dir = mkdtempSync(join(tmpdir(), 'w2meet-secrets-'));
+    try {
+      writeFileSync(join(dir, 'secrets.json'), JSON.stringify(old));
+      const first = await readSecretsFile(dir);
+      expect(first!.redisPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
+      expect((await readSecretsFile(dir))!.redisPassword).toBe(first!.redisPassword);
+      expect(completeSecrets(old).redisPassword).not.toBe(completeSecrets(old).redisPassword);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('survive the round trip through a volume label', () => {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,21 +17,24 @@ export function generateSecrets(random: (n: number) => Buffer = randomBytes): La
   };
 }
 
+type StoredSecrets = Omit<LabSecrets, 'redisPassword'> & { redisPassword?: string };
+
 /**
- * Credentials kept from before Redis had a password lack one. Redis keeps no data, so any password
- * would do; one derived from the lab's own keeps every reader of the same credentials in step.
+ * Credentials kept from before Redis had a password lack one. Redis keeps no data, so a new random
+ * one does; whoever keeps the credentials saves it (readSecretsFile does) so every reader agrees.
  */
-export function completeSecrets(stored: Omit<LabSecrets, 'redisPassword'> & { redisPassword?: string }): LabSecrets {
-  return {
-    ...stored,
-    redisPassword: stored.redisPassword ?? createHash('sha256').update(`${stored.postgresPassword}:redis`).digest('base64url').slice(0, 24),
-  };
+export function completeSecrets(stored: StoredSecrets): LabSecrets {
+  return { ...stored, redisPassword: stored.redisPassword ?? randomBytes(18).toString('base64url') };
 }
 
 /** The credentials file of a lab folder (the process runtime keeps it beside the data), or null. */
 export async function readSecretsFile(dir: string): Promise<LabSecrets | null> {
   const path = join(dir, 'secrets.json');
-  return existsSync(path) ? completeSecrets(JSON.parse(await readFile(path, 'utf8'))) : null;
+  if (!existsSync(path)) return null;
+  const stored = JSON.parse(await readFile(path, 'utf8')) as StoredSecrets;
+  const secrets = completeSecrets(stored);
+  if (!stored.redisPassword) await writeSecretsFile(dir, secrets);
+  return secrets;
 }
 
 export async function writeSecretsFile(dir: string, secrets: LabSecrets): Promise<void> {

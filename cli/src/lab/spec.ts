@@ -105,7 +105,8 @@ export function buildLabSpec(secrets: LabSecrets, options: LabOptions = {}): Lab
       { name: 'rabbitmq', kind: 'infra', replicas: 1, dependsOn: [], health: { kind: 'amqp' } },
       service('user-service', '/users/', { dependsOn: ['postgres', 'redis'] }, (book, s) => ({
         PG_DSN: `postgres://${s.postgresUser}:${s.postgresPassword}@${book.hostPorts('postgres')[0]}/${s.postgresDb}`,
-        REDIS_URL: `redis://:${encodeURIComponent(s.redisPassword)}@${book.hostPorts('redis')[0]}`,
+        // Generated passwords are base64url, safe in a URL as they are (and compose's placeholder must stay whole).
+        REDIS_URL: `redis://:${s.redisPassword}@${book.hostPorts('redis')[0]}`,
       })),
       service('availability-service', '/availability/', {}, (book) => ({
         USER_SERVICE_BASE: bases(book, 'user-service'),

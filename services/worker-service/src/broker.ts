@@ -107,6 +107,12 @@ export class Broker {
       this.consumerTag = consumerTag;
       this.log.info({ queue: this.queue }, 'rabbitmq connected');
     } catch (err) {
+      // Forgotten before it is closed, so its close event starts no second reconnect loop beside
+      // the one that is retrying this connect.
+      if (this.current?.connection === connection) {
+        this.current = null;
+        this.consumerTag = null;
+      }
       await connection.close().catch(() => {});
       throw err;
     }
@@ -122,9 +128,14 @@ export class Broker {
     void this.connectLoop();
   }
 
-  /** Publishes a persistent message and resolves only once the broker confirmed it. */
-  publishToQueue(body: object, caseId: string, messageId: string): Promise<void> {
-    return this.confirmed((ch, done) =>
+  /**
+   * Publishes a persistent message and resolves only once the broker confirmed it. `patient`: a
+   * worker's own publish (a retry or a completion) waits for its confirm as long as the broker
+   * blocks the connection (a memory alarm) instead of timing out: the message is on its way and
+   * will be confirmed once the alarm clears, while giving the job back would have it done twice.
+   */
+  publishToQueue(body: object, caseId: string, messageId: string, patient = false): Promise<void> {
+    return this.confirmed(patient, (ch, done) =>
       ch.sendToQueue(this.queue, Buffer.from(JSON.stringify(body)), {
         persistent: true, contentType: 'application/json', messageId, headers: { 'case-id': caseId },
       }, done),
@@ -132,21 +143,27 @@ export class Broker {
   }
 
   publishDone(event: object, caseId: string): Promise<void> {
-    return this.confirmed((ch, done) =>
+    return this.confirmed(true, (ch, done) =>
       ch.publish(this.doneExchange, '', Buffer.from(JSON.stringify(event)), {
         persistent: true, contentType: 'application/json', headers: { 'case-id': caseId },
       }, done),
     );
   }
 
-  private confirmed(send: (ch: ConfirmChannel, done: (err: unknown) => void) => void): Promise<void> {
+  private confirmed(patient: boolean, send: (ch: ConfirmChannel, done: (err: unknown) => void) => void): Promise<void> {
     const current = this.current;
     if (!current) return Promise.reject(new BrokerUnavailableError('RabbitMQ is not connected'));
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new BrokerUnavailableError(`RabbitMQ did not confirm within ${this.publishTimeoutMs} ms`)),
-        this.publishTimeoutMs,
-      );
+      let timer: NodeJS.Timeout | undefined;
+      const arm = () => {
+        timer = setTimeout(() => {
+          // Still blocked on the same connection: the confirm is only delayed. A lost connection
+          // fails the publish through its callback instead.
+          if (patient && this.blockedReason && this.current === current) return arm();
+          reject(new BrokerUnavailableError(`RabbitMQ did not confirm within ${this.publishTimeoutMs} ms`));
+        }, this.publishTimeoutMs);
+      };
+      arm();
       try {
         send(current.publish, (err) => {
           clearTimeout(timer);

@@ -63,7 +63,7 @@ export class JobProcessor {
       const result = await this.askSuggestion(job);
       if (result.kind === 'retry' && job.attempt < this.options.maxAttempts) {
         await sleep(backoffDelay(job.attempt - 1, 200, 5000));
-        await this.broker.publishToQueue({ ...job, attempt: job.attempt + 1 }, job.case_id, job.job_id);
+        await this.broker.publishToQueue({ ...job, attempt: job.attempt + 1 }, job.case_id, job.job_id, true);
         this.stats.retried++;
         log.warn({ job_id: job.job_id, attempt: job.attempt, reason: result.reason }, 'job retried');
       } else {

@@ -101,6 +101,7 @@ export function planContainers(input: ContainerPlanInput): DockerInstance[] {
         const rt = roleRuntime(role, flavour, roleEnv);
         env = rt.env;
         if (rt.cmd) base.Cmd = rt.cmd;
+        if (rt.user) base.User = rt.user;
         // Overrides the image's entrypoint so one local image can play every role.
         if (flavour === 'local') base.Entrypoint = [];
         base.Healthcheck = { Test: rt.health, ...HEALTH };

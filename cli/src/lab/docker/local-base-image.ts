@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,7 +48,8 @@ export function localImageRef(recipe: LocalImageRecipe): string {
 /** debootstrap leaves /proc (and sometimes more) mounted inside the tree when it fails. */
 function unmountUnder(dir: string): void {
   const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m): m is string => !!m && m.startsWith(dir));
-  for (const m of mounts.sort().reverse()) spawn('umount', ['-l', m]);
+  // Waited for: the tree is removed right after, and a mount still there would stop that.
+  for (const m of mounts.sort().reverse()) spawnSync('umount', ['-l', m]);
 }
 
 export interface BuildProgress {

@@ -59,7 +59,8 @@ export function roleRuntime(role: 'postgres' | 'redis' | 'rabbitmq' | 'gateway',
     case 'redis':
       return mode === 'local'
         ? { cmd: ['setpriv', '--reuid=redis', '--regid=redis', '--init-groups', '--', 'sh', '-c', REDIS_START], env, health: ['CMD-SHELL', REDIS_HEALTH] }
-        : { cmd: ['sh', '-c', REDIS_START], env, health: ['CMD-SHELL', REDIS_HEALTH] };
+        // The image drops to its redis user only when the command starts with redis-server: ask for it.
+        : { cmd: ['sh', '-c', REDIS_START], env, health: ['CMD-SHELL', REDIS_HEALTH], user: 'redis' };
     case 'rabbitmq': {
       const quiet = { ...env, RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: RABBITMQ_QUIET_SCHEDULERS };
       return mode === 'local'

@@ -93,6 +93,8 @@ export class ProcessRuntime implements Runtime {
       );
     }
 
+    // The lab's folder first: nothing is written into a folder w2meet does not own.
+    await ensureLabDir(spec.name, this.env);
     // RabbitMQ boots from a home of the lab's own that holds only the broker's applications.
     binaries['rabbitmq-server'] = trimmedRabbitHome(binaries['rabbitmq-server']!, join(dir, 'rabbitmq', 'home'));
     const keys = portKeys(spec);
@@ -118,7 +120,6 @@ export class ProcessRuntime implements Runtime {
       gatewayUrl: `http://127.0.0.1:${gateway.port}`, secrets: spec.secrets, instances,
     };
     // The credentials live beside the data they protect, and go with it (`down -v`).
-    await ensureLabDir(spec.name, this.env);
     await writeSecretsFile(dir, spec.secrets);
     progress({ type: 'info', message: 'preparing the lab\'s data folders' });
     await prepareLab(dir, spec, instances, binaries, postgresUser, options.signal);
@@ -301,7 +302,9 @@ export class ProcessRuntime implements Runtime {
   private async rabbitmqctl(i: ProcessInstance, args: string[]): Promise<void> {
     const ctl = join(dirname(findBinary('rabbitmq-server', this.env) ?? '/usr/lib/rabbitmq/bin/rabbitmq-server'), 'rabbitmqctl');
     await runChildCommand(ctl, ['-n', i.env.RABBITMQ_NODENAME!, ...args], {
-      env: { ...i.env, RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: '' }, cwd: i.cwd, code: 'FAULT',
+      // The command's own Erlang node listens on loopback too, like the broker's.
+      env: { ...i.env, RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: '', RABBITMQ_CTL_ERL_ARGS: '-kernel inet_dist_use_interface {127,0,0,1}' },
+      cwd: i.cwd, code: 'FAULT',
     });
   }
 

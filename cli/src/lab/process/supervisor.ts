@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { identityOf, isSameProcess, type ProcessIdentity } from '../process-identity.js';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { bootId, identityOf, isSameProcess, type ProcessIdentity } from '../process-identity.js';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InstanceState } from '../runtime.js';
 import type { ProcessInstance } from './state.js';
@@ -60,11 +60,31 @@ export function processState(pid: number | null): InstanceState {
 export interface OwnedPid {
   pid: number | null;
   identity?: Omit<ProcessIdentity, 'pid'> | null;
+  /** The folder it was started in: how a process recorded before identities were kept is told apart. */
+  cwd?: string;
+}
+
+/**
+ * A lab recorded before w2meet kept identities has pids alone. Such a pid is taken as the lab's
+ * only while it runs in the folder the instance was started in (the lab's own), or names that
+ * folder on its command line (Postgres's -D, Redis's --dir, nginx's -p): another program that got
+ * the pid after a reboot does neither.
+ */
+function legacyOurs(pid: number, cwd: string | undefined): boolean {
+  if (!cwd || identityOf(pid) === null) return false;
+  try {
+    if (readlinkSync(`/proc/${pid}/cwd`) === cwd) return true;
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.startsWith(cwd));
+  } catch {
+    return false;
+  }
 }
 
 /** Whether the recorded pid still names the process w2meet started (not one that took its pid since). */
 export function stillOurs(i: OwnedPid): i is OwnedPid & { pid: number } {
-  return !!i.pid && !!i.identity && isSameProcess({ pid: i.pid, ...i.identity });
+  if (!i.pid) return false;
+  if (!i.identity) return legacyOurs(i.pid, i.cwd);
+  return isSameProcess({ pid: i.pid, ...i.identity });
 }
 
 /**
@@ -84,6 +104,9 @@ export function instanceState(i: OwnedPid): InstanceState {
 export function groupIsOurs(i: OwnedPid): i is OwnedPid & { pid: number } {
   if (!i.pid) return false;
   if (stillOurs(i)) return true;
+  // Only within the boot the leader was started in: after a reboot a recorded pid may equal the
+  // group id of any program's group (a daemon's, whose leader has exited).
+  if (!i.identity || i.identity.bootId !== bootId()) return false;
   return identityOf(i.pid) === null && groupAlive(i.pid);
 }
 

@@ -112,10 +112,14 @@ export function registerDoctor(program: Command): void {
         docker = await dockerFacts();
         results = hostChecks(docker);
       }
-      const rows = [['', 'CHECK', 'FOUND', 'FIX'], ...results.map((c) => [c.ok ? 'ok' : 'MISSING', c.name, c.detail, c.ok ? '' : c.fix])];
+      // Asked not to start an Engine, a silent one is what was asked for, not something missing.
+      const skipped = (c: DoctorCheck) => !c.ok && options.fix && !options.startEngine && c.name === 'engine answering';
+      const rows = [['', 'CHECK', 'FOUND', 'FIX'], ...results.map((c) => [
+        c.ok ? 'ok' : skipped(c) ? 'skipped' : 'MISSING', c.name, skipped(c) ? `${c.detail} (--no-start-engine)` : c.detail, c.ok || skipped(c) ? '' : c.fix,
+      ])];
       process.stdout.write(`${table(rows)}\n`);
       // Without an Engine the process runtime still works: say so, so "missing" is not read as "nothing works".
-      const bad = results.filter((c) => !c.ok && !(options.fix && !options.startEngine && c.name === 'engine answering'));
+      const bad = results.filter((c) => !c.ok && !skipped(c));
       if (bad.length) {
         process.stdout.write(`\n${bad.length} missing: run \`w2meet doctor --fix\` as root, or the fixes above\n`);
         process.exitCode = 1;

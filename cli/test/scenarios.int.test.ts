@@ -55,10 +55,16 @@ describe(`w2meet grade: the whole suite against a ${lab.runtime} lab already up`
     report = JSON.parse(await readFile(join(runDir, 'report.json'), 'utf8')) as Report;
     expect(report.summary.checks.failed).toBe(0);
     expect(report.claims).toHaveLength(10);
-    // This suite's run fails one claim by design (error-41-vs-65: a missing user is never cached,
-    // so the 404 path is the slower one), so a whole grade ends 4, never 0.
-    expect(report.claims.find((c) => c.id === 'error-41-vs-65')!.status).toBe('fails');
-    expect(run.code, run.stderr).toBe(4);
+    // The exit code follows the verdicts themselves (not the summary the same code wrote).
+    const failing = report.claims.filter((c) => c.status === 'fails').map((c) => c.id);
+    expect(run.code, `${run.stderr}\nfailing claims: ${failing.join(', ')}`).toBe(failing.length ? 4 : 0);
+    // On processes one claim fails by design, so the grade must end 4: a missing user is never
+    // cached, so the 404 path is the slower one (ratio 1.3-1.6 in every run so far). On Docker the
+    // ratio comes near 1 (1.08 [0.99-1.16] in one run), and inconclusive is a fair verdict there.
+    if (lab.runtime === 'process') {
+      expect(report.claims.find((c) => c.id === 'error-41-vs-65')!.status).toBe('fails');
+      expect(run.code).toBe(4);
+    }
     expect(run.stderr).toContain('already up; it stays up afterwards');
   }, 440_000);
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,19 +132,29 @@ describe('credentials the data was not made with', () => {
 });
 
 
+/**
+ * Brings the lab REUSED up, then Redis dies and another program, in a process group of its own and
+ * outside the lab's folder, takes its place in the state: the recorded pid now names that program,
+ * as after a reboot or a long time. `legacy` also drops every identity, as an earlier version's
+ * state file had none. Returns the other program, for the caller to end.
+ */
+async function redisPidTakenByAnother(legacy: boolean): Promise<ChildProcess> {
+  expect((await runCli(['up', '--runtime', 'process', '--lab', REUSED, '--port', '0'], 120_000)).code).toBe(0);
+  const dir = labDir(REUSED);
+  const state = (await readState(dir))!;
+  const redis = state.instances.find((i) => i.name === 'redis')!;
+  process.kill(-redis.pid!, 'SIGKILL');
+  const stranger = spawn('sleep', ['120'], { detached: true, stdio: 'ignore', cwd: '/' });
+  redis.pid = stranger.pid!;
+  if (legacy) for (const i of state.instances) delete i.identity;
+  await writeState(dir, state);
+  return stranger;
+}
+
 describe('pids the kernel gave to another program', () => {
   it('are never signalled: down leaves that program running, and status calls the instance exited', async () => {
-    expect((await runCli(['up', '--runtime', 'process', '--lab', REUSED, '--port', '0'], 120_000)).code).toBe(0);
-    const dir = labDir(REUSED);
-    const state = (await readState(dir))!;
-    const redis = state.instances.find((i) => i.name === 'redis')!;
-    // Redis dies, and another program in a process group of its own takes its place in the state:
-    // the recorded pid now names that program, as after a reboot or a long time.
-    process.kill(-redis.pid!, 'SIGKILL');
-    const stranger = spawn('sleep', ['120'], { detached: true, stdio: 'ignore' });
+    const stranger = await redisPidTakenByAnother(false);
     try {
-      redis.pid = stranger.pid!;
-      await writeState(dir, state);
       const status = await runCli(['status', '--lab', REUSED, '--json']);
       expect(JSON.parse(status.stdout).instances.find((i: { id: string }) => i.id === 'redis')).toMatchObject({ state: 'exited', pid: null });
       const up = await runCli(['up', '--runtime', 'process', '--lab', REUSED, '--port', '0'], 120_000);
@@ -174,21 +184,12 @@ describe.runIf(process.getuid?.() === 0)('a state folder Postgres cannot reach',
 
 describe('a lab recorded before process identities were kept', () => {
   it('down still stops its processes, and still spares a program that took one of its pids', async () => {
-    expect((await runCli(['up', '--runtime', 'process', '--lab', REUSED, '--port', '0'], 120_000)).code).toBe(0);
-    const dir = labDir(REUSED);
-    const state = (await readState(dir))!;
-    const redis = state.instances.find((i) => i.name === 'redis')!;
-    process.kill(-redis.pid!, 'SIGKILL');
-    const stranger = spawn('sleep', ['120'], { detached: true, stdio: 'ignore', cwd: '/' });
+    const stranger = await redisPidTakenByAnother(true);
     try {
-      redis.pid = stranger.pid!;
-      // As the state file of an earlier version: pids alone.
-      for (const i of state.instances) delete i.identity;
-      await writeState(dir, state);
       expect((await runCli(['down', '--lab', REUSED])).code).toBe(0);
       expect(isAlive(stranger.pid!), 'the other program still runs').toBe(true);
       await new Promise((r) => setTimeout(r, 500));
-      expect(processesUnder(dir)).toEqual([]);
+      expect(processesUnder(labDir(REUSED))).toEqual([]);
     } finally {
       stranger.kill('SIGKILL');
     }

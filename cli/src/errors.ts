@@ -40,3 +40,24 @@ export class AbortedError extends W2meetError {
     super('ABORTED', message, undefined, 130);
   }
 }
+
+/** A command needs a running lab and there is none of that name. */
+export class NoLabError extends W2meetError {
+  constructor(lab: string, hint = 'start one with `w2meet up`, or name another with --lab') {
+    super('NO_LAB', `no lab named ${lab} is up`, hint, 1);
+  }
+}
+
+/** A fault verb reached the lab but could not be carried out (rabbitmqctl refused, say). */
+export class FaultError extends W2meetError {
+  constructor(message: string, hint?: string) {
+    super('FAULT', message, hint, 1);
+  }
+}
+
+/** What w2meet keeps about a lab (its state file, its record) cannot be read. */
+export class LabStateError extends W2meetError {
+  constructor(message: string, hint?: string) {
+    super('LAB_STATE', message, hint, 1);
+  }
+}

@@ -1,6 +1,9 @@
 /**
  * One error base for everything the CLI reports to a person: a stable code to match on, an exit
  * code, and a hint that says what to do next. Anything else that reaches the top is a bug.
+ *
+ * Every code has its class in this file, one code per situation (as undici's lib/core/errors.js
+ * does): throw the class, never `new W2meetError('SOME_CODE', ...)`.
  */
 export class W2meetError extends Error {
   constructor(
@@ -59,5 +62,20 @@ export class FaultError extends W2meetError {
 export class LabStateError extends W2meetError {
   constructor(message: string, hint?: string) {
     super('LAB_STATE', message, hint, 1);
+  }
+}
+
+/**
+ * A scenario file that cannot run, with the place in it: `file:line:column: what was expected`.
+ * Bad input, so exit 2 like any other usage error.
+ */
+export class ScenarioFileError extends W2meetError {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly problem: string,
+  ) {
+    super('SCENARIO_FILE', `${file}:${line}:${column}: ${problem}`, 'fix the file; editors complete and check it from its JSON Schema in scenarios/', 2);
   }
 }

@@ -1,3 +1,5 @@
+import { GRADE_EXIT } from './reports/grade-exit.js';
+
 /**
  * One error base for everything the CLI reports to a person: a stable code to match on, an exit
  * code, and a hint that says what to do next. Anything else that reaches the top is a bug.
@@ -77,5 +79,47 @@ export class ScenarioFileError extends W2meetError {
     readonly problem: string,
   ) {
     super('SCENARIO_FILE', `${file}:${line}:${column}: ${problem}`, 'fix the file; editors complete and check it from its JSON Schema in scenarios/', 2);
+  }
+}
+
+/** --target is not the base URL of an HTTP deployment. Bad input: exit 2. */
+export class TargetError extends W2meetError {
+  constructor(message: string, hint = 'pass the gateway\'s base URL, e.g. http://127.0.0.1:8080') {
+    super('BAD_TARGET', message, hint, 2);
+  }
+}
+
+/** The run a report was asked for is not there: no run at all yet, or no such folder. Bad input: exit 2. */
+export class NoRunError extends W2meetError {
+  constructor(message: string, hint: string) {
+    super('NO_RUN', message, hint, 2);
+  }
+}
+
+/** A run's results.json is there but cannot be read: not JSON, or of a schema this version does not read. Bad input: exit 2. */
+export class ResultsFileError extends W2meetError {
+  constructor(message: string, hint: string) {
+    super('BAD_RESULTS', message, hint, 2);
+  }
+}
+
+/** `w2meet scenario run` finished and wrote its results, but some scenario failed. */
+export class ScenariosFailedError extends W2meetError {
+  constructor(resultsPath: string) {
+    super('SCENARIOS_FAILED', 'some scenarios failed', `see ${resultsPath}`, 1);
+  }
+}
+
+/** `w2meet grade` could not bring its lab up, whatever the cause; the grade's own exit code for it. */
+export class LabFailedError extends W2meetError {
+  constructor(reason: string) {
+    super('LAB_FAILED', `the lab did not start: ${reason}`, 'run `w2meet doctor`, then `w2meet up` to see the failing component', GRADE_EXIT.labFailed);
+  }
+}
+
+/** `w2meet doctor --fix` ran apt-get and it failed; apt-get's own message is above. */
+export class DoctorFixError extends W2meetError {
+  constructor(packages: readonly string[]) {
+    super('DOCTOR_FIX', `apt-get could not install ${packages.join(' ')}`, 'read apt-get\'s message above; `apt-get update` first if its lists are old', 1);
   }
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { W2meetError } from '../errors.js';
+import { DoctorFixError } from '../errors.js';
 import { findBinary, onPath, PROCESS_BINARIES, type BinaryName } from '../lab/process/binaries.js';
 import { packageRoot } from '../lab/paths.js';
 import { systemUser } from '../lab/process/prepare.js';
@@ -85,7 +85,7 @@ async function fix(checks: DoctorCheck[], startEngineToo: boolean): Promise<void
     }
     run('apt-get', ['update', '-qq']);
     if (!run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages])) {
-      throw new W2meetError('DOCTOR_FIX', `apt-get could not install ${packages.join(' ')}`, 'read apt-get\'s message above; `apt-get update` first if its lists are old');
+      throw new DoctorFixError(packages);
     }
   }
   if (missing.some((c) => c.build)) run('npm', ['run', 'build', '--prefix', packageRoot()]);

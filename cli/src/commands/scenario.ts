@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { W2meetError } from '../errors.js';
+import { ScenariosFailedError } from '../errors.js';
 import { packageRoot } from '../lab/paths.js';
 import { withJson, withLab } from './shared-options.js';
 
@@ -55,6 +55,6 @@ export function registerScenario(program: Command): void {
     const { runScenarios } = await import('../scenarios/run-command.js');
     const { results, path } = await runScenarios({ names, lab: options.lab, target: options.target, reportsDir: reportsDir(options.reports) });
     if (options.json) process.stdout.write(`${JSON.stringify({ runId: results.runId, passed: results.passed, results: path }, null, 2)}\n`);
-    if (!results.passed) throw new W2meetError('SCENARIOS_FAILED', 'some scenarios failed', `see ${path}`, 1);
+    if (!results.passed) throw new ScenariosFailedError(path);
   });
 }

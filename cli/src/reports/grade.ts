@@ -1,13 +1,13 @@
-import { W2meetError } from '../errors.js';
+import { LabFailedError } from '../errors.js';
 import { labSpec, parseReplicas, runtimeForLab, runtimeForUp, type RuntimeChoice } from '../lab/open-lab.js';
 import type { Runtime } from '../lab/runtime.js';
 import { runScenarios } from '../scenarios/run-command.js';
 import { selectScenarios } from '../scenarios/suite.js';
+import { GRADE_EXIT } from './grade-exit.js';
 import { loadClaims } from './load-claims.js';
 import { FORMATS, writeReports } from './write-reports.js';
 
-/** `w2meet grade` exit codes, for CI jobs to tell the failures apart. */
-export const GRADE_EXIT = { passed: 0, checksFailed: 3, claimsFailed: 4, labFailed: 5, badInput: 2 } as const;
+export { GRADE_EXIT };
 
 export interface GradeOptions {
   names: string[];
@@ -34,7 +34,7 @@ async function bringUp(options: GradeOptions): Promise<{ runtime: Runtime; start
   } catch (err) {
     await runtime.down(options.lab, { volumes: true }).catch(() => {});
     const message = err instanceof Error ? err.message : String(err);
-    throw new W2meetError('LAB_FAILED', `the lab did not start: ${message}`, 'run `w2meet doctor`, then `w2meet up` to see the failing component', GRADE_EXIT.labFailed);
+    throw new LabFailedError(message);
   }
   return { runtime, startedHere: true };
 }

@@ -1,20 +1,18 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { W2meetError } from '../errors.js';
+import { NoRunError, ResultsFileError } from '../errors.js';
 import { latestRunDir } from '../scenarios/results-writer.js';
 import { RESULTS_SCHEMA, type RunResults } from '../scenarios/run-results.js';
-
-const badInput = (message: string, hint: string) => new W2meetError('BAD_RESULTS', message, hint, 2);
 
 /** A run folder (or its results.json) given on the command line, or the latest run. */
 export async function resolveRunDir(given: string | undefined, reportsDir: string): Promise<string> {
   if (!given) {
     const latest = await latestRunDir(reportsDir);
-    if (!latest) throw badInput(`no run in ${reportsDir}`, 'run `w2meet scenario run` (or `w2meet grade`) first, or name a run folder');
+    if (!latest) throw new NoRunError(`no run in ${reportsDir}`, 'run `w2meet scenario run` (or `w2meet grade`) first, or name a run folder');
     return latest;
   }
-  if (!existsSync(given)) throw badInput(`${given} does not exist`, `name a run folder under ${reportsDir} or its results.json`);
+  if (!existsSync(given)) throw new NoRunError(`${given} does not exist`, `name a run folder under ${reportsDir} or its results.json`);
   return statSync(given).isDirectory() ? given : join(given, '..');
 }
 
@@ -25,10 +23,10 @@ export async function readResults(runDir: string): Promise<RunResults> {
   try {
     data = JSON.parse(await readFile(path, 'utf8')) as RunResults;
   } catch (err) {
-    throw badInput(`${path} is not a readable results file (${(err as Error).message})`, 'name the folder of a run written by `w2meet scenario run`');
+    throw new ResultsFileError(`${path} is not a readable results file (${(err as Error).message})`, 'name the folder of a run written by `w2meet scenario run`');
   }
   if (data.schema !== RESULTS_SCHEMA) {
-    throw badInput(`${path} is of schema ${JSON.stringify(data.schema)}, this w2meet reads ${RESULTS_SCHEMA}`, 'build the report with the w2meet version that wrote the run');
+    throw new ResultsFileError(`${path} is of schema ${JSON.stringify(data.schema)}, this w2meet reads ${RESULTS_SCHEMA}`, 'build the report with the w2meet version that wrote the run');
   }
   return data;
 }

@@ -1,4 +1,4 @@
-import { W2meetError } from '../errors.js';
+import { NoLabError, TargetError } from '../errors.js';
 import type { LabStatus, Runtime } from '../lab/runtime.js';
 import type { Capability } from './scenario-types.js';
 
@@ -23,10 +23,10 @@ export function urlTarget(url: string): EngineTarget {
   try {
     parsed = new URL(url);
   } catch {
-    throw new W2meetError('BAD_TARGET', `--target "${url}" is not a URL`, 'pass the gateway\'s base URL, e.g. http://127.0.0.1:8080', 2);
+    throw new TargetError(`--target "${url}" is not a URL`);
   }
   if (!/^https?:$/.test(parsed.protocol)) {
-    throw new W2meetError('BAD_TARGET', `--target "${url}" is not an http(s) URL`, 'pass the gateway\'s base URL, e.g. http://127.0.0.1:8080', 2);
+    throw new TargetError(`--target "${url}" is not an http(s) URL`);
   }
   return { gatewayUrl: parsed.origin, capabilities: new Set() };
 }
@@ -35,7 +35,8 @@ export function urlTarget(url: string): EngineTarget {
 export async function labTarget(lab: string, runtime: Runtime): Promise<{ target: EngineTarget; status: LabStatus }> {
   const status = await runtime.status(lab);
   if (!status) {
-    throw new W2meetError('NO_LAB', `no lab named "${lab}" is up`, 'run `w2meet up` first, or pass --target URL to measure another deployment', 1);
+    // The name quoted, as this message has always shown it.
+    throw new NoLabError(`"${lab}"`, 'run `w2meet up` first, or pass --target URL to measure another deployment');
   }
   const secrets = await runtime.credentials(lab).catch(() => null);
   // Infrastructure is reached at the address status reports: a loopback port for processes, the

@@ -1,4 +1,5 @@
-import { spawn, type SpawnOptions } from 'node:child_process';
+import type { SpawnOptions } from 'node:child_process';
+import { execa, type ExecaError } from 'execa';
 import { AbortedError, W2meetError } from '../errors.js';
 
 export interface ChildCommandOptions extends Pick<SpawnOptions, 'cwd' | 'uid' | 'gid' | 'env'> {
@@ -10,46 +11,139 @@ export interface ChildCommandOptions extends Pick<SpawnOptions, 'cwd' | 'uid' | 
   code?: string;
 }
 
+/** After SIGTERM, how long a command and its helpers get before SIGKILL. */
+export const FORCE_KILL_AFTER_MS = 5000;
+/** How much of what a command printed is kept (the resolved value) and shown in a failure. */
+const KEPT_CHARS = 8000;
+const SHOWN_CHARS = 4000;
+
+/** The last `max` characters of what a command printed, kept as lines so memory stays bounded. */
+export class OutputTail {
+  private lines: string[] = [];
+  private chars = 0;
+
+  constructor(private readonly max = KEPT_CHARS) {}
+
+  push(line: string): void {
+    this.lines.push(line);
+    this.chars += line.length + 1;
+    while (this.chars > this.max && this.lines.length > 1) this.chars -= this.lines.shift()!.length + 1;
+  }
+
+  text(max = this.max): string {
+    const all = this.lines.map((l) => `${l}\n`).join('');
+    return all.slice(-max);
+  }
+}
+
 /**
- * Runs a preparation step (initdb, debootstrap) without blocking the event loop, so Ctrl-C is
- * heard while it runs. It gets a process group of its own, so an interrupt ends the helpers it
- * started too (debootstrap runs dpkg and apt). Resolves with what it printed.
+ * The error for a command that did not start, was killed, or exited non-zero, with the tail of
+ * what it printed (stderr included, in the order it came). `aborted`: it was ended on purpose.
+ */
+export function commandFailure(command: string, err: unknown, printed: string, code = 'COMMAND', aborted = false): W2meetError {
+  if (aborted) return new AbortedError(`interrupted while ${command} ran`);
+  const e = err as Partial<ExecaError>;
+  const cause = e.cause as NodeJS.ErrnoException | undefined;
+  const tail = printed.slice(-SHOWN_CHARS).trim();
+  if (cause?.syscall?.startsWith('spawn')) {
+    // It never ran: not found, not executable, or the uid/gid could not be taken.
+    const why = cause.code === 'ENOENT' ? 'no such program (not on the PATH, or not at that path)'
+      : cause.code === 'EACCES' ? 'not executable by this user'
+      : cause.message;
+    return new W2meetError(code, `${command} could not start: ${why} (${cause.code ?? 'spawn failed'})`);
+  }
+  const how = e.exitCode !== undefined ? `exit ${e.exitCode}` : e.signal ? `killed by ${e.signal}` : (e.shortMessage ?? String(err));
+  return new W2meetError(code, `${command} failed (${how})${tail ? `:\n${tail}` : ''}`);
+}
+
+/** Signals a process group; one that is gone already is not an error. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** The process groups of the commands running now, ended if w2meet exits before they do. */
+const running = new Set<number>();
+let exitHookInstalled = false;
+
+function endRunningOnExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // A second Ctrl-C exits at once (see signals.ts): a command in its own group would not hear the
+  // terminal's SIGINT and would run on, orphaned. Only synchronous work is possible here.
+  process.on('exit', () => {
+    for (const pid of running) signalGroup(pid, 'SIGTERM');
+  });
+}
+
+/**
+ * Runs a short-lived command (initdb, debootstrap, rabbitmqctl, apt-get, umount) without blocking
+ * the event loop, so Ctrl-C is heard while it runs. It gets a process group of its own, so an
+ * interrupt ends the helpers it started too (debootstrap runs dpkg and apt): SIGTERM to the whole
+ * group, SIGKILL to the group FORCE_KILL_AFTER_MS later if anything in it is still there. stdin is
+ * closed; stdout and stderr are read line by line (to `onLine`) and their tail is kept. Resolves
+ * with that tail; rejects with AbortedError when the signal ended it, else with a W2meetError whose
+ * message holds the exit code (or the signal) and the tail of what it printed.
  */
 export function runChildCommand(command: string, args: string[], options: ChildCommandOptions = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (options.signal?.aborted) return reject(new AbortedError());
-    const child = spawn(command, args, { cwd: options.cwd, uid: options.uid, gid: options.gid, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const take = (d: Buffer) => {
-      const text = d.toString();
-      output = (output + text).slice(-8000);
-      for (const l of text.split('\n').filter(Boolean)) options.onLine?.(l);
-    };
-    child.stdout!.on('data', take);
-    child.stderr!.on('data', take);
-    let killTimer: NodeJS.Timeout | undefined;
-    const onAbort = () => {
-      const signalGroup = (s: NodeJS.Signals) => {
-        try {
-          process.kill(-child.pid!, s);
-        } catch {
-          /* already gone */
-        }
-      };
-      signalGroup('SIGTERM');
-      killTimer = setTimeout(() => signalGroup('SIGKILL'), 5000);
-    };
+  if (options.signal?.aborted) return Promise.reject(new AbortedError());
+  const tail = new OutputTail();
+  // A line transform that passes nothing on: each line goes to the tail and to onLine.
+  const take = function* (line: unknown) {
+    const text = String(line);
+    tail.push(text);
+    if (text) options.onLine?.(text);
+  };
+  const subprocess = execa(command, args, {
+    cwd: options.cwd,
+    uid: options.uid,
+    gid: options.gid,
+    // As spawn's `env`: a given environment is the whole environment, none means this process's.
+    env: options.env,
+    extendEnv: options.env === undefined,
+    stdin: 'ignore',
+    stdout: take,
+    stderr: take,
+    // The lines go to the tail above; nothing else keeps them.
+    buffer: false,
+    // Its own process group (setsid), so the group can be signalled as one.
+    detached: true,
+    // Sends SIGTERM to the command itself, and SIGKILL after the delay while it lives on.
+    cancelSignal: options.signal,
+    forceKillAfterDelay: FORCE_KILL_AFTER_MS,
+  });
+  const pid = subprocess.pid;
+  let killTimer: NodeJS.Timeout | undefined;
+  // execa signals the command alone: its helpers (and a helper that keeps the pipes open after
+  // the command exited, which would keep execa waiting) are reached through the group.
+  const onAbort = () => {
+    if (pid === undefined) return;
+    signalGroup(pid, 'SIGTERM');
+    killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), FORCE_KILL_AFTER_MS);
+  };
+  if (pid !== undefined) {
+    endRunningOnExit();
+    running.add(pid);
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    child.on('error', (err) => {
-      options.signal?.removeEventListener('abort', onAbort);
-      reject(new W2meetError(options.code ?? 'COMMAND', `${command} could not start: ${err.message}`));
-    });
-    child.on('close', (code) => {
-      options.signal?.removeEventListener('abort', onAbort);
-      clearTimeout(killTimer);
-      if (options.signal?.aborted) return reject(new AbortedError(`interrupted while ${command} ran`));
-      if (code === 0) return resolve(output);
-      reject(new W2meetError(options.code ?? 'COMMAND', `${command} failed (exit ${code}):\n${output.slice(-4000).trim()}`));
-    });
+  }
+  return subprocess.then(
+    () => {
+      // Interrupted as it ended: still an interruption, as the caller's next step expects.
+      if (options.signal?.aborted) throw new AbortedError(`interrupted while ${command} ran`);
+      return tail.text();
+    },
+    (err: unknown) => {
+      if (err instanceof AbortedError) throw err;
+      throw commandFailure(command, err, tail.text(), options.code, !!options.signal?.aborted);
+    },
+  ).finally(() => {
+    // Settled means the command exited and every pipe closed; the group is not signalled later,
+    // when its id may name someone else's.
+    options.signal?.removeEventListener('abort', onAbort);
+    clearTimeout(killTimer);
+    if (pid !== undefined) running.delete(pid);
   });
 }

@@ -123,3 +123,57 @@ export class DoctorFixError extends W2meetError {
     super('DOCTOR_FIX', `apt-get could not install ${packages.join(' ')}`, 'read apt-get\'s message above; `apt-get update` first if its lists are old', 1);
   }
 }
+
+/** A helper command (initdb, debootstrap, rabbitmqctl) failed and its caller named no situation for it. */
+export class CommandError extends W2meetError {
+  constructor(message: string) {
+    super('COMMAND', message, undefined, 1);
+  }
+}
+
+/** The Docker runtime needs a service's bundle from `npm run build`, and it is not there. */
+export class NotBuiltError extends W2meetError {
+  constructor(service: string) {
+    super('NOT_BUILT', `the ${service} bundle is missing`, 'run `npm run build` first', 1);
+  }
+}
+
+/** An image could not be pulled, from Docker's default registry or from a mirror. */
+export class ImagePullError extends W2meetError {
+  constructor(message: string, hint: string) {
+    super('IMAGE_PULL', message, hint, 1);
+  }
+}
+
+/** An image could not be built: a service's image, or the local base image (debootstrap). */
+export class ImageBuildError extends W2meetError {
+  constructor(message: string, hint?: string) {
+    super('IMAGE_BUILD', message, hint, 1);
+  }
+}
+
+/** An image could not be pushed to a registry (`w2meet images push`). */
+export class ImagePushError extends W2meetError {
+  constructor(message: string, hint: string) {
+    super('IMAGE_PUSH', message, hint, 1);
+  }
+}
+
+/** The Docker Engine w2meet starts in the background (dockerd) exited or never answered. */
+export class EngineStartError extends W2meetError {
+  constructor(message: string, log: string) {
+    super('ENGINE_START', message, `see its log, ${log}`, 1);
+  }
+}
+
+/** A lab's Docker volumes are there but the credentials that open their data are nowhere. */
+export class LostCredentialsError extends W2meetError {
+  constructor(lab: string, volumes: readonly string[]) {
+    super(
+      'LOST_CREDENTIALS',
+      `lab ${lab} has Docker volumes (${volumes.join(', ')}) whose credentials are gone`,
+      `their data cannot be opened without them: \`w2meet down -v${lab === 'default' ? '' : ` --lab ${lab}`}\` removes it, then \`w2meet up\` starts afresh`,
+      1,
+    );
+  }
+}

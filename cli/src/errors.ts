@@ -1,4 +1,5 @@
 import { GRADE_EXIT } from './reports/grade-exit.js';
+import type { Capability } from './scenarios/scenario-types.js';
 
 /**
  * One error base for everything the CLI reports to a person: a stable code to match on, an exit
@@ -121,6 +122,32 @@ export class LabFailedError extends W2meetError {
 export class DoctorFixError extends W2meetError {
   constructor(packages: readonly string[]) {
     super('DOCTOR_FIX', `apt-get could not install ${packages.join(' ')}`, 'read apt-get\'s message above; `apt-get update` first if its lists are old', 1);
+  }
+}
+
+/*
+ * The three below fail one step of a scenario: the run records the message as the step's failure
+ * and goes on, so they do not reach the top, but their text is what a person reads in the report.
+ */
+
+/** A step needs part of a lab (faults, the broker, the logs, Postgres) that this target does not offer. */
+export class MissingCapabilityError extends W2meetError {
+  constructor(message: string, capability: Capability) {
+    super('MISSING_CAPABILITY', message, `list \`${capability}\` under the scenario's \`requires:\`, so it is skipped where it cannot run instead of failing`, 1);
+  }
+}
+
+/** A `{{placeholder}}` leads to no value: an index past the end of a list, or a field its items lack. */
+export class PlaceholderError extends W2meetError {
+  constructor(name: string) {
+    super('PLACEHOLDER', `{{${name}}} has no value`, 'the path must end at a value: an index below the list\'s length, a field its items have (create_users makes id and email)', 1);
+  }
+}
+
+/** A sql step's `undo_of` names a step with nothing (left) to undo. */
+export class NothingToUndoError extends W2meetError {
+  constructor(step: string) {
+    super('NOTHING_TO_UNDO', `step "${step}" left nothing to undo`, '`undo_of` must name an earlier sql step that ran and has an `undo` statement; each is undone once', 1);
   }
 }
 

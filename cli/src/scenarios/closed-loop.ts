@@ -17,6 +17,7 @@ export interface ClosedLoopOptions {
  */
 export async function runClosedLoop(options: ClosedLoopOptions): Promise<{ sent: number }> {
   const { connections, total = Infinity, durationUs, clock, send, signal } = options;
+  // The schema asks a load step for count or duration_ms: a bug if hit.
   if (total === Infinity && durationUs === undefined) throw new Error('a closed loop needs a count or a duration');
   const end = durationUs === undefined ? Infinity : clock.nowUs() + durationUs;
   let next = 0;

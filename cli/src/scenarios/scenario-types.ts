@@ -159,6 +159,7 @@ export interface Scenario {
 
 export function stepKind(step: Step): StepKind {
   const kind = STEP_KINDS.find((k) => k in step);
+  // The schema lets no step through without one: a bug if hit.
   if (!kind) throw new Error(`step ${step.name} has no kind`);
   return kind;
 }

@@ -1,3 +1,5 @@
+import { PlaceholderError } from '../errors.js';
+
 /** `{{users.0.email}}`-style placeholders in paths, headers and bodies. */
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 
@@ -20,7 +22,7 @@ function lookup(vars: Vars, name: string): unknown {
 export function fillString(text: string, vars: Vars): string {
   return text.replace(PLACEHOLDER, (_, name: string) => {
     const value = lookup(vars, name);
-    if (value === undefined) throw new Error(`{{${name}}} has no value`);
+    if (value === undefined) throw new PlaceholderError(name);
     return String(value);
   });
 }

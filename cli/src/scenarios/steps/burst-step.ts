@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MissingCapabilityError } from '../../errors.js';
 import { CompletionListener } from '../completion-listener.js';
 import { ExchangeRecorder } from '../exchange-recorder.js';
 import { undoVerb } from '../fault-ledger.js';
@@ -23,7 +24,7 @@ const MAX_IN_FLIGHT = 256;
 export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<StepOutcome> {
   const burst = step.burst;
   const amqpUrl = ctx.target.lab?.amqpUrl;
-  if (!amqpUrl) throw new Error('counting completions needs the lab\'s broker, which cannot be reached from here');
+  if (!amqpUrl) throw new MissingCapabilityError('counting completions needs the lab\'s broker, which cannot be reached from here', 'queue');
   const users = ctx.vars[burst.users] as MadeUser[];
   const listener = new CompletionListener(amqpUrl, `${ctx.runId}-${step.name}`);
   await listener.connect();

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { MissingCapabilityError, NothingToUndoError } from '../../errors.js';
 import type { SqlStep } from '../scenario-types.js';
 import type { StepContext, StepOutcome } from '../step-context.js';
 
@@ -19,11 +20,11 @@ async function execute(dsn: string, statement: string): Promise<void> {
  */
 export async function runSqlStep(step: SqlStep, ctx: StepContext): Promise<StepOutcome> {
   const dsn = ctx.target.lab?.pgDsn;
-  if (!dsn || !ctx.faults) throw new Error('sql steps need the lab\'s Postgres, which cannot be reached from here');
+  if (!dsn || !ctx.faults) throw new MissingCapabilityError('sql steps need the lab\'s Postgres, which cannot be reached from here', 'database');
   const start = ctx.clock.nowUs();
   const { run, undo, undo_of: undoOf } = step.sql;
   if (undoOf) {
-    if (!(await ctx.faults.undoNow(undoOf))) throw new Error(`step "${undoOf}" left nothing to undo`);
+    if (!(await ctx.faults.undoNow(undoOf))) throw new NothingToUndoError(undoOf);
   } else {
     await execute(dsn, run!);
     if (undo) ctx.faults.remember(step.name, () => execute(dsn, undo));

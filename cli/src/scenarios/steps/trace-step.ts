@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MissingCapabilityError } from '../../errors.js';
 import { componentOfInstance, hopMs } from '../../lab/request-record.js';
 import type { LogLine } from '../../lab/runtime.js';
 import type { LogRecord } from '../run-results.js';
@@ -18,7 +19,7 @@ async function collect(ctx: StepContext, caseId: string, since: Date): Promise<L
  * logged it (or the time is up), keeping each hop's records and its own time for the report.
  */
 export async function runTraceStep(step: TraceStep, ctx: StepContext): Promise<StepOutcome> {
-  if (!ctx.target.lab) throw new Error('tracing reads the lab\'s logs; this target has none');
+  if (!ctx.target.lab) throw new MissingCapabilityError('tracing reads the lab\'s logs; this target has none', 'logs');
   const caseId = caseIdFor(ctx.runId, step.name);
   // A second of slack: log times are the lab's clock, read to the second.
   const since = new Date(Date.now() - 1000);

@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { AbortedError, PrerequisiteError } from '../../errors.js';
-import { runChildCommand } from '../child-command.js';
+import { execa } from 'execa';
+import { AbortedError, PrerequisiteError, W2meetError } from '../../errors.js';
+import { commandFailure, FORCE_KILL_AFTER_MS, runChildCommand } from '../child-command.js';
 import { VERSION } from '../../version.js';
 import { removeUnusedPlugins } from '../rabbitmq-apps.js';
 import { debianMirror, hostCodename } from './apt-mirror.js';
@@ -45,11 +46,98 @@ export function localImageRef(recipe: LocalImageRecipe): string {
   return `${LOCAL_REPO}:${recipeHash(recipe)}`;
 }
 
-/** debootstrap leaves /proc (and sometimes more) mounted inside the tree when it fails. */
-function unmountUnder(dir: string): void {
-  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m): m is string => !!m && m.startsWith(dir));
-  // Waited for: the tree is removed right after, and a mount still there would stop that.
-  for (const m of mounts.sort().reverse()) spawnSync('umount', ['-l', m]);
+/**
+ * The mount points at or under `dir` in the text of /proc/mounts, deepest first. A mount listed
+ * twice (one stacked on another) is listed twice: each needs its own umount.
+ */
+export function mountsUnder(dir: string, mounts: string): string[] {
+  const root = dir.replace(/\/+$/, '');
+  return mounts.split('\n')
+    .map((l) => l.split(' ')[1])
+    .filter((m): m is string => !!m)
+    // The kernel writes a space, a tab, a newline and a backslash in a path as octal escapes.
+    .map((m) => m.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))))
+    .filter((m) => m === root || m.startsWith(`${root}/`))
+    .sort()
+    .reverse();
+}
+
+export interface UnmountDeps {
+  run: typeof runChildCommand;
+  readMounts: () => string;
+}
+
+const hostMounts: UnmountDeps = { run: runChildCommand, readMounts: () => readFileSync('/proc/mounts', 'utf8') };
+
+/**
+ * debootstrap leaves /proc (and sometimes more: /sys, /dev bound from the host) mounted inside the
+ * tree when it fails. Each is unmounted, deepest first, and waited for; then /proc/mounts is read
+ * again, and anything still mounted there is an error, since removing the tree through it would
+ * reach into the host's own /proc, /sys or /dev. Not cancellable: it is the cleanup after an
+ * interrupt too.
+ */
+export async function unmountUnder(dir: string, deps: UnmountDeps = hostMounts): Promise<void> {
+  const failures: string[] = [];
+  for (const m of mountsUnder(dir, deps.readMounts())) {
+    try {
+      // -l: a process still inside (a dpkg helper being killed) does not keep it mounted.
+      await deps.run('umount', ['-l', m], { code: 'IMAGE_BUILD' });
+    } catch (err) {
+      // Not fatal by itself: the second umount of a mount listed twice, or of one that went with
+      // its parent, fails with nothing left mounted. What is still mounted is judged below.
+      failures.push(err instanceof Error ? err.message : String(err));
+    }
+  }
+  const left = mountsUnder(dir, deps.readMounts());
+  if (left.length) {
+    throw new W2meetError(
+      'IMAGE_BUILD',
+      `still mounted inside the image tree: ${left.join(', ')}${failures.length ? `\n${failures.join('\n')}` : ''}`,
+      `unmount them (umount -l), then remove ${dir}; it was left in place so nothing outside it is removed`,
+    );
+  }
+}
+
+/**
+ * Streams the tree, as a tar archive, into `importArchive` (Docker's image import), and fails when
+ * either side does: tar's exit status is checked and its stderr is in the error, so an archive cut
+ * short never passes for a whole one. When the import stops reading, tar is ended and waited for
+ * rather than left blocked on its pipe. Rejects with AbortedError when `signal` ended it.
+ */
+export async function importTree(
+  dir: string,
+  importArchive: (archive: Readable) => Promise<void>,
+  options: { signal?: AbortSignal; onWarning?: (line: string) => void } = {},
+): Promise<void> {
+  if (options.signal?.aborted) throw new AbortedError();
+  const tar = execa('tar', ['-C', dir, '--exclude=./proc', '--exclude=./sys', '--exclude=./dev', '-c', '.'], {
+    stdin: 'ignore',
+    // The archive goes to the import alone; stderr is kept for the message.
+    buffer: { stdout: false, stderr: true },
+    cancelSignal: options.signal,
+    forceKillAfterDelay: FORCE_KILL_AFTER_MS,
+  });
+  // Piped at once, so execa (which drains an unread stdout) leaves the archive to the import.
+  const archive = tar.stdout.pipe(new PassThrough());
+  let stoppedTar = false;
+  const [imported, archived] = await Promise.allSettled([
+    importArchive(archive).catch((err: unknown) => {
+      if (tar.exitCode === null && tar.signalCode === null) {
+        stoppedTar = true;
+        tar.kill();
+      }
+      archive.resume();
+      throw err;
+    }),
+    tar,
+  ]);
+  if (options.signal?.aborted) throw new AbortedError('interrupted while the image was imported');
+  if (archived.status === 'rejected' && !stoppedTar) {
+    const err = archived.reason as { stderr?: unknown };
+    throw commandFailure('tar', err, typeof err.stderr === 'string' ? err.stderr : '', 'IMAGE_BUILD');
+  }
+  if (imported.status === 'rejected') throw imported.reason;
+  if (archived.status === 'fulfilled') for (const line of archived.value.stderr.split('\n').filter(Boolean)) options.onWarning?.(line);
 }
 
 export interface BuildProgress {
@@ -87,6 +175,7 @@ export async function ensureLocalBaseImage(
   if (!options.force && (await imageExists(docker, ref))) return { ref, built: false };
   if (process.getuid?.() !== 0) throw new PrerequisiteError('building local images runs debootstrap, which needs root', 'run as root, or use --images official where a registry answers');
   const dir = mkdtempSync('/var/tmp/w2meet-rootfs-');
+  let failed = false;
   try {
     onProgress(`debootstrap ${recipe.suite} from ${recipe.mirror} (${recipe.packages.join(', ')})`);
     const packages = packageCounter(onProgress);
@@ -98,7 +187,7 @@ export async function ensureLocalBaseImage(
       },
     });
     if (options.signal?.aborted) throw new AbortedError();
-    unmountUnder(dir);
+    await unmountUnder(dir);
     // The services run on the host's own Node.js: it needs only glibc and libstdc++, both in the tree.
     mkdirSync(join(dir, 'usr/local/bin'), { recursive: true });
     copyFileSync(process.execPath, join(dir, 'usr/local/bin/node'));
@@ -111,26 +200,36 @@ export async function ensureLocalBaseImage(
     rmSync(join(dir, 'var/lib/apt/lists'), { recursive: true, force: true });
     rmSync(join(dir, 'var/cache/apt/archives'), { recursive: true, force: true });
     onProgress(`importing ${ref}`);
-    const tar = spawn('tar', ['-C', dir, '--exclude=./proc', '--exclude=./sys', '--exclude=./dev', '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    options.signal?.addEventListener('abort', () => tar.kill('SIGKILL'), { once: true });
-    const stream = await docker.importImage(tar.stdout, {
-      repo: LOCAL_REPO,
-      tag: ref.split(':')[1],
-      changes: [
-        `LABEL ${LABEL_IMAGE_HASH}=${recipeHash(recipe)} ${LABEL_IMAGE_ROLE}=local-base ${LABEL_VERSION}=${VERSION}`,
-        'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8',
-        'CMD ["/bin/bash"]',
-      ],
-    } as unknown as Record<string, unknown>);
-    await followProgress(docker, stream);
-    if (options.signal?.aborted) {
+    try {
+      await importTree(dir, async (archive) => {
+        const stream = await docker.importImage(archive, {
+          repo: LOCAL_REPO,
+          tag: ref.split(':')[1],
+          changes: [
+            `LABEL ${LABEL_IMAGE_HASH}=${recipeHash(recipe)} ${LABEL_IMAGE_ROLE}=local-base ${LABEL_VERSION}=${VERSION}`,
+            'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8',
+            'CMD ["/bin/bash"]',
+          ],
+        } as unknown as Record<string, unknown>);
+        await followProgress(docker, stream);
+      }, { signal: options.signal, onWarning: onProgress });
+    } catch (err) {
       // The tree may have been cut off mid-stream: an image of it must not pass for the recipe's.
       await docker.getImage(ref).remove({ force: true }).catch(() => {});
-      throw new AbortedError();
+      throw err;
     }
     return { ref, built: true };
+  } catch (err) {
+    failed = true;
+    throw err;
   } finally {
-    unmountUnder(dir);
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await unmountUnder(dir);
+      rmSync(dir, { recursive: true, force: true });
+    } catch (err) {
+      // The build's own error is the one to throw; this one is said, not lost.
+      if (!failed) throw err;
+      onProgress(`left ${dir} in place: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 }

@@ -6,7 +6,8 @@ import type { Capability } from './scenarios/scenario-types.js';
  * code, and a hint that says what to do next. Anything else that reaches the top is a bug.
  *
  * Every code has its class in this file, one code per situation (as undici's lib/core/errors.js
- * does): throw the class, never `new W2meetError('SOME_CODE', ...)`.
+ * does): throw the class, never `new W2meetError('SOME_CODE', ...)`. errors.test.ts fails on a
+ * class without a sample there, on two classes sharing a code, and on a hand-made code no class has.
  */
 export class W2meetError extends Error {
   constructor(

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { DoctorFixError } from '../errors.js';
+import { AbortedError, DoctorFixError } from '../errors.js';
+import { runChildCommand } from '../lab/child-command.js';
 import { findBinary, onPath, PROCESS_BINARIES, type BinaryName } from '../lab/process/binaries.js';
 import { packageRoot } from '../lab/paths.js';
 import { systemUser } from '../lab/process/prepare.js';
@@ -13,6 +13,7 @@ import {
   type DockerFacts, type DoctorCheck,
 } from '../lab/docker/engine-prerequisites.js';
 import { engineDir, startBackgroundEngine, stopRecordedEngine } from '../lab/docker/background-engine.js';
+import { onInterrupt } from '../signals.js';
 import { table } from './format.js';
 
 function dockerFacts(): Promise<DockerFacts> {
@@ -55,17 +56,33 @@ function hostChecks(docker: DockerFacts): DoctorCheck[] {
   return out;
 }
 
-function run(command: string, args: string[]): boolean {
+/**
+ * One step of --fix, in sight: its lines go to stderr as they come. Returns whether it succeeded;
+ * a failure is said in one line, its output being above already. Ctrl-C ends it (AbortedError).
+ */
+async function run(command: string, args: string[], signal: AbortSignal): Promise<boolean> {
   process.stderr.write(`$ ${command} ${args.join(' ')}\n`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  return result.status === 0;
+  try {
+    await runChildCommand(command, args, {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      signal,
+      code: 'DOCTOR_FIX',
+      onLine: (line) => process.stderr.write(`${line}\n`),
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof AbortedError) throw err;
+    process.stderr.write(`${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+    return false;
+  }
 }
 
 /** Starts the Engine the way this machine runs one: systemd's unit, or dockerd in the background. */
-async function startEngine(facts: DockerFacts): Promise<void> {
+async function startEngine(facts: DockerFacts, signal: AbortSignal): Promise<void> {
   const plan = dockerFixPlan(facts);
   if (plan.includes('systemctl-start')) {
-    run('systemctl', ['start', 'docker']);
+    // A failure is left to the checks that follow: they say the Engine does not answer.
+    await run('systemctl', ['start', 'docker'], signal);
   } else if (plan.includes('start-background') && facts.dockerd) {
     process.stderr.write(`starting dockerd in the background (log and pid in ${engineDir()}) ...\n`);
     const { version, record } = await startBackgroundEngine(dockerClient(), facts.dockerd);
@@ -74,7 +91,7 @@ async function startEngine(facts: DockerFacts): Promise<void> {
   }
 }
 
-async function fix(checks: DoctorCheck[], startEngineToo: boolean): Promise<void> {
+async function fix(checks: DoctorCheck[], startEngineToo: boolean, signal: AbortSignal): Promise<void> {
   const isRoot = process.getuid?.() === 0;
   const missing = checks.filter((c) => !c.ok);
   const packages = [...new Set(missing.flatMap((c) => c.packages ?? []))];
@@ -83,13 +100,18 @@ async function fix(checks: DoctorCheck[], startEngineToo: boolean): Promise<void
       process.stderr.write(`--fix installs Debian packages and needs root: sudo apt-get install -y ${packages.join(' ')}\n`);
       return;
     }
-    run('apt-get', ['update', '-qq']);
-    if (!run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages])) {
+    // Old lists may still do: the install says so if they do not.
+    await run('apt-get', ['update', '-qq'], signal);
+    // The command has no terminal to ask on (its own process group, stdin closed): a changed
+    // configuration file of an installed package is kept, as the prompt's default would.
+    const keepConfig = ['-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold'];
+    if (!(await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...keepConfig, ...packages], signal))) {
       throw new DoctorFixError(packages);
     }
   }
-  if (missing.some((c) => c.build)) run('npm', ['run', 'build', '--prefix', packageRoot()]);
-  if (startEngineToo && isRoot) await startEngine(await dockerFacts());
+  // A failed build is left to the checks that follow: they say the bundles are missing.
+  if (missing.some((c) => c.build)) await run('npm', ['run', 'build', '--prefix', packageRoot()], signal);
+  if (startEngineToo && isRoot) await startEngine(await dockerFacts(), signal);
 }
 
 export function registerDoctor(program: Command): void {
@@ -108,7 +130,12 @@ export function registerDoctor(program: Command): void {
       let docker = await dockerFacts();
       let results = hostChecks(docker);
       if (options.fix) {
-        await fix(results, options.startEngine);
+        const { signal, dispose } = onInterrupt('interrupted; stopping --fix (Ctrl-C again to quit at once)');
+        try {
+          await fix(results, options.startEngine, signal);
+        } finally {
+          dispose();
+        }
         docker = await dockerFacts();
         results = hostChecks(docker);
       }

@@ -29,10 +29,8 @@ await Promise.all(services.map((name) =>
 // swagger-ui's static files, served at /docs, travel beside the bundles (see services/shared/src/docs.ts).
 const swaggerUiStatic = join(dirname(require.resolve('@fastify/swagger-ui/package.json')), 'static');
 await cp(swaggerUiStatic, join(root, 'dist', 'services', 'static'), { recursive: true });
-// Each service's Dockerfile joins its bundle, so dist/services is the whole (small) build context.
-await Promise.all(services.map((name) =>
-  cp(join(root, 'services', name, 'Dockerfile'), join(root, 'dist', 'services', `${name}.Dockerfile`)),
-));
+// The services' one Dockerfile joins their bundles, so dist/services is the whole (small) build context.
+await cp(join(root, 'services', 'Dockerfile'), join(root, 'dist', 'services', 'service.Dockerfile'));
 
 await build({
   entryPoints: {

@@ -1,4 +1,3 @@
-import { buildLabSpec } from '../lab/spec.js';
 import type { LabStatus } from '../lab/runtime.js';
 
 /** A plain left-aligned text table; the last column is not padded. */
@@ -44,17 +43,15 @@ export function criticalPath(status: LabStatus, waitsOf: (id: string) => Wait[])
   return chain.length ? chain.join(' → ') : '-';
 }
 
-/** What each instance waited for, from the lab spec's component dependencies. */
+/** What each instance waited for, as the runtime reports it. */
 export function dependenciesOf(status: LabStatus): (id: string) => Wait[] {
-  const spec = buildLabSpec({ postgresUser: '', postgresPassword: '', postgresDb: '', rabbitUser: '', rabbitPassword: '', redisPassword: '' });
+  const byId = new Map(status.instances.map((i) => [i.id, i]));
   return (id) => {
-    const instance = status.instances.find((i) => i.id === id);
-    const component = spec.components.find((c) => c.name === instance?.name);
+    const instance = byId.get(id);
     if (!instance) return [];
-    const healthy: string[] = [...(component?.dependsOn ?? [])];
-    if (instance.name === 'rabbitmq') healthy.push('epmd');
-    const started: string[] = component?.startsAfter ?? [];
-    return status.instances.flatMap((i): Wait[] =>
-      healthy.includes(i.name) ? [{ id: i.id, until: 'healthy' }] : started.includes(i.name) ? [{ id: i.id, until: 'started' }] : []);
+    return [
+      ...instance.dependsOn.map((d): Wait => ({ id: d, until: 'healthy' })),
+      ...instance.startsAfter.map((d): Wait => ({ id: d, until: 'started' })),
+    ];
   };
 }

@@ -7,7 +7,7 @@ import type { DashboardSource } from './dashboard-source.js';
 import { theme } from './theme.js';
 
 const instance = (id: string, name: string, replica: number, state: InstanceStatus['state'] = 'running'): InstanceStatus => ({
-  id, name: name as InstanceStatus['name'], kind: 'service', replica, state, health: 'healthy', address: '', pid: 1, startedAt: null, timeline: {},
+  id, name: name as InstanceStatus['name'], kind: 'service', replica, state, health: 'healthy', address: '', pid: 1, startedAt: null, timeline: {}, dependsOn: [], startsAfter: [],
 });
 
 /** A lab in memory: faults change its instances' states, a scenario replays fixed events. */

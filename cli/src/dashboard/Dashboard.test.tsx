@@ -10,7 +10,7 @@ import { theme } from './theme.js';
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const instance = (id: string, over: Partial<InstanceStatus> = {}): InstanceStatus => ({
   id, name: id.replace(/-\d+$/, '') as InstanceStatus['name'], kind: 'service', replica: 1, state: 'running', health: 'healthy',
-  address: '127.0.0.1:1', pid: 1, startedAt: '2026-11-25T11:58:55Z', timeline: { healthy: 2350 }, ...over,
+  address: '127.0.0.1:1', pid: 1, startedAt: '2026-11-25T11:58:55Z', timeline: { healthy: 2350 }, dependsOn: [], startsAfter: [], ...over,
 });
 const lab: LabStatus = {
   lab: 'default', runtime: 'docker', gatewayUrl: 'http://127.0.0.1:8080', createdAt: '',

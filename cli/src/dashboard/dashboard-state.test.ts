@@ -4,7 +4,7 @@ import { initialState, liveMedian, reduce, visibleLogs } from './dashboard-state
 
 const instance = (id: string, pid: number | null, over: Partial<InstanceStatus> = {}): InstanceStatus => ({
   id, name: id.replace(/-\d+$/, '') as InstanceStatus['name'], kind: 'service', replica: Number(id.match(/-(\d+)$/)?.[1] ?? 1),
-  state: 'running', health: 'healthy', address: '127.0.0.1:1', pid, startedAt: null, timeline: {}, ...over,
+  state: 'running', health: 'healthy', address: '127.0.0.1:1', pid, startedAt: null, timeline: {}, dependsOn: [], startsAfter: [], ...over,
 });
 const status = (instances: InstanceStatus[]): LabStatus => ({ lab: 'x', runtime: 'process', gatewayUrl: 'http://127.0.0.1:1', createdAt: '', instances });
 const line = (instance: string, caseId: string): LogLine => ({ instance, line: '{}', record: { case_id: caseId, msg: 'request completed' } });

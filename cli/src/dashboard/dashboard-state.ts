@@ -89,7 +89,7 @@ export function visibleLogs(state: DashboardState): LogLine[] {
 }
 
 export function instancesOf(state: DashboardState): InstanceStatus[] {
-  return (state.status?.instances ?? []).filter((i) => i.name !== 'epmd');
+  return state.status?.instances ?? [];
 }
 
 function onEngine(state: DashboardState, e: EngineEvent): DashboardState {

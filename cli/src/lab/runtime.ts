@@ -15,7 +15,7 @@ export interface Timeline {
 export interface InstanceStatus {
   /** `availability-service-2`; equal to the component name when it has one replica. */
   id: string;
-  name: ComponentName | 'epmd';
+  name: ComponentName;
   kind: ComponentKind;
   replica: number;
   state: InstanceState;
@@ -25,6 +25,9 @@ export interface InstanceStatus {
   pid: number | null;
   startedAt: string | null;
   timeline: Timeline;
+  /** Instance ids it waited for before it started: healthy ones, and ones that had only to start. */
+  dependsOn: string[];
+  startsAfter: string[];
 }
 
 export interface LabStatus {
@@ -36,6 +39,7 @@ export interface LabStatus {
 }
 
 export type RuntimeName = 'process' | 'docker';
+
 
 export type ProgressEvent =
   | { type: 'starting'; id: string }

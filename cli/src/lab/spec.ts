@@ -1,22 +1,13 @@
 /**
  * The lab spec: the one description of the lab that every runtime, the gateway configuration and
- * the compose file are derived from. Plain data plus functions of an address book, so the same
- * spec resolves to loopback ports in the process runtime and to container names on Docker.
+ * the compose file are derived from. It says which components run and how many replicas each has;
+ * what each component is (ports, probes, commands) is said once in the catalogue (components/).
  */
+import { CATALOGUE } from './components/catalogue.js';
+import type { ComponentKind, ComponentName, ServiceName } from './components/names.js';
 
-export const SERVICES = ['user-service', 'availability-service', 'suggestion-service', 'worker-service'] as const;
-export type ServiceName = (typeof SERVICES)[number];
-export const INFRASTRUCTURE = ['postgres', 'redis', 'rabbitmq'] as const;
-export type InfraName = (typeof INFRASTRUCTURE)[number];
-export type ComponentName = ServiceName | InfraName | 'gateway';
-export type ComponentKind = 'infra' | 'service' | 'gateway';
-
-/** How a component proves it is ready. Each runtime turns these into concrete probes. */
-export type HealthCheck =
-  | { kind: 'http'; path: string }
-  | { kind: 'postgres' }
-  | { kind: 'redis' }
-  | { kind: 'amqp' };
+export { INFRASTRUCTURE, SERVICES } from './components/names.js';
+export type { ComponentKind, ComponentName, InfraName, ServiceName } from './components/names.js';
 
 /** Credentials generated for one lab; nothing is ever guest/guest. */
 export interface LabSecrets {
@@ -32,6 +23,8 @@ export interface LabSecrets {
 export interface AddressBook {
   /** host:port of every replica of a component, in replica order. */
   hostPorts(name: ComponentName): string[];
+  /** Secrets are compose's `${VAR}` placeholders, which must reach the file whole (not URL-encoded). */
+  keepPlaceholders?: boolean;
 }
 
 export interface ComponentSpec {
@@ -40,16 +33,8 @@ export interface ComponentSpec {
   replicas: number;
   /** What it needs in order to boot: started as soon as all of these are healthy. */
   dependsOn: ComponentName[];
-  /**
-   * What has to exist, but not yet answer, when it starts: started once these have started,
-   * without waiting for them to be healthy (the gateway, whose nginx resolves every upstream's name
-   * as it loads). A service that only calls another per request waits for nothing: it answers 503
-   * or 502 while that one is down, which is what the lab is there to show.
-   */
-  startsAfter?: ComponentName[];
-  health: HealthCheck;
-  /** A service's environment (never PORT, HOST or INSTANCE_ID, which the runtime sets). */
-  env?: (book: AddressBook, secrets: LabSecrets) => Record<string, string>;
+  /** What has to exist, but not yet answer, when it starts (see start-order.ts). */
+  startsAfter: ComponentName[];
   /** The gateway path prefix that routes to this service. */
   gatewayPrefix?: string;
 }
@@ -59,6 +44,8 @@ export interface LabSpec {
   gatewayPort: number;
   secrets: LabSecrets;
   components: ComponentSpec[];
+  /** Extra environment for every service (e.g. LOG_LEVEL, JOB_WORK_MS). */
+  serviceEnv?: Record<string, string>;
 }
 
 export interface LabOptions {
@@ -79,51 +66,18 @@ export const DEFAULT_REPLICAS: Record<ServiceName, number> = {
 };
 export const MAX_REPLICAS = 8;
 
-/** Service bases are lists: callers balance over the replicas and skip one that refuses. */
-const bases = (book: AddressBook, name: ComponentName) => book.hostPorts(name).map((hp) => `http://${hp}`).join(',');
-
 export function buildLabSpec(secrets: LabSecrets, options: LabOptions = {}): LabSpec {
-  const replicas = { ...DEFAULT_REPLICAS, ...options.replicas };
-  const extra = options.serviceEnv ?? {};
-  const service = (
-    name: ServiceName,
-    prefix: string,
-    needs: { dependsOn?: ComponentName[]; startsAfter?: ComponentName[] },
-    env: (book: AddressBook, s: LabSecrets) => Record<string, string>,
-  ): ComponentSpec => ({
-    name, kind: 'service', replicas: replicas[name], dependsOn: needs.dependsOn ?? [], startsAfter: needs.startsAfter ?? [],
-    health: { kind: 'http', path: '/health' },
-    gatewayPrefix: prefix, env: (book, s) => ({ ...env(book, s), ...extra }),
-  });
+  const replicas: Record<string, number> = { ...DEFAULT_REPLICAS, ...options.replicas };
   return {
     name: options.name ?? DEFAULT_LAB,
     gatewayPort: options.gatewayPort ?? DEFAULT_GATEWAY_PORT,
     secrets,
-    components: [
-      { name: 'postgres', kind: 'infra', replicas: 1, dependsOn: [], health: { kind: 'postgres' } },
-      { name: 'redis', kind: 'infra', replicas: 1, dependsOn: [], health: { kind: 'redis' } },
-      { name: 'rabbitmq', kind: 'infra', replicas: 1, dependsOn: [], health: { kind: 'amqp' } },
-      service('user-service', '/users/', { dependsOn: ['postgres', 'redis'] }, (book, s) => ({
-        PG_DSN: `postgres://${s.postgresUser}:${s.postgresPassword}@${book.hostPorts('postgres')[0]}/${s.postgresDb}`,
-        // Generated passwords are base64url, safe in a URL as they are (and compose's placeholder must stay whole).
-        REDIS_URL: `redis://:${s.redisPassword}@${book.hostPorts('redis')[0]}`,
-      })),
-      service('availability-service', '/availability/', {}, (book) => ({
-        USER_SERVICE_BASE: bases(book, 'user-service'),
-      })),
-      service('suggestion-service', '/suggestion/', {}, (book) => ({
-        AVAILABILITY_SERVICE_BASE: bases(book, 'availability-service'),
-      })),
-      // The worker needs only the broker to be healthy; it retries suggestions that are not there yet.
-      service('worker-service', '/worker/', { dependsOn: ['rabbitmq'] }, (book, s) => ({
-        RABBITMQ_URL: `amqp://${s.rabbitUser}:${s.rabbitPassword}@${book.hostPorts('rabbitmq')[0]}`,
-        SUGGESTION_SERVICE_BASE: bases(book, 'suggestion-service'),
-        QUEUE_NAME: 'meeting_jobs',
-      })),
-      // nginx needs each upstream's name to resolve when it loads its configuration, so the services
-      // have to exist (have started); it answers 502 for one that is not healthy yet.
-      { name: 'gateway', kind: 'gateway', replicas: 1, dependsOn: [], startsAfter: [...SERVICES], health: { kind: 'http', path: '/health' } },
-    ],
+    serviceEnv: options.serviceEnv,
+    components: CATALOGUE.map((c) => ({
+      name: c.name, kind: c.kind, replicas: c.kind === 'service' ? replicas[c.name]! : 1,
+      dependsOn: [...c.dependsOn], startsAfter: [...c.startsAfter],
+      ...(c.gatewayPrefix ? { gatewayPrefix: c.gatewayPrefix } : {}),
+    })),
   };
 }
 
@@ -139,4 +93,23 @@ export function instanceId(ref: InstanceRef, replicas: number): string {
 
 export function componentOf(spec: LabSpec, name: string): ComponentSpec | undefined {
   return spec.components.find((c) => c.name === name);
+}
+
+/** Instance ids of every replica of a component. */
+export function instanceIds(c: Pick<ComponentSpec, 'name' | 'replicas'>): string[] {
+  return Array.from({ length: c.replicas }, (_, i) => instanceId({ name: c.name, replica: i + 1 }, c.replicas));
+}
+
+/** What each instance of a component waits for, as instance ids: healthy ones, and started ones. */
+export function instanceWaits(spec: LabSpec, c: ComponentSpec): { dependsOn: string[]; startsAfter: string[] } {
+  const ids = (names: string[]) => names.flatMap((d) => instanceIds(componentOf(spec, d)!));
+  return { dependsOn: ids(c.dependsOn), startsAfter: ids(c.startsAfter) };
+}
+
+/** Every instance of the lab with what it waits for, in the spec's order. */
+export function specInstances(spec: LabSpec): { id: string; name: ComponentName; kind: ComponentKind; replica: number; dependsOn: string[]; startsAfter: string[] }[] {
+  return spec.components.flatMap((c) => {
+    const waits = instanceWaits(spec, c);
+    return instanceIds(c).map((id, index) => ({ id, name: c.name, kind: c.kind, replica: index + 1, ...waits }));
+  });
 }

@@ -13,7 +13,7 @@ export function describeLab(target: EngineTarget, status: LabStatus | null): Lab
   };
   if (!target.lab || !status) return { kind: 'url', gatewayUrl: target.gatewayUrl, w2meetVersion: VERSION, host };
   const replicas: Record<string, number> = {};
-  for (const i of status.instances) if (i.name !== 'epmd') replicas[i.name] = (replicas[i.name] ?? 0) + 1;
+  for (const i of status.instances) replicas[i.name] = (replicas[i.name] ?? 0) + 1;
   return {
     kind: 'lab', gatewayUrl: target.gatewayUrl, lab: status.lab, runtime: status.runtime, replicas, w2meetVersion: VERSION, host,
   };

@@ -9,31 +9,15 @@ import { INFRASTRUCTURE, SERVICES, type ComponentName } from '../spec.js';
 import { followProgress, imageExists } from './engine.js';
 import { LABEL_IMAGE_HASH, LABEL_IMAGE_ROLE, LABEL_VERSION } from './labels.js';
 import { ensureLocalBaseImage } from './local-base-image.js';
+import { OFFICIAL_IMAGES, type ImageFlavour } from './official-images.js';
+
+export { OFFICIAL_IMAGES, type ImageFlavour };
 
 export type ImageMode = 'local' | 'official';
 
-/**
- * The registry images of `--images official`, pinned here and nowhere else. Names only: the
- * registry they come from is the Engine's default or the one given with --registry.
- */
-export const OFFICIAL_IMAGES = {
-  postgres: 'postgres:16-bookworm',
-  redis: 'redis:7-bookworm',
-  rabbitmq: 'rabbitmq:3-management',
-  gateway: 'nginx:1.27-bookworm',
-  node: 'node:20-bookworm-slim',
-} as const;
-
 export type ImageRefs = Record<ComponentName, string>;
 
-/**
- * How an image expects to be run: `official` images have their own entrypoints (POSTGRES_* and
- * RABBITMQ_DEFAULT_* variables); w2meet's `local` image holds every role and is told which to
- * play. Known from the image's label, so local images pushed to a classroom registry under the
- * official names still run right.
- */
-export type ImageFlavour = 'local' | 'official';
-
+/** Which flavour an image is, from its label. */
 export async function imageFlavour(docker: Docker, ref: string): Promise<ImageFlavour> {
   const info = await docker.getImage(ref).inspect();
   return info.Config?.Labels?.[LABEL_IMAGE_ROLE] === 'local-base' ? 'local' : 'official';
@@ -95,7 +79,7 @@ function bundleHash(service: string, dockerfile: string, base: string): string {
  * when the bundle, the Dockerfile or the base image changes.
  */
 export async function buildServiceImage(docker: Docker, service: string, base: string, onProgress: (l: string) => void): Promise<string> {
-  const dockerfile = readFileSync(join(packageRoot(), 'services', service, 'Dockerfile'), 'utf8');
+  const dockerfile = readFileSync(join(packageRoot(), 'services', 'Dockerfile'), 'utf8');
   const hash = bundleHash(service, dockerfile, base);
   const ref = `w2meet/${service}:${hash}`;
   if (await imageExists(docker, ref)) return ref;
@@ -104,18 +88,18 @@ export async function buildServiceImage(docker: Docker, service: string, base: s
   try {
     await buildFromContext(docker, dist, service, ref, base, hash);
   } catch (err) {
-    throw new W2meetError('IMAGE_BUILD', `building ${ref} failed: ${(err as Error).message}`, `check services/${service}/Dockerfile and that ${base} has node`);
+    throw new W2meetError('IMAGE_BUILD', `building ${ref} failed: ${(err as Error).message}`, `check services/Dockerfile and that ${base} has node`);
   }
   return ref;
 }
 
 async function buildFromContext(docker: Docker, dist: string, service: string, ref: string, base: string, hash: string): Promise<void> {
   const stream = await docker.buildImage(
-    { context: dist, src: [`${service}.cjs`, `${service}.cjs.map`, 'static', `${service}.Dockerfile`] },
+    { context: dist, src: [`${service}.cjs`, `${service}.cjs.map`, 'static', 'service.Dockerfile'] },
     {
       t: ref,
-      dockerfile: `${service}.Dockerfile`,
-      buildargs: { BASE_IMAGE: base },
+      dockerfile: 'service.Dockerfile',
+      buildargs: { BASE_IMAGE: base, SERVICE: service },
       labels: { [LABEL_IMAGE_HASH]: hash, [LABEL_IMAGE_ROLE]: service, [LABEL_VERSION]: VERSION },
       rm: true,
       forcerm: true,

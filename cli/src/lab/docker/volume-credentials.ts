@@ -1,9 +1,8 @@
-import type Docker from 'dockerode';
 import { W2meetError } from '../../errors.js';
 import { labDir } from '../paths.js';
 import { completeSecrets, readSecretsFile } from '../secrets.js';
 import type { LabSecrets } from '../spec.js';
-import { labFilter } from './labels.js';
+import type { EngineClient } from './engine-client.js';
 
 /**
  * On Docker a lab's credentials are kept on its data volumes, as a label set when the volume is
@@ -26,9 +25,8 @@ export function decodeCredentials(label: string): LabSecrets {
  * were labelled fall back to the lab folder's file, which held them then; volumes whose credentials
  * are nowhere are an error that says how to start afresh.
  */
-export async function volumeCredentials(docker: Docker, lab: string, env: NodeJS.ProcessEnv = process.env): Promise<LabSecrets | null> {
-  const { Volumes } = await docker.listVolumes({ filters: labFilter(lab) });
-  const volumes = Volumes ?? [];
+export async function volumeCredentials(engine: Pick<EngineClient, 'labVolumes'>, lab: string, env: NodeJS.ProcessEnv = process.env): Promise<LabSecrets | null> {
+  const volumes = await engine.labVolumes(lab);
   if (!volumes.length) return null;
   const labelled = volumes.find((v) => v.Labels?.[LABEL_CREDENTIALS]);
   if (labelled) return decodeCredentials(labelled.Labels[LABEL_CREDENTIALS]!);

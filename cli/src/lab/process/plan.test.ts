@@ -16,10 +16,10 @@ function plan(replicas = {}) {
 }
 
 describe('planProcesses', () => {
-  it('has one instance per replica with the default replicas, plus epmd', () => {
+  it('has one instance per replica with the default replicas; epmd is RabbitMQ\'s companion, not an instance', () => {
     const ids = plan().map((i) => i.id);
     expect(ids).toEqual([
-      'epmd', 'postgres', 'redis', 'rabbitmq', 'user-service', 'availability-service-1', 'availability-service-2',
+      'postgres', 'redis', 'rabbitmq', 'user-service', 'availability-service-1', 'availability-service-2',
       'suggestion-service-1', 'suggestion-service-2', 'worker-service', 'gateway',
     ]);
   });
@@ -40,7 +40,9 @@ describe('planProcesses', () => {
   it('gives RabbitMQ its own node name, ports and folders, and the generated credentials', () => {
     const rabbit = plan().find((i) => i.id === 'rabbitmq')!;
     expect(rabbit.env).toMatchObject({ RABBITMQ_NODENAME: 'w2meet-demo@localhost', RABBITMQ_MNESIA_BASE: '/state/demo/rabbitmq/mnesia' });
-    expect(rabbit.dependsOn).toContain('epmd');
+    expect(rabbit.dependsOn).toEqual([]);
+    expect(rabbit.companions.map((c) => c.id)).toEqual(['epmd']);
+    expect(rabbit.env.ERL_EPMD_PORT).toBe(String(rabbit.companions[0]!.port));
     const worker = plan().find((i) => i.id === 'worker-service')!;
     expect(worker.env.RABBITMQ_URL).toBe(`amqp://w2meet:rpw@127.0.0.1:${rabbit.port}`);
   });

@@ -1,25 +1,16 @@
 import { existsSync } from 'node:fs';
+import { LabStateError } from '../../errors.js';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ProcessIdentity } from '../process-identity.js';
-import type { InstanceState, Timeline } from '../runtime.js';
-import type { ComponentKind, LabSecrets } from '../spec.js';
+import type { InstanceState } from '../runtime.js';
+import type { DriverInstance } from '../lifecycle/driver.js';
+import type { LabSecrets } from '../spec.js';
+import type { ProbeSpec } from '../wait/probe-spec.js';
 
-/** How to check an instance once it is running, with everything the check needs. */
-export type ProbeSpec =
-  | { kind: 'http'; url: string }
-  | { kind: 'postgres'; dsn: string }
-  | { kind: 'redis'; host: string; port: number; password: string }
-  | { kind: 'amqp'; url: string }
-  | { kind: 'tcp'; host: string; port: number }
-  | { kind: 'epmd'; host: string; port: number };
-
-/** One process the lab runs: enough to start it again after a fault without the spec. */
-export interface ProcessInstance {
+/** A program the lab runs as a process: enough to start it again after a fault without the spec. */
+export interface Spawnable {
   id: string;
-  name: string;
-  kind: ComponentKind;
-  replica: number;
   command: string;
   args: string[];
   env: Record<string, string>;
@@ -29,15 +20,7 @@ export interface ProcessInstance {
   gid?: number;
   stopSignal: NodeJS.Signals;
   port: number;
-  probe: ProbeSpec;
-  /** Instance ids that must be healthy before this one starts. */
-  dependsOn: string[];
-  /** Instance ids that must have started before this one starts. */
-  startsAfter: string[];
   logFile: string;
-  /** Further files this instance writes its logs to (the gateway's access log). */
-  extraLogFiles: string[];
-  startTimeoutMs: number;
   pid: number | null;
   /**
    * Which process `pid` named when it was started (its start tick and the boot): a pid alone is
@@ -47,7 +30,21 @@ export interface ProcessInstance {
   /** What the last fault verb left it as; the live state is read from /proc. */
   intended: InstanceState;
   startedAt: string | null;
-  timeline: Timeline;
+}
+
+/**
+ * A program an instance needs running beside it on processes only (RabbitMQ's epmd): started
+ * before it, checked with its own probe, stopped when the lab goes down. Never a lab instance.
+ */
+export interface Companion extends Spawnable {
+  probe: ProbeSpec;
+}
+
+/** One instance of the lab as a process. */
+export interface ProcessInstance extends Spawnable, DriverInstance {
+  /** Further files this instance writes its logs to (the gateway's access log). */
+  extraLogFiles: string[];
+  companions: Companion[];
 }
 
 export interface ProcessLabState {
@@ -70,7 +67,7 @@ export async function readState(dir: string): Promise<ProcessLabState | null> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as ProcessLabState;
   } catch (err) {
-    throw new Error(`${path} is unreadable (${(err as Error).message}); remove it and stop its processes by hand`);
+    throw new LabStateError(`${path} is unreadable (${(err as Error).message})`, 'remove it and stop its processes by hand');
   }
 }
 

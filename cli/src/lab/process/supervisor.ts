@@ -3,7 +3,7 @@ import { bootId, identityOf, isSameProcess, type ProcessIdentity } from '../proc
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InstanceState } from '../runtime.js';
-import type { ProcessInstance } from './state.js';
+import type { Spawnable } from './state.js';
 
 /**
  * Starts and signals the lab's processes. Each runs in its own process group (detached), so a
@@ -16,7 +16,7 @@ export interface Spawned {
   alive: () => boolean;
 }
 
-export function spawnInstance(instance: ProcessInstance): Spawned {
+export function spawnInstance(instance: Spawnable): Spawned {
   mkdirSync(dirname(instance.logFile), { recursive: true });
   const out = openSync(instance.logFile, 'a');
   let exited = false;

@@ -1,4 +1,4 @@
-import type { ProbeSpec } from '../process/state.js';
+import type { ProbeSpec } from './probe-spec.js';
 import { amqpProbe, epmdProbe, FatalProbeError, httpProbe, postgresProbe, redisProbe, tcpProbe, type Probe } from './probes.js';
 
 export function probeFor(spec: ProbeSpec): Probe {

@@ -161,8 +161,11 @@ export interface WaitOptions {
   timeoutMs: number;
   intervalMs?: number;
   signal?: AbortSignal;
-  /** Checked between attempts: a process that died will never become healthy, so stop early. */
-  stillAlive?: () => boolean;
+  /**
+   * Checked between attempts: why the instance is gone (a process that exited, a container that
+   * stopped), or null while it runs. One that is gone will never become healthy, so stop early.
+   */
+  exited?: () => string | null | Promise<string | null>;
   describe: string;
 }
 
@@ -173,7 +176,8 @@ export async function waitFor(probe: Probe, options: WaitOptions): Promise<void>
   let lastError = 'no attempt yet';
   for (;;) {
     if (options.signal?.aborted) throw new Error(`${options.describe}: aborted`);
-    if (options.stillAlive && !options.stillAlive()) throw new Error(`${options.describe}: the process exited`);
+    const gone = options.exited ? await options.exited() : null;
+    if (gone) throw new Error(`${options.describe}: ${gone}`);
     const attempt = new AbortController();
     const timer = setTimeout(() => attempt.abort(), Math.min(2000, Math.max(100, deadline - Date.now())));
     try {

@@ -1,0 +1,86 @@
+import type { Health, InstanceState, LogLine, LogOptions, ProgressEvent, RuntimeName, Timeline } from '../runtime.js';
+import type { ComponentKind, ComponentName, LabSecrets, LabSpec } from '../spec.js';
+import type { HostPort } from '../wait/probe-spec.js';
+
+/**
+ * What the lifecycle (up, down, status, faults, logs: lab-runtime.ts) needs of a place a lab
+ * runs. A driver knows how to make, start, signal and remove one instance there, and nothing of
+ * start order, health, clean-up or faults, which are written once for every runtime.
+ */
+export interface RuntimeDriver<I extends DriverInstance = DriverInstance> {
+  readonly name: RuntimeName;
+  /** Whether the place the lab runs answers (an Engine); status and down see no lab when it does not. */
+  available(): Promise<boolean>;
+  /** Throws a clear error, saying what to do, when it does not answer. */
+  requireAvailable(): Promise<void>;
+  /** The lab as it is now, or null when nothing of it exists. */
+  load(lab: string): Promise<DriverLab<I> | null>;
+  /** Keeps what the driver records (pids, timelines): of these instances only, or of all of them. */
+  save(lab: DriverLab<I>, instances?: I[]): Promise<void>;
+  /**
+   * Makes everything the lab needs before its first instance starts (folders, images, network,
+   * volumes, ports) and plans its instances. Throws AbortedError when the signal aborts.
+   */
+  create(spec: LabSpec, context: CreateContext): Promise<DriverLab<I>>;
+  /** Starts an instance that is not running; resolves once it runs (not once it is healthy). */
+  start(lab: DriverLab<I>, instance: I): Promise<Running>;
+  state(lab: DriverLab<I>, instance: I): Promise<InstanceState>;
+  /** Where the host reaches it, or null while it has no address. */
+  address(lab: DriverLab<I>, instance: I): Promise<HostPort | null>;
+  /** Acts on an instance that runs (or is paused): the lifecycle checks the state first. */
+  signal(lab: DriverLab<I>, instance: I, signal: InstanceSignal): Promise<void>;
+  /** Removes what `load` would find (containers, network, state file); `volumes` also the data. */
+  remove(lab: string, options: { volumes: boolean }): Promise<void>;
+  /** What `status` shows of an instance beyond its state and health. */
+  details(lab: DriverLab<I>, instance: I): Promise<InstanceDetails>;
+  /** The last lines of its log, headed by where they come from, for an error message. */
+  logTail(lab: DriverLab<I>, instance: I): Promise<string>;
+  logs(lab: DriverLab<I>, instances: I[], options: LogOptions): AsyncIterable<LogLine>;
+  /** The credentials its data was made with, where the data keeps them; null when it has none. */
+  credentials(lab: string): Promise<LabSecrets | null>;
+  /** rabbitmqctl against the lab's broker. */
+  brokerCommand(lab: DriverLab<I>, instance: I, args: string[]): Promise<void>;
+  /** The memory watermark the lab's broker runs with (what `unalarm` restores). */
+  readonly brokerWatermark: number;
+}
+
+export interface DriverInstance {
+  id: string;
+  name: ComponentName;
+  kind: ComponentKind;
+  replica: number;
+  /** Instance ids that must be healthy, or only started, before this one starts. */
+  dependsOn: string[];
+  startsAfter: string[];
+  timeline: Timeline;
+}
+
+export interface DriverLab<I extends DriverInstance> {
+  name: string;
+  createdAt: string;
+  gatewayUrl: string;
+  /** The credentials it runs with; null when they cannot be read. */
+  secrets: LabSecrets | null;
+  instances: I[];
+}
+
+export interface CreateContext {
+  signal: AbortSignal;
+  progress: (event: ProgressEvent) => void;
+}
+
+/** A started instance: while the lifecycle waits for it, why it is gone, or null while it runs. */
+export interface Running {
+  exited(): string | null | Promise<string | null>;
+}
+
+export type InstanceSignal = 'stop' | 'kill' | 'pause' | 'unpause';
+
+export interface InstanceDetails {
+  pid: number | null;
+  startedAt: string | null;
+  /** host:port as the host reaches it (for a person to read). */
+  address: string;
+  /** The engine's own health, for when w2meet cannot probe it itself (no credentials, no address). */
+  engineHealth?: Health;
+}

@@ -1,0 +1,49 @@
+import type { FaultVerb, InstanceState } from '../runtime.js';
+import { alarmArgs } from '../broker-alarm.js';
+import type { DriverInstance, DriverLab, RuntimeDriver } from './driver.js';
+import { waitHealthy } from './wait-healthy.js';
+
+const live = (state: InstanceState) => state === 'running' || state === 'paused';
+
+/**
+ * What each fault verb does, on every runtime, in terms of the driver's few acts. Each one leaves
+ * the instance in the state its verb names: `start` and `restart` return once it is healthy again.
+ */
+export const FAULTS: Record<FaultVerb, <I extends DriverInstance>(driver: RuntimeDriver<I>, lab: DriverLab<I>, instance: I) => Promise<void>> = {
+  async stop(driver, lab, i) {
+    if (live(await driver.state(lab, i))) await driver.signal(lab, i, 'stop');
+  },
+  async kill(driver, lab, i) {
+    if (live(await driver.state(lab, i))) await driver.signal(lab, i, 'kill');
+  },
+  async pause(driver, lab, i) {
+    if ((await driver.state(lab, i)) === 'running') await driver.signal(lab, i, 'pause');
+  },
+  async unpause(driver, lab, i) {
+    if ((await driver.state(lab, i)) === 'paused') await driver.signal(lab, i, 'unpause');
+  },
+  async start(driver, lab, i) {
+    const state = await driver.state(lab, i);
+    if (state === 'paused') await driver.signal(lab, i, 'unpause');
+    else if (state !== 'running') await restartAndWait(driver, lab, i);
+  },
+  async restart(driver, lab, i) {
+    const state = await driver.state(lab, i);
+    if (live(state)) await driver.signal(lab, i, 'stop');
+    await restartAndWait(driver, lab, i);
+  },
+  async alarm(driver, lab, i) {
+    await driver.brokerCommand(lab, i, alarmArgs('alarm', driver.brokerWatermark));
+  },
+  async unalarm(driver, lab, i) {
+    await driver.brokerCommand(lab, i, alarmArgs('unalarm', driver.brokerWatermark));
+  },
+};
+
+/** Starts it again where it was (its port, its container) and waits until it is healthy. */
+async function restartAndWait<I extends DriverInstance>(driver: RuntimeDriver<I>, lab: DriverLab<I>, i: I): Promise<void> {
+  const running = await driver.start(lab, i);
+  // The new pid is kept at once: a fault that overlaps this one must not forget it.
+  await driver.save(lab, [i]);
+  await waitHealthy(driver, lab, i, running, new AbortController().signal);
+}

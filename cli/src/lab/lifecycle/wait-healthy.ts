@@ -1,0 +1,56 @@
+import { AbortedError, LabStartError } from '../../errors.js';
+import { componentFor } from '../components/catalogue.js';
+import type { LabSecrets } from '../spec.js';
+import { probeFor } from '../wait/probe-for.js';
+import type { ProbeSpec } from '../wait/probe-spec.js';
+import { FatalProbeError, waitFor, type Probe } from '../wait/probes.js';
+import type { DriverInstance, DriverLab, Running, RuntimeDriver } from './driver.js';
+
+/**
+ * Waits until a started instance answers its component's probe, on every runtime the same way:
+ * probed from the host every 50 ms, for as long as its component may take; one that is gone, or
+ * never answers, fails with the last lines of its log.
+ */
+export async function waitHealthy<I extends DriverInstance>(
+  driver: RuntimeDriver<I>,
+  lab: DriverLab<I>,
+  instance: I,
+  running: Running,
+  signal: AbortSignal,
+): Promise<void> {
+  const component = componentFor(instance.name);
+  const secrets = lab.secrets ?? missingSecrets(instance.id);
+  let spec: ProbeSpec | null = null;
+  // The address is known once it runs (a container's is given when it starts), and kept for the wait.
+  const probe: Probe = async (attempt) => {
+    if (!spec) {
+      const at = await driver.address(lab, instance);
+      if (!at) throw new Error('it has no address yet');
+      spec = component.probe(at, secrets);
+    }
+    await probeFor(spec)(attempt);
+  };
+  try {
+    await waitFor(probe, { timeoutMs: component.startTimeoutMs, signal, exited: () => running.exited(), describe: instance.id });
+  } catch (err) {
+    if (signal.aborted) throw new AbortedError();
+    const tail = await driver.logTail(lab, instance);
+    throw new LabStartError(
+      `${(err as Error).message}\n${tail}`,
+      err instanceof FatalProbeError ? err.hint : `see the whole log with \`w2meet logs ${instance.id}\``,
+    );
+  }
+}
+
+/** Once healthy: what its component runs before anything that needs it starts (the schema). */
+export async function afterHealthy<I extends DriverInstance>(driver: RuntimeDriver<I>, lab: DriverLab<I>, instance: I): Promise<void> {
+  const component = componentFor(instance.name);
+  if (!component.afterHealthy) return;
+  const at = await driver.address(lab, instance);
+  if (!at) throw new LabStartError(`${instance.id} answered but has no address any more`);
+  await component.afterHealthy(at, lab.secrets ?? missingSecrets(instance.id));
+}
+
+function missingSecrets(id: string): never {
+  throw new LabStartError(`${id}: the lab's credentials cannot be read`, 'run `w2meet down -v` and `w2meet up` to make the lab again with new ones');
+}

@@ -1,7 +1,7 @@
 import type { FaultVerb, InstanceState } from '../runtime.js';
 import { alarmArgs } from '../broker-alarm.js';
 import type { DriverInstance, DriverLab, RuntimeDriver } from './driver.js';
-import { waitHealthy } from './wait-healthy.js';
+import { waitHealthy, type HealthChecks } from './wait-healthy.js';
 
 const live = (state: InstanceState) => state === 'running' || state === 'paused';
 
@@ -9,7 +9,9 @@ const live = (state: InstanceState) => state === 'running' || state === 'paused'
  * What each fault verb does, on every runtime, in terms of the driver's few acts. Each one leaves
  * the instance in the state its verb names: `start` and `restart` return once it is healthy again.
  */
-export const FAULTS: Record<FaultVerb, <I extends DriverInstance>(driver: RuntimeDriver<I>, lab: DriverLab<I>, instance: I) => Promise<void>> = {
+type Fault = <I extends DriverInstance>(driver: RuntimeDriver<I>, lab: DriverLab<I>, instance: I, checks?: HealthChecks) => Promise<void>;
+
+export const FAULTS: Record<FaultVerb, Fault> = {
   async stop(driver, lab, i) {
     if (live(await driver.state(lab, i))) await driver.signal(lab, i, 'stop');
   },
@@ -22,15 +24,15 @@ export const FAULTS: Record<FaultVerb, <I extends DriverInstance>(driver: Runtim
   async unpause(driver, lab, i) {
     if ((await driver.state(lab, i)) === 'paused') await driver.signal(lab, i, 'unpause');
   },
-  async start(driver, lab, i) {
+  async start(driver, lab, i, checks) {
     const state = await driver.state(lab, i);
     if (state === 'paused') await driver.signal(lab, i, 'unpause');
-    else if (state !== 'running') await restartAndWait(driver, lab, i);
+    else if (state !== 'running') await restartAndWait(driver, lab, i, checks);
   },
-  async restart(driver, lab, i) {
+  async restart(driver, lab, i, checks) {
     const state = await driver.state(lab, i);
     if (live(state)) await driver.signal(lab, i, 'stop');
-    await restartAndWait(driver, lab, i);
+    await restartAndWait(driver, lab, i, checks);
   },
   async alarm(driver, lab, i) {
     await driver.brokerCommand(lab, i, alarmArgs('alarm', driver.brokerWatermark));
@@ -41,9 +43,9 @@ export const FAULTS: Record<FaultVerb, <I extends DriverInstance>(driver: Runtim
 };
 
 /** Starts it again where it was (its port, its container) and waits until it is healthy. */
-async function restartAndWait<I extends DriverInstance>(driver: RuntimeDriver<I>, lab: DriverLab<I>, i: I): Promise<void> {
+async function restartAndWait<I extends DriverInstance>(driver: RuntimeDriver<I>, lab: DriverLab<I>, i: I, checks?: HealthChecks): Promise<void> {
   const running = await driver.start(lab, i);
   // The new pid is kept at once: a fault that overlaps this one must not forget it.
   await driver.save(lab, [i]);
-  await waitHealthy(driver, lab, i, running, new AbortController().signal);
+  await waitHealthy(driver, lab, i, running, new AbortController().signal, checks);
 }

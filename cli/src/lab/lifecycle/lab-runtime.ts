@@ -7,10 +7,16 @@ import { startInOrder } from '../start-order.js';
 import { resolveTarget } from '../target.js';
 import { componentFor } from '../components/catalogue.js';
 import { probeHealthy } from '../wait/probe-for.js';
+import type { ProbeSpec } from '../wait/probe-spec.js';
 import type { DriverInstance, DriverLab, RuntimeDriver } from './driver.js';
 import { FAULTS } from './faults.js';
 import { stopTiers } from './stop-order.js';
-import { afterHealthy, waitHealthy } from './wait-healthy.js';
+import { afterHealthy, waitHealthy, type HealthChecks } from './wait-healthy.js';
+
+export interface LifecycleOptions extends HealthChecks {
+  /** Health for `status`; the real probes with a short timeout by default. */
+  probeHealthy?: (spec: ProbeSpec) => Promise<boolean>;
+}
 
 /**
  * A lab's whole life, written once for every runtime: `up` (the existing-lab check, the port
@@ -19,7 +25,10 @@ import { afterHealthy, waitHealthy } from './wait-healthy.js';
  * starts, signals and removes instances where it runs them.
  */
 export class LabRuntime<I extends DriverInstance> implements Runtime {
-  constructor(protected readonly driver: RuntimeDriver<I>) {}
+  constructor(
+    protected readonly driver: RuntimeDriver<I>,
+    private readonly checks: LifecycleOptions = {},
+  ) {}
 
   get name() {
     return this.driver.name;
@@ -74,7 +83,7 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
         instance.timeline = { started: Date.now() - t0 };
         await this.driver.save(lab, [instance]);
         started();
-        await waitHealthy(this.driver, lab, instance, running, failed.signal);
+        await waitHealthy(this.driver, lab, instance, running, failed.signal, this.checks);
         await afterHealthy(this.driver, lab, instance);
         instance.timeline.healthy = Date.now() - t0;
         await this.driver.save(lab, [instance]);
@@ -137,7 +146,7 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
     const needsSecrets = componentFor(i.name).kind === 'infra';
     if (!at || (needsSecrets && !lab.secrets)) return engineHealth ?? 'unknown';
     const secrets = lab.secrets ?? ({} as LabSecrets);
-    return (await probeHealthy(componentFor(i.name).probe(at, secrets))) ? 'healthy' : 'unhealthy';
+    return (await (this.checks.probeHealthy ?? probeHealthy)(componentFor(i.name).probe(at, secrets))) ? 'healthy' : 'unhealthy';
   }
 
   credentials(lab: string): Promise<LabSecrets | null> {
@@ -148,7 +157,7 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
     const found = await this.requireLab(lab);
     const targets = resolveTarget(found.instances, target);
     checkAlarmTarget(verb, targets.map((i) => i.name));
-    await Promise.all(targets.map((i) => FAULTS[verb](this.driver, found, i)));
+    await Promise.all(targets.map((i) => FAULTS[verb](this.driver, found, i, this.checks)));
     await this.driver.save(found, targets);
     return targets.map((i) => i.id);
   }

@@ -1,7 +1,7 @@
 import { AbortedError, LabStartError } from '../../errors.js';
 import { componentFor } from '../components/catalogue.js';
 import type { LabSecrets } from '../spec.js';
-import { probeFor } from '../wait/probe-for.js';
+import { probeFor as realProbeFor } from '../wait/probe-for.js';
 import type { ProbeSpec } from '../wait/probe-spec.js';
 import { FatalProbeError, waitFor, type Probe } from '../wait/probes.js';
 import type { DriverInstance, DriverLab, Running, RuntimeDriver } from './driver.js';
@@ -17,8 +17,10 @@ export async function waitHealthy<I extends DriverInstance>(
   instance: I,
   running: Running,
   signal: AbortSignal,
+  checks: HealthChecks = {},
 ): Promise<void> {
   const component = componentFor(instance.name);
+  const probeFor = checks.probeFor ?? realProbeFor;
   const secrets = lab.secrets ?? missingSecrets(instance.id);
   let spec: ProbeSpec | null = null;
   // The address is known once it runs (a container's is given when it starts), and kept for the wait.
@@ -31,7 +33,8 @@ export async function waitHealthy<I extends DriverInstance>(
     await probeFor(spec)(attempt);
   };
   try {
-    await waitFor(probe, { timeoutMs: component.startTimeoutMs, signal, exited: () => running.exited(), describe: instance.id });
+    const timeoutMs = checks.startTimeoutMs?.(instance) ?? component.startTimeoutMs;
+    await waitFor(probe, { timeoutMs, signal, exited: () => running.exited(), describe: instance.id });
   } catch (err) {
     if (signal.aborted) throw new AbortedError();
     const tail = await driver.logTail(lab, instance);
@@ -40,6 +43,13 @@ export async function waitHealthy<I extends DriverInstance>(
       err instanceof FatalProbeError ? err.hint : `see the whole log with \`w2meet logs ${instance.id}\``,
     );
   }
+}
+
+/** How instances are checked: the real probes, or what a unit test gives instead. */
+export interface HealthChecks {
+  probeFor?: (spec: ProbeSpec) => Probe;
+  /** How long a start may take; the component's own limit by default. */
+  startTimeoutMs?: (instance: DriverInstance) => number | undefined;
 }
 
 /** Once healthy: what its component runs before anything that needs it starts (the schema). */

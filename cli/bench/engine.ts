@@ -4,18 +4,24 @@
  *  - the median of a sequential loop through the engine's HTTP client, against a bare undici loop
  *    (the difference is what the engine adds to every latency it reports);
  *  - the open-loop sender at BENCH_RATE requests/s for BENCH_SECONDS: dropped sends, how far it
- *    fell behind its schedule, and the latency it measured.
+ *    fell behind its schedule, and the latency it measured;
+ *  - a throughput cross-check of the closed loop (a load step with `connections`): the engine's
+ *    closed loop and autocannon, each with BENCH_CONNECTIONS connections for BENCH_CLOSED_SECONDS
+ *    (at most BENCH_CLOSED_MAX requests), their requests/s side by side. Both are closed loops
+ *    against the same server: an engine far below autocannon costs its loads throughput.
  * Each figure is the median over BENCH_ROUNDS rounds; every loop is bounded in count.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { packageRoot } from '../src/lab/paths.js';
 import { realClock } from '../src/scenarios/clock.js';
+import { runClosedLoop } from '../src/scenarios/closed-loop.js';
 import { ExchangeRecorder } from '../src/scenarios/exchange-recorder.js';
 import { HttpTarget } from '../src/scenarios/http-exchange.js';
 import { runOpenLoop } from '../src/scenarios/open-loop.js';
@@ -26,6 +32,25 @@ const COUNT = Number(process.env.BENCH_COUNT ?? 20_000);
 const RATE = Number(process.env.BENCH_RATE ?? 5000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MAX_IN_FLIGHT = 256;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const CLOSED_SECONDS = Number(process.env.BENCH_CLOSED_SECONDS ?? 5);
+const CLOSED_MAX = Number(process.env.BENCH_CLOSED_MAX ?? 200_000);
+
+/** The part of autocannon's API used here; it ships no types. */
+interface AutocannonResult {
+  /** `total`: the requests answered. */
+  requests: { total: number };
+  /** Seconds, from its start to the sample that saw it stop. */
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+type Autocannon = (options: {
+  url: string; connections: number; pipelining: number; duration: number; maxOverallRequests: number;
+  sampleInt: number; headers: Record<string, string>;
+}) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 async function startServer(): Promise<{ origin: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'engine-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -91,6 +116,42 @@ async function openLoop(origin: string) {
   }
 }
 
+interface Throughput {
+  rps: number;
+  /** Requests that failed, timed out or answered other than 2xx. */
+  bad: number;
+}
+
+/** The engine's closed loop as a load step with `connections` runs it: its client and recorder. */
+async function engineClosedLoop(origin: string, seconds: number, max: number): Promise<Throughput> {
+  const http = new HttpTarget(origin, realClock, CONNECTIONS);
+  const recorder = new ExchangeRecorder();
+  const started = realClock.nowUs();
+  let durationMs: number;
+  try {
+    await runClosedLoop({
+      connections: CONNECTIONS, total: max, durationUs: seconds * 1e6, clock: realClock,
+      send: async (startUs, i) => recorder.record(await http.send({ method: 'GET', path: '/', headers: { 'Case-ID': `closed-${i}` } }, startUs), null),
+    });
+    durationMs = (realClock.nowUs() - started) / 1000;
+  } finally {
+    await http.close();
+  }
+  const m = recorder.metrics(durationMs);
+  // A failed send has no status: it is outside 2xx too.
+  return { rps: m.rps!, bad: recorder.count - (m['status.2xx.count'] ?? 0) };
+}
+
+/** autocannon, in this process, with the same connections, time and cap. */
+async function autocannonLoop(origin: string, seconds: number, max: number): Promise<Throughput> {
+  const result = await autocannon({
+    url: `${origin}/`, connections: CONNECTIONS, pipelining: 1, duration: seconds, maxOverallRequests: max,
+    // It notices the end at its next sample: a tenth of a second, not a whole one, is added.
+    sampleInt: 100, headers: { 'Case-ID': 'autocannon' },
+  });
+  return { rps: result.requests.total / result.duration, bad: result.errors + result.timeouts + result.non2xx };
+}
+
 async function main(): Promise<void> {
   const server = await startServer();
   process.once('SIGINT', () => void server.stop().then(() => process.exit(130)));
@@ -98,11 +159,19 @@ async function main(): Promise<void> {
   try {
     await bareLoop(server.origin, 3000);
     await engineLoop(server.origin, 3000);
+    await engineClosedLoop(server.origin, 1, 3000);
+    await autocannonLoop(server.origin, 1, 3000);
     for (let r = 0; r < ROUNDS; r++) {
       const bare = await bareLoop(server.origin, COUNT);
       const engine = await engineLoop(server.origin, COUNT);
       const open = await openLoop(server.origin);
-      rounds.push({ bareP50: bare, engineP50: engine, addedUs: (engine - bare) * 1000, ...open });
+      const closedEngine = await engineClosedLoop(server.origin, CLOSED_SECONDS, CLOSED_MAX);
+      const closedAutocannon = await autocannonLoop(server.origin, CLOSED_SECONDS, CLOSED_MAX);
+      rounds.push({
+        bareP50: bare, engineP50: engine, addedUs: (engine - bare) * 1000, ...open,
+        closedEngineRps: closedEngine.rps, closedAutocannonRps: closedAutocannon.rps,
+        closedRatio: closedEngine.rps / closedAutocannon.rps, closedBad: closedEngine.bad + closedAutocannon.bad,
+      });
       process.stderr.write(`round ${r + 1}/${ROUNDS} done\n`);
     }
   } finally {
@@ -117,12 +186,18 @@ async function main(): Promise<void> {
     ['open loop: dropped sends', `${med('droppedPct').toFixed(2)} %`, 'target < 1 %'],
     ['open loop: worst lag behind schedule', `${med('maxLagMs').toFixed(1)} ms`, ''],
     ['open loop: latency p50 / p99', `${med('p50').toFixed(3)} / ${med('p99').toFixed(3)} ms`, 'from the intended send time'],
+    [`closed loop, ${CONNECTIONS} conns, up to ${CLOSED_SECONDS} s: engine`, `${med('closedEngineRps').toFixed(0)} req/s`, ''],
+    ['closed loop: autocannon, same load', `${med('closedAutocannonRps').toFixed(0)} req/s`, ''],
+    ['closed loop: engine / autocannon', `${med('closedRatio').toFixed(2)}`, 'both in this process, one after the other'],
   ];
+  const bad = Math.max(...rounds.map((x) => x.closedBad!));
+  if (bad > 0) rows.push(['closed loop: failed or non-200 requests', `${bad}`, 'the throughput above is suspect']);
   process.stdout.write(`\nscenario engine overhead (median of ${ROUNDS} rounds, ${cpus().length} cores, Node ${process.version})\n`);
   for (const [name, value, note] of rows) process.stdout.write(`  ${name.padEnd(44)} ${value.padStart(18)}  ${note}\n`);
   const out = join(packageRoot(), 'reports', 'bench-engine.json');
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, `${JSON.stringify({ rate: RATE, seconds: SECONDS, count: COUNT, rounds }, null, 2)}\n`);
+  const closed = { connections: CONNECTIONS, seconds: CLOSED_SECONDS, max: CLOSED_MAX };
+  await writeFile(out, `${JSON.stringify({ rate: RATE, seconds: SECONDS, count: COUNT, closed, rounds }, null, 2)}\n`);
   process.stdout.write(`\nevery round: ${out}\n`);
 }
 

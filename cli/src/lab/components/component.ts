@@ -26,7 +26,7 @@ export interface Component {
   /** How w2meet checks it, at the address the host reaches it on. */
   probe(at: HostPort, secrets: LabSecrets): ProbeSpec;
   /** What has to happen once it is healthy and before anything that needs it starts. */
-  afterHealthy?(at: HostPort, secrets: LabSecrets): Promise<void>;
+  afterHealthy?(instance: { id: string }, at: HostPort, secrets: LabSecrets): Promise<void>;
   /** How it runs as a local process. */
   process(context: ProcessContext): ProcessLaunch;
   /** How it runs as a container of the lab network. */
@@ -85,8 +85,6 @@ export interface ContainerLaunch {
   replaceEntrypoint?: boolean;
   /** CPU weight while everything boots at once (1024 is the default). */
   cpuShares?: number;
-  /** The compose-file form of its hostname, when other programs rely on it (RabbitMQ's node name). */
-  hostname?: string;
 }
 
 export interface ComposeContext {

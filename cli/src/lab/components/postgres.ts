@@ -42,7 +42,7 @@ export const postgres: Component = {
   startsAfter: [],
   probe: (at, s) => ({ kind: 'postgres', dsn: postgresUrl(`${at.host}:${at.port}`, s, 'postgres') }),
   // The lab's database and schema, through one pg client on every runtime.
-  afterHealthy: (at, s) => applySchema(s, at),
+  afterHealthy: (_instance, at, s) => applySchema(s, at),
   process: ({ dir, host, port, binary, baseEnv, postgresUser }) => {
     const pgDir = join(dir, 'postgres');
     return {

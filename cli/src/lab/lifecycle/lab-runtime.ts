@@ -84,7 +84,7 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
         await this.driver.save(lab, [instance]);
         started();
         await waitHealthy(this.driver, lab, instance, running, failed.signal, this.checks);
-        await afterHealthy(this.driver, lab, instance);
+        await afterHealthy(this.driver, lab, instance, this.checks);
         instance.timeline.healthy = Date.now() - t0;
         await this.driver.save(lab, [instance]);
         progress({ type: 'healthy', id: instance.id, ms: instance.timeline.healthy });

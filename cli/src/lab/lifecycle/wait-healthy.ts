@@ -2,7 +2,7 @@ import { AbortedError, LabStartError } from '../../errors.js';
 import { componentFor } from '../components/catalogue.js';
 import type { LabSecrets } from '../spec.js';
 import { probeFor as realProbeFor } from '../wait/probe-for.js';
-import type { ProbeSpec } from '../wait/probe-spec.js';
+import type { HostPort, ProbeSpec } from '../wait/probe-spec.js';
 import { FatalProbeError, waitFor, type Probe } from '../wait/probes.js';
 import type { DriverInstance, DriverLab, Running, RuntimeDriver } from './driver.js';
 
@@ -50,15 +50,17 @@ export interface HealthChecks {
   probeFor?: (spec: ProbeSpec) => Probe;
   /** How long a start may take; the component's own limit by default. */
   startTimeoutMs?: (instance: DriverInstance) => number | undefined;
+  /** What runs once an instance is healthy; its component's own step (the schema) by default. */
+  afterHealthy?: (instance: DriverInstance, at: HostPort, secrets: LabSecrets) => Promise<void>;
 }
 
 /** Once healthy: what its component runs before anything that needs it starts (the schema). */
-export async function afterHealthy<I extends DriverInstance>(driver: RuntimeDriver<I>, lab: DriverLab<I>, instance: I): Promise<void> {
-  const component = componentFor(instance.name);
-  if (!component.afterHealthy) return;
+export async function afterHealthy<I extends DriverInstance>(driver: RuntimeDriver<I>, lab: DriverLab<I>, instance: I, checks: HealthChecks = {}): Promise<void> {
+  const step = checks.afterHealthy ?? componentFor(instance.name).afterHealthy;
+  if (!step) return;
   const at = await driver.address(lab, instance);
   if (!at) throw new LabStartError(`${instance.id} answered but has no address any more`);
-  await component.afterHealthy(at, lab.secrets ?? missingSecrets(instance.id));
+  await step(instance, at, lab.secrets ?? missingSecrets(instance.id));
 }
 
 function missingSecrets(id: string): never {

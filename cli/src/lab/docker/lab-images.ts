@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { AbortedError, W2meetError } from '../../errors.js';
+import { AbortedError, ImageBuildError, ImagePullError, ImagePushError, NotBuiltError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { packageRoot } from '../paths.js';
 import { INFRASTRUCTURE, SERVICES, type ComponentName } from '../spec.js';
@@ -49,8 +49,7 @@ export async function pullImage(docker: Docker, ref: string, registry: string | 
       if (m.status === 'Pull complete' || m.status === 'Downloaded newer image for ' + from) onProgress(`${from}: ${m.status}`);
     });
   } catch (err) {
-    throw new W2meetError(
-      'IMAGE_PULL',
+    throw new ImagePullError(
       `cannot pull ${from}: ${(err as Error).message}`,
       registry ? `is a registry listening at ${registry}?` : 'no registry answers here: use --images local to build the images from Debian\'s packages',
     );
@@ -69,7 +68,7 @@ function bundleHash(service: string, dockerfile: string, base: string): string {
   try {
     hash.update(readFileSync(join(dist, `${service}.cjs`)));
   } catch {
-    throw new W2meetError('NOT_BUILT', `the ${service} bundle is missing`, 'run `npm run build` first');
+    throw new NotBuiltError(service);
   }
   return hash.digest('hex').slice(0, 16);
 }
@@ -88,7 +87,7 @@ export async function buildServiceImage(docker: Docker, service: string, base: s
   try {
     await buildFromContext(docker, dist, service, ref, base, hash);
   } catch (err) {
-    throw new W2meetError('IMAGE_BUILD', `building ${ref} failed: ${(err as Error).message}`, `check services/Dockerfile and that ${base} has node`);
+    throw new ImageBuildError(`building ${ref} failed: ${(err as Error).message}`, `check services/Dockerfile and that ${base} has node`);
   }
   return ref;
 }
@@ -160,7 +159,7 @@ export async function pushLocalImages(docker: Docker, registry: string, onProgre
       // A registry without authentication still wants the header; an empty auth config is sent.
       await followProgress(docker, await docker.getImage(`${target}:${tag}`).push({ authconfig: { serveraddress: registry } }));
     } catch (err) {
-      throw new W2meetError('IMAGE_PUSH', `cannot push ${target}:${tag}: ${(err as Error).message}`, `is a registry listening at ${registry}?`);
+      throw new ImagePushError(`cannot push ${target}:${tag}: ${(err as Error).message}`, `is a registry listening at ${registry}?`);
     }
     pushed.push(`${target}:${tag}`);
     // The registry has it now; the host keeps no tag of w2meet's naming another registry.

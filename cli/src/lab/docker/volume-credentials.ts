@@ -1,4 +1,4 @@
-import { W2meetError } from '../../errors.js';
+import { LostCredentialsError } from '../../errors.js';
 import { labDir } from '../paths.js';
 import { completeSecrets, readSecretsFile } from '../secrets.js';
 import type { LabSecrets } from '../spec.js';
@@ -32,9 +32,5 @@ export async function volumeCredentials(engine: Pick<EngineClient, 'labVolumes'>
   if (labelled) return decodeCredentials(labelled.Labels[LABEL_CREDENTIALS]!);
   const legacy = await readSecretsFile(labDir(lab, env));
   if (legacy) return legacy;
-  throw new W2meetError(
-    'LOST_CREDENTIALS',
-    `lab ${lab} has Docker volumes (${volumes.map((v) => v.Name).join(', ')}) whose credentials are gone`,
-    `their data cannot be opened without them: \`w2meet down -v${lab === 'default' ? '' : ` --lab ${lab}`}\` removes it, then \`w2meet up\` starts afresh`,
-  );
+  throw new LostCredentialsError(lab, volumes.map((v) => v.Name));
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { W2meetError } from '../../errors.js';
+import { EngineStartError } from '../../errors.js';
 import { identityOf, isSameProcess, type ProcessIdentity } from '../process-identity.js';
 import { logTail } from '../process/supervisor.js';
 import { pingDocker } from './engine.js';
@@ -55,10 +55,10 @@ export async function waitForEngine(docker: Docker, child: ChildProcess, log: st
     const version = await pingDocker(docker);
     if (version) return version;
     if (exited !== null) {
-      throw new W2meetError('ENGINE_START', `dockerd exited (code ${exited}) before it answered:\n${logTail(log)}`, `see its log, ${log}`);
+      throw new EngineStartError(`dockerd exited (code ${exited}) before it answered:\n${logTail(log)}`, log);
     }
     if (Date.now() > deadline) {
-      throw new W2meetError('ENGINE_START', `dockerd did not answer within ${timeoutMs / 1000} s:\n${logTail(log)}`, `see its log, ${log}`);
+      throw new EngineStartError(`dockerd did not answer within ${timeoutMs / 1000} s:\n${logTail(log)}`, log);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -71,7 +71,7 @@ export async function startBackgroundEngine(docker: Docker, dockerd: string, env
   const log = join(dir, 'dockerd.log');
   const child = spawnDockerd(dockerd, log, true);
   const identity = child.pid ? identityOf(child.pid) : null;
-  if (!identity) throw new W2meetError('ENGINE_START', `dockerd did not start:\n${logTail(log)}`, `see its log, ${log}`);
+  if (!identity) throw new EngineStartError(`dockerd did not start:\n${logTail(log)}`, log);
   const record: EngineRecord = { ...identity, log, startedAt: new Date().toISOString() };
   writeFileSync(recordPath(dir), `${JSON.stringify(record, null, 2)}\n`);
   try {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { execa } from 'execa';
-import { AbortedError, PrerequisiteError, W2meetError } from '../../errors.js';
+import { AbortedError, ImageBuildError, PrerequisiteError } from '../../errors.js';
 import { commandFailure, FORCE_KILL_AFTER_MS, runChildCommand } from '../child-command.js';
 import { VERSION } from '../../version.js';
 import { removeUnusedPlugins } from '../rabbitmq-apps.js';
@@ -90,8 +90,7 @@ export async function unmountUnder(dir: string, deps: UnmountDeps = hostMounts):
   }
   const left = mountsUnder(dir, deps.readMounts());
   if (left.length) {
-    throw new W2meetError(
-      'IMAGE_BUILD',
+    throw new ImageBuildError(
       `still mounted inside the image tree: ${left.join(', ')}${failures.length ? `\n${failures.join('\n')}` : ''}`,
       `unmount them (umount -l), then remove ${dir}; it was left in place so nothing outside it is removed`,
     );

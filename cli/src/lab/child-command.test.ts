@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortedError, W2meetError } from '../errors.js';
+import { AbortedError, CommandError, W2meetError } from '../errors.js';
 import { FORCE_KILL_AFTER_MS, runChildCommand } from './child-command.js';
 
 /** The live (not zombie) processes whose process group is `pgid`, read from /proc. */
@@ -64,8 +64,9 @@ describe('runChildCommand', () => {
     expect((err as W2meetError).message).toMatch(/^sh failed \(exit 3\):\noops$/);
   });
 
-  it('a command killed by a signal says which signal', async () => {
+  it('a command killed by a signal says which signal; with no code of the caller it is a CommandError', async () => {
     const err = await runChildCommand('sh', ['-c', 'echo dying >&2; kill -KILL $$']).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandError);
     expect((err as W2meetError).message).toMatch(/^sh failed \(killed by SIGKILL\):\ndying$/);
   });
 

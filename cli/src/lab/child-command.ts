@@ -1,6 +1,6 @@
 import type { SpawnOptions } from 'node:child_process';
 import { execa, type ExecaError } from 'execa';
-import { AbortedError, W2meetError } from '../errors.js';
+import { AbortedError, CommandError, W2meetError } from '../errors.js';
 
 export interface ChildCommandOptions extends Pick<SpawnOptions, 'cwd' | 'uid' | 'gid' | 'env'> {
   /** Each line it prints, as it prints it. */
@@ -40,8 +40,10 @@ export class OutputTail {
  * The error for a command that did not start, was killed, or exited non-zero, with the tail of
  * what it printed (stderr included, in the order it came). `aborted`: it was ended on purpose.
  */
-export function commandFailure(command: string, err: unknown, printed: string, code = 'COMMAND', aborted = false): W2meetError {
+export function commandFailure(command: string, err: unknown, printed: string, code?: string, aborted = false): W2meetError {
   if (aborted) return new AbortedError(`interrupted while ${command} ran`);
+  // The caller's code names the situation (LAB_START, FAULT, IMAGE_BUILD); without one, COMMAND.
+  const failure = (message: string) => (code === undefined ? new CommandError(message) : new W2meetError(code, message));
   const e = err as Partial<ExecaError>;
   const cause = e.cause as NodeJS.ErrnoException | undefined;
   const tail = printed.slice(-SHOWN_CHARS).trim();
@@ -50,10 +52,10 @@ export function commandFailure(command: string, err: unknown, printed: string, c
     const why = cause.code === 'ENOENT' ? 'no such program (not on the PATH, or not at that path)'
       : cause.code === 'EACCES' ? 'not executable by this user'
       : cause.message;
-    return new W2meetError(code, `${command} could not start: ${why} (${cause.code ?? 'spawn failed'})`);
+    return failure(`${command} could not start: ${why} (${cause.code ?? 'spawn failed'})`);
   }
   const how = e.exitCode !== undefined ? `exit ${e.exitCode}` : e.signal ? `killed by ${e.signal}` : (e.shortMessage ?? String(err));
-  return new W2meetError(code, `${command} failed (${how})${tail ? `:\n${tail}` : ''}`);
+  return failure(`${command} failed (${how})${tail ? `:\n${tail}` : ''}`);
 }
 
 /** Signals a process group; one that is gone already is not an error. */

@@ -80,6 +80,7 @@ describe('error classes', () => {
   it('each class makes errors of its class, with a code and its exit code', () => {
     for (const [name, sample] of Object.entries(SAMPLES)) {
       const err = sample.make();
+      // biome-ignore lint/performance/noDynamicNamespaceImportAccess: the test walks every class the module exports
       expect(err, name).toBeInstanceOf(errors[name as keyof typeof SAMPLES]);
       expect(err, name).toBeInstanceOf(W2meetError);
       expect(err.code, name).toMatch(/^[A-Z][A-Z0-9_]*$/);

@@ -30,6 +30,7 @@ export function labRuntime(): Runtime {
   return runtimeNamed(testLab().runtime);
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a test reads whatever JSON a route answers; each test checks the fields it needs
 export interface Res<T = any> {
   status: number;
   headers: Record<string, string>;
@@ -38,6 +39,7 @@ export interface Res<T = any> {
 }
 
 /** One HTTP exchange with the lab; the body is parsed when it is JSON. */
+// biome-ignore lint/suspicious/noExplicitAny: as Res
 export async function http<T = any>(
   url: string,
   options: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},

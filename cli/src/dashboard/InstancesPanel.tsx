@@ -33,7 +33,7 @@ export function InstancesPanel({ instances, restarts, selected, focused, now, th
       {compact ? null : <Text wrap="truncate" dimColor={theme.dim}>{'  instance'.padEnd(26)}{'state'.padEnd(9)}{'health'.padEnd(10)}{'up'.padEnd(8)}{'rst'.padEnd(4)}healthy at</Text>}
       {instances.map((i, n) => (
         <Text key={i.id} inverse={focused && n === selected} color={color(i)} wrap="truncate">
-          {(focused && n === selected ? '› ' : '  ') + i.id.padEnd(23).slice(0, 23) + ' '}
+          {`${focused && n === selected ? '› ' : '  '}${i.id.padEnd(23).slice(0, 23)} `}
           {i.state.padEnd(9)}
           {i.health.padEnd(10)}
           {uptime(i.startedAt, i.state, now).padEnd(8)}

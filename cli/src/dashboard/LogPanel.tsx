@@ -21,6 +21,7 @@ export function LogPanel({ lines, filter, editing, focused, height, selected, th
         Logs {filter || editing ? <Text color={theme.warn}>filter: {filter}{editing ? '▏' : ''}</Text> : <Text dimColor={theme.dim}>(/ filter by service or Case-ID; enter on a line shows its request)</Text>}
       </Text>
       {shown.map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: log lines have no identity of their own; a line's place in the whole log is stable while it is shown
         <Text key={offset + i} wrap="truncate" inverse={focused && offset + i === selected}>
           <Text color={theme.accent}>{l.instance.padEnd(22).slice(0, 22)}</Text> {short(l)}
         </Text>

@@ -49,7 +49,7 @@ export class TrafficWindow {
 
   add(line: LogLine): void {
     const r = line.record;
-    if (!r || r.msg !== 'request completed' || isOwnRequest(line)) return;
+    if (r?.msg !== 'request completed' || isOwnRequest(line)) return;
     const component = componentOfInstance(line.instance);
     const ms = hopMs(r);
     if (ms === undefined) return;

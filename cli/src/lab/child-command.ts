@@ -94,6 +94,7 @@ export function runChildCommand(command: string, args: string[], options: ChildC
   if (options.signal?.aborted) return Promise.reject(new AbortedError());
   const tail = new OutputTail();
   // A line transform that passes nothing on: each line goes to the tail and to onLine.
+  // biome-ignore lint/correctness/useYield: the transform's whole point is to yield nothing
   const take = function* (line: unknown) {
     const text = String(line);
     tail.push(text);

@@ -119,7 +119,7 @@ export async function* readLogs(sources: LogSource[], options: LogOptions = {}):
       const onlyTheEnd = options.tail !== undefined && !options.caseId && !options.since;
       const { text, size } = onlyTheEnd ? await readTail(file, options.tail!) : await readFrom(file, 0);
       offsets.set(file, size);
-      let fileLines = text.split('\n');
+      const fileLines = text.split('\n');
       // An unfinished last line is kept back until the rest of it is written.
       partial.set(file, fileLines.pop() ?? '');
       for (const line of fileLines) if (line) lines.push(parseLogLine(source.instance, line));

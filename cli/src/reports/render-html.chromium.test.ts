@@ -31,7 +31,7 @@ describe.skipIf(!chromium)('the HTML report in headless Chromium (needs chromium
     expect(svgs.length).toBeGreaterThanOrEqual(6);
     expect(svgs.filter((s) => /<path d="M/.test(s) || /<rect [^>]*fill="#1f77b4"/.test(s)).length).toBe(svgs.length);
     expect(dom.stderr).not.toMatch(/CONSOLE|Uncaught|ERROR:.*report\.html/);
-    const shot = headless(['--screenshot=' + join(dir, 'report.png'), '--window-size=1200,4000', `file://${file}`], dir);
+    const shot = headless([`--screenshot=${join(dir, 'report.png')}`, '--window-size=1200,4000', `file://${file}`], dir);
     expect(shot.status, shot.stderr).toBe(0);
     expect(statSync(join(dir, 'report.png')).size).toBeGreaterThan(50_000);
   }, 90_000);

@@ -11,7 +11,7 @@ const COMPARE: Record<CheckOp, (a: number, b: number) => boolean> = {
  * A metric's value, or why there is none. Counts of outcomes that never happened (no 5xx, no
  * BYPASS) are zero, not missing; a latency with no samples is missing, and fails the check.
  */
-function valueOf(name: string, steps: Map<string, StepResult>): { value: number } | { reason: string } {
+function metricValue(name: string, steps: Map<string, StepResult>): { value: number } | { reason: string } {
   const { step, metric } = splitMetric(name);
   const result = steps.get(step);
   if (!result) return { reason: `step "${step}" did not run` };
@@ -24,11 +24,11 @@ function valueOf(name: string, steps: Map<string, StepResult>): { value: number 
 
 export function evaluateCheck(check: CheckSpec, steps: Map<string, StepResult>): CheckResult {
   const base = { metric: check.metric, op: check.op, than: check.than, because: check.because };
-  const actual = valueOf(check.metric, steps);
+  const actual = metricValue(check.metric, steps);
   if ('reason' in actual) return { ...base, actual: null, expected: check.value ?? null, passed: false, reason: actual.reason };
   let expected: number;
   if (check.than) {
-    const other = valueOf(check.than, steps);
+    const other = metricValue(check.than, steps);
     if ('reason' in other) return { ...base, actual: actual.value, expected: null, passed: false, reason: other.reason };
     expected = other.value * (check.factor ?? 1);
   } else expected = check.value!;

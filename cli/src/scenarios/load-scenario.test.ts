@@ -75,7 +75,7 @@ describe('parseScenario', () => {
     const kinds = 'needs exactly one of request, load, fault, wait, burst, trace, create_users, sql';
     expect(two.problem).toBe(`/steps/0: ${kinds}`);
     expect(two.line).toBe(8);
-    const none = await problem(GOOD.replace(/  - name: reads\n[\s\S]*?expect: \{ status: 200 \}\n/, '  - name: reads\n'));
+    const none = await problem(GOOD.replace(/ {2}- name: reads\n[\s\S]*?expect: \{ status: 200 \}\n/, '  - name: reads\n'));
     expect(none.problem).toBe(`/steps/0: ${kinds}`);
   });
 

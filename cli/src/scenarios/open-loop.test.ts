@@ -29,7 +29,7 @@ describe('runOpenLoop', () => {
       send: () => new Promise<void>((resolve) => open.push(resolve)),
     });
     for (let i = 0; i < 50; i++) await Promise.resolve();
-    open.forEach((resolve) => resolve());
+    for (const resolve of open) resolve();
     const result = await run;
     expect(result.sent).toBe(3);
     expect(result.dropped).toBe(7);

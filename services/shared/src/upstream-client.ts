@@ -27,7 +27,7 @@ export class UpstreamClient {
   /** `baseUrls`: one URL or a comma-separated list of the upstream's replicas. */
   constructor(
     readonly baseUrls: string,
-    private readonly timeoutMs: number,
+    timeoutMs: number,
     connections = 64,
   ) {
     this.pools = baseUrls.split(',').map((base) => ({

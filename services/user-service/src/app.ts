@@ -64,8 +64,14 @@ export async function buildUserApp(config: UserServiceConfig, logStream?: NodeJS
   registerHealth(app, {
     service: SERVICE,
     dependencies: {
-      postgres: async () => (await store.ping(), 'healthy'),
-      redis: async () => (await cache.ping(), 'healthy'),
+      postgres: async () => {
+        await store.ping();
+        return 'healthy';
+      },
+      redis: async () => {
+        await cache.ping();
+        return 'healthy';
+      },
     },
     // Reads bypass a missing cache, so Redis being away degrades speed, not service.
     optional: ['redis'],

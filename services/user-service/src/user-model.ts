@@ -77,6 +77,6 @@ export function normalizeEmail(email: string): string {
  * email keys by its stored (lower-case) form instead, behind a prefix no upper-cased ASCII key has.
  */
 export function cacheKey(email: string): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is ASCII itself, from NUL up
   return /^[\x00-\x7f]*$/.test(email) ? `cache_aside_${email.toUpperCase()}` : `cache_aside_u:${email}`;
 }

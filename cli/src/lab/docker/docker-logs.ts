@@ -21,7 +21,7 @@ export async function* containerLogs(engine: EngineClient, targets: { id: string
 async function* followAll(streams: { id: string; lines: AsyncGenerator<string> }[], caseId?: string): AsyncGenerator<LogLine> {
   const pending = new Map<number, Promise<{ index: number; result: IteratorResult<string> }>>();
   const pull = (index: number) => pending.set(index, streams[index]!.lines.next().then((result) => ({ index, result })));
-  streams.forEach((_, i) => pull(i));
+  for (let i = 0; i < streams.length; i++) pull(i);
   while (pending.size) {
     const { index, result } = await Promise.race(pending.values());
     if (result.done) {

@@ -46,7 +46,7 @@ export async function pullImage(docker: Docker, ref: string, registry: string | 
   try {
     const stream = await docker.pull(from);
     await followProgress(docker, stream, (m) => {
-      if (m.status === 'Pull complete' || m.status === 'Downloaded newer image for ' + from) onProgress(`${from}: ${m.status}`);
+      if (m.status === 'Pull complete' || m.status === `Downloaded newer image for ${from}`) onProgress(`${from}: ${m.status}`);
     });
   } catch (err) {
     throw new ImagePullError(

@@ -139,9 +139,7 @@ export async function importTree(
   if (archived.status === 'fulfilled') for (const line of archived.value.stderr.split('\n').filter(Boolean)) options.onWarning?.(line);
 }
 
-export interface BuildProgress {
-  (line: string): void;
-}
+export type BuildProgress = (line: string) => void
 
 const PER_PACKAGE = /^I: (Retrieving|Validating|Extracting|Unpacking|Installing|Configuring) [a-z0-9]/;
 
@@ -174,7 +172,16 @@ export async function ensureLocalBaseImage(
   if (!options.force && (await imageExists(docker, ref))) return { ref, built: false };
   if (process.getuid?.() !== 0) throw new PrerequisiteError('building local images runs debootstrap, which needs root', 'run as root, or use --images official where a registry answers');
   const dir = mkdtempSync('/var/tmp/w2meet-rootfs-');
-  let failed = false;
+  // The tree goes whatever happens; a failure to remove it is said, not lost, and never hides the build's own error.
+  const removeTree = async (buildFailed: boolean) => {
+    try {
+      await unmountUnder(dir);
+      rmSync(dir, { recursive: true, force: true });
+    } catch (err) {
+      if (!buildFailed) throw err;
+      onProgress(`left ${dir} in place: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
   try {
     onProgress(`debootstrap ${recipe.suite} from ${recipe.mirror} (${recipe.packages.join(', ')})`);
     const packages = packageCounter(onProgress);
@@ -217,18 +224,10 @@ export async function ensureLocalBaseImage(
       await docker.getImage(ref).remove({ force: true }).catch(() => {});
       throw err;
     }
-    return { ref, built: true };
   } catch (err) {
-    failed = true;
+    await removeTree(true);
     throw err;
-  } finally {
-    try {
-      await unmountUnder(dir);
-      rmSync(dir, { recursive: true, force: true });
-    } catch (err) {
-      // The build's own error is the one to throw; this one is said, not lost.
-      if (!failed) throw err;
-      onProgress(`left ${dir} in place: ${err instanceof Error ? err.message : String(err)}`);
-    }
   }
+  await removeTree(false);
+  return { ref, built: true };
 }

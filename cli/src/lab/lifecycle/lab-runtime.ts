@@ -171,7 +171,7 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
   private async requireLab(lab: string): Promise<DriverLab<I>> {
     await this.driver.requireAvailable();
     const found = await this.driver.load(lab);
-    if (!found || !found.instances.length) throw new NoLabError(lab);
+    if (!found?.instances.length) throw new NoLabError(lab);
     return found;
   }
 }

@@ -139,7 +139,7 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
     return `--- last lines of ${i.logFile} ---\n${logTail(i.logFile)}`;
   }
 
-  async *logs(lab: ProcessLab, instances: ProcessInstance[], options: LogOptions): AsyncGenerator<LogLine> {
+  async *logs(_lab: ProcessLab, instances: ProcessInstance[], options: LogOptions): AsyncGenerator<LogLine> {
     // Each log's older half (FILE.1) first, so a trace or a tail that spans a rotation finds it.
     const files = (i: ProcessInstance) => [i.logFile, ...i.extraLogFiles].flatMap((f) => [`${f}.1`, f]);
     yield* readLogs(instances.map((i) => ({ instance: i.id, files: files(i) })), options);

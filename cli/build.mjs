@@ -13,19 +13,21 @@ const services = ['user-service', 'availability-service', 'suggestion-service', 
 
 await rm(join(root, 'dist'), { recursive: true, force: true });
 
-await Promise.all(services.map((name) =>
-  build({
-    entryPoints: [join(root, 'services', name, 'src', 'server.ts')],
-    outfile: join(root, 'dist', 'services', `${name}.cjs`),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: 'linked',
-    legalComments: 'none',
-    logLevel: 'warning',
-  }),
-));
+await Promise.all(
+  services.map((name) =>
+    build({
+      entryPoints: [join(root, 'services', name, 'src', 'server.ts')],
+      outfile: join(root, 'dist', 'services', `${name}.cjs`),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      sourcemap: 'linked',
+      legalComments: 'none',
+      logLevel: 'warning',
+    }),
+  ),
+);
 // swagger-ui's static files, served at /docs, travel beside the bundles (see services/shared/src/docs.ts).
 const swaggerUiStatic = join(dirname(require.resolve('@fastify/swagger-ui/package.json')), 'static');
 await cp(swaggerUiStatic, join(root, 'dist', 'services', 'static'), { recursive: true });

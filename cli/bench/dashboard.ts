@@ -27,7 +27,9 @@ function cpuSeconds(pid: number): number {
 }
 
 function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
@@ -42,7 +44,17 @@ async function main(): Promise<void> {
     startedLab = true;
   }
   const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
-  execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', `${process.execPath} ${entry} dashboard --lab ${lab}`]);
+  execFileSync('tmux', [
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    '120',
+    '-y',
+    '40',
+    `${process.execPath} ${entry} dashboard --lab ${lab}`,
+  ]);
   try {
     const pid = Number(execFileSync('tmux', ['display-message', '-p', '-t', session, '#{pane_pid}'], { encoding: 'utf8' }).trim());
     // Let it start and settle before measuring: the first seconds load modules and fill the log.
@@ -67,7 +79,9 @@ async function main(): Promise<void> {
     process.stdout.write(`  CPU, share of one core            ${cpuPct.toFixed(2)} %   target < 5 %\n`);
     process.stdout.write(`  resident memory, first minute     ${early.toFixed(1)} MiB\n`);
     process.stdout.write(`  resident memory, last minute      ${late.toFixed(1)} MiB\n`);
-    process.stdout.write(`  growth                            ${((late - early) / Math.max(1e-9, last.at - 1)).toFixed(2)} MiB/min   target: none\n`);
+    process.stdout.write(
+      `  growth                            ${((late - early) / Math.max(1e-9, last.at - 1)).toFixed(2)} MiB/min   target: none\n`,
+    );
     process.stdout.write(`  largest                           ${Math.max(...samples.map((s) => s.rss)).toFixed(1)} MiB\n`);
   } finally {
     execFileSync('tmux', ['kill-session', '-t', session]);

@@ -47,13 +47,20 @@ interface AutocannonResult {
   non2xx: number;
 }
 type Autocannon = (options: {
-  url: string; connections: number; pipelining: number; duration: number; maxOverallRequests: number;
-  sampleInt: number; headers: Record<string, string>;
+  url: string;
+  connections: number;
+  pipelining: number;
+  duration: number;
+  maxOverallRequests: number;
+  sampleInt: number;
+  headers: Record<string, string>;
 }) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 async function startServer(): Promise<{ origin: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'engine-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'engine-server.js')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
   return {
     origin: `http://127.0.0.1:${chunk.toString().trim()}`,
@@ -102,14 +109,21 @@ async function openLoop(origin: string) {
   const started = realClock.nowUs();
   try {
     const result = await runOpenLoop({
-      rate: RATE, total: RATE * SECONDS, maxInFlight: MAX_IN_FLIGHT, clock: realClock,
-      send: async (intended, i) => recorder.record(await http.send({ method: 'GET', path: '/', headers: { 'Case-ID': `open-${i}` } }, intended), null),
+      rate: RATE,
+      total: RATE * SECONDS,
+      maxInFlight: MAX_IN_FLIGHT,
+      clock: realClock,
+      send: async (intended, i) =>
+        recorder.record(await http.send({ method: 'GET', path: '/', headers: { 'Case-ID': `open-${i}` } }, intended), null),
     });
     const seconds = (realClock.nowUs() - started) / 1e6;
     const m = recorder.metrics(seconds * 1000);
     return {
-      droppedPct: (100 * result.dropped) / (RATE * SECONDS), maxLagMs: result.maxLagUs / 1000,
-      achievedRps: m.count! / seconds, p50: m['latency.p50']!, p99: m['latency.p99']!,
+      droppedPct: (100 * result.dropped) / (RATE * SECONDS),
+      maxLagMs: result.maxLagUs / 1000,
+      achievedRps: m.count! / seconds,
+      p50: m['latency.p50']!,
+      p99: m['latency.p99']!,
     };
   } finally {
     await http.close();
@@ -130,8 +144,12 @@ async function engineClosedLoop(origin: string, seconds: number, max: number): P
   let durationMs: number;
   try {
     await runClosedLoop({
-      connections: CONNECTIONS, total: max, durationUs: seconds * 1e6, clock: realClock,
-      send: async (startUs, i) => recorder.record(await http.send({ method: 'GET', path: '/', headers: { 'Case-ID': `closed-${i}` } }, startUs), null),
+      connections: CONNECTIONS,
+      total: max,
+      durationUs: seconds * 1e6,
+      clock: realClock,
+      send: async (startUs, i) =>
+        recorder.record(await http.send({ method: 'GET', path: '/', headers: { 'Case-ID': `closed-${i}` } }, startUs), null),
     });
     durationMs = (realClock.nowUs() - started) / 1000;
   } finally {
@@ -145,9 +163,14 @@ async function engineClosedLoop(origin: string, seconds: number, max: number): P
 /** autocannon, in this process, with the same connections, time and cap. */
 async function autocannonLoop(origin: string, seconds: number, max: number): Promise<Throughput> {
   const result = await autocannon({
-    url: `${origin}/`, connections: CONNECTIONS, pipelining: 1, duration: seconds, maxOverallRequests: max,
+    url: `${origin}/`,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: seconds,
+    maxOverallRequests: max,
     // It notices the end at its next sample: a tenth of a second, not a whole one, is added.
-    sampleInt: 100, headers: { 'Case-ID': 'autocannon' },
+    sampleInt: 100,
+    headers: { 'Case-ID': 'autocannon' },
   });
   return { rps: result.requests.total / result.duration, bad: result.errors + result.timeouts + result.non2xx };
 }
@@ -168,9 +191,14 @@ async function main(): Promise<void> {
       const closedEngine = await engineClosedLoop(server.origin, CLOSED_SECONDS, CLOSED_MAX);
       const closedAutocannon = await autocannonLoop(server.origin, CLOSED_SECONDS, CLOSED_MAX);
       rounds.push({
-        bareP50: bare, engineP50: engine, addedUs: (engine - bare) * 1000, ...open,
-        closedEngineRps: closedEngine.rps, closedAutocannonRps: closedAutocannon.rps,
-        closedRatio: closedEngine.rps / closedAutocannon.rps, closedBad: closedEngine.bad + closedAutocannon.bad,
+        bareP50: bare,
+        engineP50: engine,
+        addedUs: (engine - bare) * 1000,
+        ...open,
+        closedEngineRps: closedEngine.rps,
+        closedAutocannonRps: closedAutocannon.rps,
+        closedRatio: closedEngine.rps / closedAutocannon.rps,
+        closedBad: closedEngine.bad + closedAutocannon.bad,
       });
       process.stderr.write(`round ${r + 1}/${ROUNDS} done\n`);
     }

@@ -20,7 +20,10 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 export interface LoopOptions {
@@ -55,15 +58,17 @@ export async function closedLoop(options: LoopOptions): Promise<Summary> {
     const statuses: Record<string, number> = {};
     let next = 0;
     const started = process.hrtime.bigint();
-    await Promise.all(Array.from({ length: options.connections }, async () => {
-      while (next < options.count) {
-        const i = next++;
-        const r = await client(i);
-        latencies.push(r.ms);
-        if (r.app !== undefined) server.push(r.app);
-        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: options.connections }, async () => {
+        while (next < options.count) {
+          const i = next++;
+          const r = await client(i);
+          latencies.push(r.ms);
+          if (r.app !== undefined) server.push(r.app);
+          statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+        }
+      }),
+    );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     latencies.sort((a, b) => a - b);
     return {

@@ -45,27 +45,66 @@ async function main(): Promise<void> {
   try {
     const g = status.gatewayUrl;
     const direct = `http://${status.instances.find((i) => i.id === 'user-service')!.address}`;
-    await post(`${g}/users/users`, { email: 'bench-a@example.com', availabilities: { monday: [9, 10, 11], friday: [14] }, preferences: 'first' });
-    await post(`${g}/users/users`, { email: 'bench-b@example.com', availabilities: { monday: [10, 11], friday: [14] }, preferences: 'last' });
+    await post(`${g}/users/users`, {
+      email: 'bench-a@example.com',
+      availabilities: { monday: [9, 10, 11], friday: [14] },
+      preferences: 'first',
+    });
+    await post(`${g}/users/users`, {
+      email: 'bench-b@example.com',
+      availabilities: { monday: [10, 11], friday: [14] },
+      preferences: 'last',
+    });
     for (let r = 0; r < ROUNDS; r++) {
-      for (let i = 0; i < MISS_USERS; i++) await post(`${g}/users/users`, { email: `miss-${r}-${i}@example.com`, availabilities: { monday: [i % 24] } });
+      for (let i = 0; i < MISS_USERS; i++)
+        await post(`${g}/users/users`, { email: `miss-${r}-${i}@example.com`, availabilities: { monday: [i % 24] } });
     }
     const hitPath = () => '/user-avail/cache-aside?user1email=bench-a@example.com';
     const cases: Case[] = [
-      { name: 'cache hit, direct, 1 conn', run: () => closedLoop({ origin: direct, path: hitPath, count: COUNT, warmup: WARMUP, connections: 1 }) },
-      { name: 'cache hit, gateway, 1 conn', run: () => closedLoop({ origin: g, path: () => `/users${hitPath()}`, count: COUNT, warmup: WARMUP, connections: 1 }) },
-      { name: 'cache hit, gateway, 10 conns', run: () => closedLoop({ origin: g, path: () => `/users${hitPath()}`, count: COUNT * 5, warmup: WARMUP, connections: 10 }) },
+      {
+        name: 'cache hit, direct, 1 conn',
+        run: () => closedLoop({ origin: direct, path: hitPath, count: COUNT, warmup: WARMUP, connections: 1 }),
+      },
+      {
+        name: 'cache hit, gateway, 1 conn',
+        run: () => closedLoop({ origin: g, path: () => `/users${hitPath()}`, count: COUNT, warmup: WARMUP, connections: 1 }),
+      },
+      {
+        name: 'cache hit, gateway, 10 conns',
+        run: () => closedLoop({ origin: g, path: () => `/users${hitPath()}`, count: COUNT * 5, warmup: WARMUP, connections: 10 }),
+      },
       {
         name: 'cache miss, gateway, 1 conn',
-        run: (round) => closedLoop({ origin: g, path: (i) => `/users/user-avail/cache-aside?user1email=miss-${round}-${i}@example.com`, count: MISS_USERS, warmup: 0, connections: 1 }),
+        run: (round) =>
+          closedLoop({
+            origin: g,
+            path: (i) => `/users/user-avail/cache-aside?user1email=miss-${round}-${i}@example.com`,
+            count: MISS_USERS,
+            warmup: 0,
+            connections: 1,
+          }),
       },
       {
         name: 'suggestion chain, gateway, 1 conn',
-        run: () => closedLoop({ origin: g, path: () => '/suggestion/suggestions?userId1=bench-a@example.com&userId2=bench-b@example.com', count: COUNT, warmup: WARMUP, connections: 1 }),
+        run: () =>
+          closedLoop({
+            origin: g,
+            path: () => '/suggestion/suggestions?userId1=bench-a@example.com&userId2=bench-b@example.com',
+            count: COUNT,
+            warmup: WARMUP,
+            connections: 1,
+          }),
       },
       {
         name: 'suggestion 404, gateway, 1 conn',
-        run: () => closedLoop({ origin: g, path: () => '/suggestion/suggestions?userId1=nobody@example.com&userId2=bench-b@example.com', count: COUNT, warmup: WARMUP, connections: 1 }),
+        run: () =>
+          closedLoop({
+            origin: g,
+            path: () => '/suggestion/suggestions?userId1=nobody@example.com&userId2=bench-b@example.com',
+            count: COUNT,
+            warmup: WARMUP,
+            connections: 1,
+          }),
       },
     ];
     const results: Record<string, Summary[]> = {};
@@ -89,16 +128,30 @@ async function main(): Promise<void> {
         statuses: rs[0]!.statuses,
       };
     });
-    process.stdout.write(`\n${'case'.padEnd(36)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'req/s'.padStart(8)} ${'server p50'.padStart(11)}\n`);
+    process.stdout.write(
+      `\n${'case'.padEnd(36)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'req/s'.padStart(8)} ${'server p50'.padStart(11)}\n`,
+    );
     for (const r of rows) {
-      process.stdout.write(`${r.name.padEnd(36)} ${fmt(r.p50).padStart(8)} ${fmt(r.p90).padStart(8)} ${fmt(r.p99).padStart(8)} ${r.rps.toFixed(0).padStart(8)} ${fmt(r.serverP50).padStart(11)}\n`);
+      process.stdout.write(
+        `${r.name.padEnd(36)} ${fmt(r.p50).padStart(8)} ${fmt(r.p90).padStart(8)} ${fmt(r.p99).padStart(8)} ${r.rps.toFixed(0).padStart(8)} ${fmt(r.serverP50).padStart(11)}\n`,
+      );
     }
     const out = join(packageRoot(), 'reports', `bench-services-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     await mkdir(join(packageRoot(), 'reports'), { recursive: true });
-    await writeFile(out, `${JSON.stringify({
-      host: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      rounds: ROUNDS, count: COUNT, summary: rows, raw: results,
-    }, null, 2)}\n`);
+    await writeFile(
+      out,
+      `${JSON.stringify(
+        {
+          host: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+          rounds: ROUNDS,
+          count: COUNT,
+          summary: rows,
+          raw: results,
+        },
+        null,
+        2,
+      )}\n`,
+    );
     process.stdout.write(`\nmedians of ${ROUNDS} rounds; written to ${out}\n`);
   } finally {
     await stop();

@@ -66,7 +66,10 @@ async function main(): Promise<void> {
   const dockerUp = await pingDocker(docker);
   if (process.env.BENCH_IMAGE_BUILD === '1' && dockerUp) {
     const ref = localImageRef(localRecipe());
-    await docker.getImage(ref).remove({ force: true }).catch(() => {});
+    await docker
+      .getImage(ref)
+      .remove({ force: true })
+      .catch(() => {});
     process.stderr.write(`building ${ref} from scratch\n`);
     const seconds = await timed(() => buildLabImages(docker, 'local', (l) => process.stderr.write(`  ${l}\n`)));
     rows.push(['first --images local build (s)', seconds]);

@@ -70,7 +70,9 @@ function classesElsewhere(): Array<{ name: string; code: string | undefined; fil
 }
 
 const exportedClasses = () =>
-  Object.entries(errors).filter(([, v]) => typeof v === 'function' && v.prototype instanceof W2meetError).map(([name]) => name);
+  Object.entries(errors)
+    .filter(([, v]) => typeof v === 'function' && v.prototype instanceof W2meetError)
+    .map(([name]) => name);
 
 describe('error classes', () => {
   it('every class errors.ts exports has a sample here', () => {
@@ -124,15 +126,21 @@ describe('error classes', () => {
   it('classes that compose their text compose what the CLI printed before they existed', () => {
     const text = (e: W2meetError) => [e.message, e.hint];
     expect(text(new errors.NoLabError('"demo"', 'run `w2meet up` first, or pass --target URL to measure another deployment'))).toEqual([
-      'no lab named "demo" is up', 'run `w2meet up` first, or pass --target URL to measure another deployment',
+      'no lab named "demo" is up',
+      'run `w2meet up` first, or pass --target URL to measure another deployment',
     ]);
-    expect(text(new errors.TargetError('--target "x" is not a URL'))).toEqual(['--target "x" is not a URL', 'pass the gateway\'s base URL, e.g. http://127.0.0.1:8080']);
+    expect(text(new errors.TargetError('--target "x" is not a URL'))).toEqual([
+      '--target "x" is not a URL',
+      "pass the gateway's base URL, e.g. http://127.0.0.1:8080",
+    ]);
     expect(text(SAMPLES.ScenariosFailedError.make())).toEqual(['some scenarios failed', 'see reports/r/results.json']);
     expect(text(new errors.LabFailedError('no Docker Engine answers'))).toEqual([
-      'the lab did not start: no Docker Engine answers', 'run `w2meet doctor`, then `w2meet up` to see the failing component',
+      'the lab did not start: no Docker Engine answers',
+      'run `w2meet doctor`, then `w2meet up` to see the failing component',
     ]);
     expect(text(new errors.DoctorFixError(['docker.io', 'postgresql']))).toEqual([
-      'apt-get could not install docker.io postgresql', 'read apt-get\'s message above; `apt-get update` first if its lists are old',
+      'apt-get could not install docker.io postgresql',
+      "read apt-get's message above; `apt-get update` first if its lists are old",
     ]);
     expect(text(SAMPLES.NotBuiltError.make())).toEqual(['the user-service bundle is missing', 'run `npm run build` first']);
     expect(SAMPLES.EngineStartError.make().hint).toBe('see its log, /var/lib/w2meet/engine/dockerd.log');

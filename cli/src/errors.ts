@@ -80,13 +80,18 @@ export class ScenarioFileError extends W2meetError {
     readonly column: number,
     readonly problem: string,
   ) {
-    super('SCENARIO_FILE', `${file}:${line}:${column}: ${problem}`, 'fix the file; editors complete and check it from its JSON Schema in scenarios/', 2);
+    super(
+      'SCENARIO_FILE',
+      `${file}:${line}:${column}: ${problem}`,
+      'fix the file; editors complete and check it from its JSON Schema in scenarios/',
+      2,
+    );
   }
 }
 
 /** --target is not the base URL of an HTTP deployment. Bad input: exit 2. */
 export class TargetError extends W2meetError {
-  constructor(message: string, hint = 'pass the gateway\'s base URL, e.g. http://127.0.0.1:8080') {
+  constructor(message: string, hint = "pass the gateway's base URL, e.g. http://127.0.0.1:8080") {
     super('BAD_TARGET', message, hint, 2);
   }
 }
@@ -115,14 +120,24 @@ export class ScenariosFailedError extends W2meetError {
 /** `w2meet grade` could not bring its lab up, whatever the cause; the grade's own exit code for it. */
 export class LabFailedError extends W2meetError {
   constructor(reason: string) {
-    super('LAB_FAILED', `the lab did not start: ${reason}`, 'run `w2meet doctor`, then `w2meet up` to see the failing component', GRADE_EXIT.labFailed);
+    super(
+      'LAB_FAILED',
+      `the lab did not start: ${reason}`,
+      'run `w2meet doctor`, then `w2meet up` to see the failing component',
+      GRADE_EXIT.labFailed,
+    );
   }
 }
 
 /** `w2meet doctor --fix` ran apt-get and it failed; apt-get's own message is above. */
 export class DoctorFixError extends W2meetError {
   constructor(packages: readonly string[]) {
-    super('DOCTOR_FIX', `apt-get could not install ${packages.join(' ')}`, 'read apt-get\'s message above; `apt-get update` first if its lists are old', 1);
+    super(
+      'DOCTOR_FIX',
+      `apt-get could not install ${packages.join(' ')}`,
+      "read apt-get's message above; `apt-get update` first if its lists are old",
+      1,
+    );
   }
 }
 
@@ -134,21 +149,36 @@ export class DoctorFixError extends W2meetError {
 /** A step needs part of a lab (faults, the broker, the logs, Postgres) that this target does not offer. */
 export class MissingCapabilityError extends W2meetError {
   constructor(message: string, capability: Capability) {
-    super('MISSING_CAPABILITY', message, `list \`${capability}\` under the scenario's \`requires:\`, so it is skipped where it cannot run instead of failing`, 1);
+    super(
+      'MISSING_CAPABILITY',
+      message,
+      `list \`${capability}\` under the scenario's \`requires:\`, so it is skipped where it cannot run instead of failing`,
+      1,
+    );
   }
 }
 
 /** A `{{placeholder}}` leads to no value: an index past the end of a list, or a field its items lack. */
 export class PlaceholderError extends W2meetError {
   constructor(name: string) {
-    super('PLACEHOLDER', `{{${name}}} has no value`, 'the path must end at a value: an index below the list\'s length, a field its items have (create_users makes id and email)', 1);
+    super(
+      'PLACEHOLDER',
+      `{{${name}}} has no value`,
+      "the path must end at a value: an index below the list's length, a field its items have (create_users makes id and email)",
+      1,
+    );
   }
 }
 
 /** A sql step's `undo_of` names a step with nothing (left) to undo. */
 export class NothingToUndoError extends W2meetError {
   constructor(step: string) {
-    super('NOTHING_TO_UNDO', `step "${step}" left nothing to undo`, '`undo_of` must name an earlier sql step that ran and has an `undo` statement; each is undone once', 1);
+    super(
+      'NOTHING_TO_UNDO',
+      `step "${step}" left nothing to undo`,
+      '`undo_of` must name an earlier sql step that ran and has an `undo` statement; each is undone once',
+      1,
+    );
   }
 }
 

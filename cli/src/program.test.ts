@@ -18,7 +18,17 @@ function parse(argv: string[]) {
 
 describe('the w2meet command line', () => {
   it('grade takes scenarios, runtime, port, target and reports, with a free port by default', () => {
-    const { name, args } = parse(['grade', 'smoke', 'tracing', '--runtime', 'docker', '--target', 'http://127.0.0.1:9', '--reports', '/tmp/r']);
+    const { name, args } = parse([
+      'grade',
+      'smoke',
+      'tracing',
+      '--runtime',
+      'docker',
+      '--target',
+      'http://127.0.0.1:9',
+      '--reports',
+      '/tmp/r',
+    ]);
     expect(name).toBe('grade');
     expect(args[0]).toEqual(['smoke', 'tracing']);
     expect(args[1]).toMatchObject({ runtime: 'docker', port: 0, target: 'http://127.0.0.1:9', reports: '/tmp/r', lab: 'default' });
@@ -33,8 +43,26 @@ describe('the w2meet command line', () => {
   });
 
   it('up takes runtime, port, replicas, env and json', () => {
-    const { args } = parse(['up', '--runtime', 'process', '--port', '0', '--replicas', 'availability=3', '--env', 'JOB_WORK_MS=5', '--json']);
-    expect(args[0]).toMatchObject({ runtime: 'process', port: 0, replicas: 'availability=3', env: ['JOB_WORK_MS=5'], json: true, lab: 'default' });
+    const { args } = parse([
+      'up',
+      '--runtime',
+      'process',
+      '--port',
+      '0',
+      '--replicas',
+      'availability=3',
+      '--env',
+      'JOB_WORK_MS=5',
+      '--json',
+    ]);
+    expect(args[0]).toMatchObject({
+      runtime: 'process',
+      port: 0,
+      replicas: 'availability=3',
+      env: ['JOB_WORK_MS=5'],
+      json: true,
+      lab: 'default',
+    });
   });
 
   it('up defaults to port 8080 and the auto runtime', () => {

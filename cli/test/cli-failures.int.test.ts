@@ -77,7 +77,19 @@ function processesUnder(dir: string): string[] {
 describe('w2meet doctor', () => {
   it('lists every prerequisite as found on this machine', async () => {
     const res = await runCli(['doctor']);
-    for (const name of ['node', 'service bundles', 'postgres', 'initdb', 'redis-server', 'rabbitmq-server', 'epmd', 'nginx', 'docker engine', 'debootstrap', 'docker-registry']) {
+    for (const name of [
+      'node',
+      'service bundles',
+      'postgres',
+      'initdb',
+      'redis-server',
+      'rabbitmq-server',
+      'epmd',
+      'nginx',
+      'docker engine',
+      'debootstrap',
+      'docker-registry',
+    ]) {
       expect(res.stdout).toMatch(new RegExp(`^ok\\s+${name}\\s`, 'm'));
     }
     // Whether an Engine answers depends on the machine; the exit code follows that line alone.
@@ -89,7 +101,9 @@ describe('w2meet doctor', () => {
     const res = await runCli(['doctor'], { env: { DOCKER_HOST: 'unix:///nonexistent/w2meet-test.sock' } });
     expect(res.code, res.stdout).toBe(1);
     expect(res.stdout).toMatch(/^ok\s+docker engine\s+\S*dockerd/m);
-    expect(res.stdout).toMatch(/^MISSING\s+engine answering\s+no answer at unix:\/\/\/nonexistent\/w2meet-test\.sock\s+start the Engine at DOCKER_HOST/m);
+    expect(res.stdout).toMatch(
+      /^MISSING\s+engine answering\s+no answer at unix:\/\/\/nonexistent\/w2meet-test\.sock\s+start the Engine at DOCKER_HOST/m,
+    );
     expect(res.stdout).toContain('1 missing');
   });
 });
@@ -99,13 +113,13 @@ describe('lab names, wherever they come from', () => {
     const scratch = mkdtempSync(join(tmpdir(), 'w2meet-scratch-'));
     try {
       mkdirSync(join(scratch, 'state'));
-      writeFileSync(join(scratch, 'keep.txt'), 'not the lab\'s');
+      writeFileSync(join(scratch, 'keep.txt'), "not the lab's");
       for (const name of ['..', '', '.']) {
         const res = await runCli(['down', '-v'], { env: { W2MEET_STATE_DIR: join(scratch, 'state'), W2MEET_LAB: name } });
         expect(res.code, res.stderr).toBe(2);
         expect(res.stderr).toContain(`W2MEET_LAB "${name}" is not a lab name`);
       }
-      expect(readFileSync(join(scratch, 'keep.txt'), 'utf8')).toBe('not the lab\'s');
+      expect(readFileSync(join(scratch, 'keep.txt'), 'utf8')).toBe("not the lab's");
       expect(existsSync(join(scratch, 'state'))).toBe(true);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
@@ -131,7 +145,6 @@ describe('credentials the data was not made with', () => {
   });
 });
 
-
 /**
  * Brings the lab REUSED up, then Redis dies and another program, in a process group of its own and
  * outside the lab's folder, takes its place in the state: the recorded pid now names that program,
@@ -156,7 +169,10 @@ describe('pids the kernel gave to another program', () => {
     const stranger = await redisPidTakenByAnother(false);
     try {
       const status = await runCli(['status', '--lab', REUSED, '--json']);
-      expect(JSON.parse(status.stdout).instances.find((i: { id: string }) => i.id === 'redis')).toMatchObject({ state: 'exited', pid: null });
+      expect(JSON.parse(status.stdout).instances.find((i: { id: string }) => i.id === 'redis')).toMatchObject({
+        state: 'exited',
+        pid: null,
+      });
       const up = await runCli(['up', '--runtime', 'process', '--lab', REUSED, '--port', '0'], 120_000);
       expect(up.stderr).not.toContain('is already up');
       expect((await runCli(['down', '--lab', REUSED])).code).toBe(0);
@@ -171,7 +187,9 @@ describe.runIf(process.getuid?.() === 0)('a state folder Postgres cannot reach',
   it('up names the folder and the fix, and starts nothing', async () => {
     const top = mkdtempSync(join(tmpdir(), 'w2meet-private-'));
     try {
-      const res = await runCli(['up', '--runtime', 'process', '--lab', 'w2meet-private-it', '--port', '0'], { env: { W2MEET_STATE_DIR: join(top, 'state') } });
+      const res = await runCli(['up', '--runtime', 'process', '--lab', 'w2meet-private-it', '--port', '0'], {
+        env: { W2MEET_STATE_DIR: join(top, 'state') },
+      });
       expect(res.code, res.stderr).toBe(1);
       expect(res.stderr).toContain(`cannot enter ${top} (mode 700)`);
       expect(res.stderr).toContain(`chmod o+x ${top}`);

@@ -48,7 +48,12 @@ describe('w2meet up, status, logs, faults and down on the process runtime', () =
     const res = await runCli(['logs', ...lab, '--case-id', 'cli-logs-1']);
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/^user-service\s+\| \{.*"case_id":"cli-logs-1"/m);
-    expect(res.stdout.split('\n').filter(Boolean).every((l) => l.includes('cli-logs-1'))).toBe(true);
+    expect(
+      res.stdout
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => l.includes('cli-logs-1')),
+    ).toBe(true);
   });
 
   it('stop and start a replica, reported by status', async () => {
@@ -58,7 +63,10 @@ describe('w2meet up, status, logs, faults and down on the process runtime', () =
     expect(two.state).not.toBe('running');
     expect((await runCli(['start', 'suggestion-service#2', ...lab])).code).toBe(0);
     const started = JSON.parse((await runCli(['status', ...lab, '--json'])).stdout);
-    expect(started.instances.find((i: { id: string }) => i.id === 'suggestion-service-2')).toMatchObject({ state: 'running', health: 'healthy' });
+    expect(started.instances.find((i: { id: string }) => i.id === 'suggestion-service-2')).toMatchObject({
+      state: 'running',
+      health: 'healthy',
+    });
   });
 
   it('an unknown target is a usage error that lists the valid ones', async () => {
@@ -114,7 +122,13 @@ describe('clear errors', () => {
   });
 
   it('every mistake on the command line exits 2, as documented; help and version exit 0', async () => {
-    for (const args of [['scenario', 'run', '--all'], ['no-such-command'], ['up', '--runtime', 'kubernetes'], ['up', '--port', 'eighty'], ['logs', '-n']]) {
+    for (const args of [
+      ['scenario', 'run', '--all'],
+      ['no-such-command'],
+      ['up', '--runtime', 'kubernetes'],
+      ['up', '--port', 'eighty'],
+      ['logs', '-n'],
+    ]) {
       const res = await runCli(args);
       expect(res.code, `${args.join(' ')}: ${res.stderr}`).toBe(2);
       expect(res.stderr).toMatch(/error|not a|invalid|missing/i);
@@ -137,9 +151,13 @@ describe('clear errors', () => {
 describe('w2meet logs --follow', () => {
   it('prints new lines as they are written, until interrupted', async () => {
     const gateway = testLab().gatewayUrl;
-    const child = spawn(process.execPath, [join(packageRoot(), 'dist', 'cli', 'w2meet.js'), 'logs', 'user-service', '-f', '-n', '0', '--lab', TEST_LAB], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(packageRoot(), 'dist', 'cli', 'w2meet.js'), 'logs', 'user-service', '-f', '-n', '0', '--lab', TEST_LAB],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     try {

@@ -28,54 +28,115 @@ afterAll(async () => {
   rmSync(reports, { recursive: true, force: true });
   // Whatever happened, the lab is whole again for the files after this one.
   const status = await labRuntime().status(lab.name);
-  for (const i of status?.instances ?? []) if (i.state !== 'running') await labRuntime().fault(lab.name, i.state === 'paused' ? 'unpause' : 'start', i.id);
+  for (const i of status?.instances ?? [])
+    if (i.state !== 'running') await labRuntime().fault(lab.name, i.state === 'paused' ? 'unpause' : 'start', i.id);
 });
 
 describe.skipIf(spawnSync('tmux', ['-V']).status !== 0)('w2meet dashboard in a real terminal (tmux) on a real lab (needs tmux)', () => {
   it('stops a replica from the keyboard, brings the lab back with u, runs a scenario and quits', async () => {
     const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
     openSession('keys', `${process.execPath} ${entry} dashboard --lab ${lab.name} --reports ${reports}`);
-    expect(await eventually(async () => screen(), (s) => s.includes('availability-service-2') && s.includes('smoke'), 20_000)).toContain('lab w2meet-it');
+    expect(
+      await eventually(
+        async () => screen(),
+        (s) => s.includes('availability-service-2') && s.includes('smoke'),
+        20_000,
+      ),
+    ).toContain('lab w2meet-it');
 
     // Walk the selection down to the second availability replica, as a person would.
     const order = (await labRuntime().status(lab.name))!.instances.map((i) => i.id);
     for (let n = 0; n < order.indexOf('availability-service-2'); n++) tmux('send-keys', '-t', session, 'Down');
     tmux('send-keys', '-t', session, 's');
-    const stopped = await eventually(() => labRuntime().status(lab.name), (s) => s!.instances.find((i) => i.id === 'availability-service-2')!.state === 'stopped', 20_000);
-    expect(stopped!.instances.filter((i) => i.state !== 'running').map((i) => `${i.id} ${i.state}`)).toEqual(['availability-service-2 stopped']);
-    const shown = await eventually(async () => screen(), (s) => /availability-service-2\s+stopped/.test(s), 15_000);
+    const stopped = await eventually(
+      () => labRuntime().status(lab.name),
+      (s) => s!.instances.find((i) => i.id === 'availability-service-2')!.state === 'stopped',
+      20_000,
+    );
+    expect(stopped!.instances.filter((i) => i.state !== 'running').map((i) => `${i.id} ${i.state}`)).toEqual([
+      'availability-service-2 stopped',
+    ]);
+    const shown = await eventually(
+      async () => screen(),
+      (s) => /availability-service-2\s+stopped/.test(s),
+      15_000,
+    );
     expect(shown, shown).toMatch(/availability-service-2\s+stopped/);
 
     tmux('send-keys', '-t', session, 'u');
-    const whole = await eventually(() => labRuntime().status(lab.name), (s) => s!.instances.every((i) => i.state === 'running' && i.health === 'healthy'), 30_000);
+    const whole = await eventually(
+      () => labRuntime().status(lab.name),
+      (s) => s!.instances.every((i) => i.state === 'running' && i.health === 'healthy'),
+      30_000,
+    );
     expect(whole!.instances.every((i) => i.state === 'running')).toBe(true);
     // The lab can be whole a moment before the dashboard's own action has returned; it takes one
     // action at a time, so the scenario is started once that one is done, as a person would.
-    expect(await eventually(async () => screen(), (s) => s.includes('up-all: done'), 30_000)).toContain('up-all: done');
+    expect(
+      await eventually(
+        async () => screen(),
+        (s) => s.includes('up-all: done'),
+        30_000,
+      ),
+    ).toContain('up-all: done');
 
     tmux('send-keys', '-t', session, 'Tab');
-    expect(await eventually(async () => screen(), (s) => s.includes('[smoke]'), 10_000)).toContain('[smoke]');
+    expect(
+      await eventually(
+        async () => screen(),
+        (s) => s.includes('[smoke]'),
+        10_000,
+      ),
+    ).toContain('[smoke]');
     tmux('send-keys', '-t', session, 'Enter');
-    expect(await eventually(async () => screen(), (s) => s.includes('smoke: passed'), 60_000)).toContain('smoke: passed');
+    expect(
+      await eventually(
+        async () => screen(),
+        (s) => s.includes('smoke: passed'),
+        60_000,
+      ),
+    ).toContain('smoke: passed');
 
     tmux('send-keys', '-t', session, 'q');
-    expect(await eventually(async () => alive(), (a) => !a, 10_000)).toBe(false);
+    expect(
+      await eventually(
+        async () => alive(),
+        (a) => !a,
+        10_000,
+      ),
+    ).toBe(false);
   }, 150_000);
 
   it('q during a scenario stops it and undoes its faults before the dashboard ends', async () => {
     const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
     openSession('quit', `${process.execPath} ${entry} dashboard --lab ${lab.name} --reports ${reports}`);
-    expect(await eventually(async () => screen(), (s) => s.includes('queue-burst'), 20_000)).toContain('queue-burst');
+    expect(
+      await eventually(
+        async () => screen(),
+        (s) => s.includes('queue-burst'),
+        20_000,
+      ),
+    ).toContain('queue-burst');
     // The scenario list is in suite order; queue-burst is its last.
     tmux('send-keys', '-t', session, 'Tab');
     for (let n = 0; n < 5; n++) tmux('send-keys', '-t', session, 'Down');
     tmux('send-keys', '-t', session, 'Enter');
     // Its first burst pauses suggestion-service for 25 s.
-    const paused = await eventually(() => labRuntime().status(lab.name), (s) => s!.instances.some((i) => i.state === 'paused'), 30_000);
+    const paused = await eventually(
+      () => labRuntime().status(lab.name),
+      (s) => s!.instances.some((i) => i.state === 'paused'),
+      30_000,
+    );
     expect(paused!.instances.filter((i) => i.state === 'paused').map((i) => i.name)).toContain('suggestion-service');
     const quitAt = Date.now();
     tmux('send-keys', '-t', session, 'q');
-    expect(await eventually(async () => alive(), (a) => !a, 30_000)).toBe(false);
+    expect(
+      await eventually(
+        async () => alive(),
+        (a) => !a,
+        30_000,
+      ),
+    ).toBe(false);
     // It ended well before the 25 s pause would have, and left nothing paused.
     expect(Date.now() - quitAt).toBeLessThan(20_000);
     const after = await labRuntime().status(lab.name);
@@ -86,18 +147,41 @@ describe.skipIf(spawnSync('tmux', ['-V']).status !== 0)('w2meet dashboard in a r
     const own = 'w2meet-dash-up-it';
     const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
     try {
-      openSession('up', `${process.execPath} ${entry} dashboard --up --down-on-exit --runtime process --port 0 --lab ${own} --reports ${reports}`);
+      openSession(
+        'up',
+        `${process.execPath} ${entry} dashboard --up --down-on-exit --runtime process --port 0 --lab ${own} --reports ${reports}`,
+      );
       // On a free port: the quick start leaves a lab of its own on 8080.
       // The instances appear while they start, before the lab is whole.
-      const starting = await eventually(async () => screen(), (s) => /starting|healthy after/.test(s), 30_000);
+      const starting = await eventually(
+        async () => screen(),
+        (s) => /starting|healthy after/.test(s),
+        30_000,
+      );
       expect(starting, starting).toMatch(/starting|healthy after/);
       // The header says when `up` returned; the instance list follows at the next status read.
-      const up = await eventually(async () => screen(), (s) => s.includes(`lab ${own} up in`) && /gateway\s+running\s+healthy/.test(s), 90_000);
+      const up = await eventually(
+        async () => screen(),
+        (s) => s.includes(`lab ${own} up in`) && /gateway\s+running\s+healthy/.test(s),
+        90_000,
+      );
       expect(up, up).toMatch(/gateway\s+running\s+healthy/);
       expect(up).not.toContain('epmd:');
       tmux('send-keys', '-t', session, 'q');
-      expect(await eventually(async () => alive(), (a) => !a, 30_000)).toBe(false);
-      expect(await eventually(() => labRuntime().status(own), (s) => s === null, 30_000)).toBeNull();
+      expect(
+        await eventually(
+          async () => alive(),
+          (a) => !a,
+          30_000,
+        ),
+      ).toBe(false);
+      expect(
+        await eventually(
+          () => labRuntime().status(own),
+          (s) => s === null,
+          30_000,
+        ),
+      ).toBeNull();
     } finally {
       if (alive()) tmux('kill-session', '-t', session);
       await labRuntime().down(own, { volumes: true });

@@ -16,8 +16,10 @@ export async function ensureDockerEngine(): Promise<() => Promise<void>> {
   if (await pingDocker(docker)) return async () => {};
   const dockerd = programIn(searchPath(), 'dockerd');
   if (!dockerd || process.getuid?.() !== 0) {
-    throw new Error('the Docker tests need a Docker Engine and none answers: `npm run w2meet -- doctor --fix` as root '
-      + 'installs docker.io and starts one (a docker client alone is not an Engine)');
+    throw new Error(
+      'the Docker tests need a Docker Engine and none answers: `npm run w2meet -- doctor --fix` as root ' +
+        'installs docker.io and starts one (a docker client alone is not an Engine)',
+    );
   }
   const env = { ...process.env, W2MEET_ENGINE_DIR: mkdtempSync(join(tmpdir(), 'w2meet-test-engine-')) };
   const { record } = await startBackgroundEngine(docker, dockerd, env);

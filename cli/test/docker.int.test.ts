@@ -40,9 +40,12 @@ describe('the shared Docker lab', () => {
     expect(containers.map((c) => c.Labels['dev.w2meet.instance']).sort()).toEqual([...instances].sort());
     expect(networks).toHaveLength(1);
     expect(volumes.map((v) => v.Name).sort()).toEqual([`w2meet-${testLab().name}-postgres`, `w2meet-${testLab().name}-rabbitmq`]);
-    for (const c of containers) expect(c.Labels).toMatchObject({ 'dev.w2meet.lab': testLab().name, 'dev.w2meet.version': expect.any(String) });
+    for (const c of containers)
+      expect(c.Labels).toMatchObject({ 'dev.w2meet.lab': testLab().name, 'dev.w2meet.version': expect.any(String) });
     const images = await docker.listImages({ filters: { label: [LABEL_IMAGE_ROLE] } });
-    expect(images.map((i) => i.Labels[LABEL_IMAGE_ROLE]).sort()).toEqual(expect.arrayContaining(['local-base', 'user-service', 'worker-service']));
+    expect(images.map((i) => i.Labels[LABEL_IMAGE_ROLE]).sort()).toEqual(
+      expect.arrayContaining(['local-base', 'user-service', 'worker-service']),
+    );
   });
 
   it('runs the services as a non-root user', async () => {
@@ -66,9 +69,14 @@ describe('w2meet up --runtime docker from the command line', () => {
     const status = JSON.parse(res.stdout);
     expect(status.runtime).toBe('docker');
     for (const i of status.instances) expect(i, i.id).toMatchObject({ state: 'running', health: 'healthy' });
-    expect(status.instances.find((i: { id: string }) => i.id === 'gateway').timeline).toMatchObject({ started: expect.any(Number), healthy: expect.any(Number) });
+    expect(status.instances.find((i: { id: string }) => i.id === 'gateway').timeline).toMatchObject({
+      started: expect.any(Number),
+      healthy: expect.any(Number),
+    });
     const { containers } = await labelled(CLI_LAB);
-    const published = containers.flatMap((c) => c.Ports.filter((p) => p.PublicPort).map((p) => ({ name: c.Labels['dev.w2meet.component'], ip: p.IP })));
+    const published = containers.flatMap((c) =>
+      c.Ports.filter((p) => p.PublicPort).map((p) => ({ name: c.Labels['dev.w2meet.component'], ip: p.IP })),
+    );
     expect(published).toEqual([{ name: 'gateway', ip: '127.0.0.1' }]);
     expect((await http(`${status.gatewayUrl}/suggestion/health`)).status).toBe(200);
   });
@@ -130,9 +138,13 @@ describe('w2meet up --runtime docker from the command line', () => {
 
 describe('Ctrl-C during an image build', () => {
   it('ends debootstrap, removes its tree, keeps the image there was, and exits 130', async () => {
-    const trees = () => readdirSync('/var/tmp').filter((e) => e.startsWith('w2meet-rootfs-')).sort();
+    const trees = () =>
+      readdirSync('/var/tmp')
+        .filter((e) => e.startsWith('w2meet-rootfs-'))
+        .sort();
     const before = trees();
-    const images = async () => (await docker.listImages({ filters: { label: [`${LABEL_IMAGE_ROLE}=local-base`] } })).map((i) => i.Id).sort();
+    const images = async () =>
+      (await docker.listImages({ filters: { label: [`${LABEL_IMAGE_ROLE}=local-base`] } })).map((i) => i.Id).sort();
     const imagesBefore = await images();
     const build = spawnCli(['images', 'build', '--force']);
     await build.waitForStderr('debootstrap ', 60_000);
@@ -150,14 +162,20 @@ describe('the pull path, through a registry on 127.0.0.1', () => {
   it('images push fills a registry; up --images official --registry pulls from it and runs', async () => {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'w2meet-registry-'));
-    writeFileSync(join(dir, 'config.yml'), `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+    writeFileSync(
+      join(dir, 'config.yml'),
+      `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`,
+    );
     const registry = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
     const hostTags = async () => new Set((await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'));
     const before = await hostTags();
     try {
       const deadline = Date.now() + 10_000;
       while (Date.now() < deadline) {
-        const ok = await http(`http://127.0.0.1:${port}/v2/`).then((r) => r.status === 200, () => false);
+        const ok = await http(`http://127.0.0.1:${port}/v2/`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (ok) break;
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -166,7 +184,23 @@ describe('the pull path, through a registry on 127.0.0.1', () => {
       expect(pushed.stdout).toContain(`127.0.0.1:${port}/postgres:16-bookworm`);
       const catalog = await http(`http://127.0.0.1:${port}/v2/_catalog`);
       expect(catalog.body.repositories).toEqual(expect.arrayContaining(['postgres', 'redis', 'rabbitmq', 'nginx', 'node']));
-      const up = await runCli(['up', '--runtime', 'docker', '--images', 'official', '--registry', `127.0.0.1:${port}`, '--lab', REGISTRY_LAB, '--port', '0', '--json'], 600_000);
+      const up = await runCli(
+        [
+          'up',
+          '--runtime',
+          'docker',
+          '--images',
+          'official',
+          '--registry',
+          `127.0.0.1:${port}`,
+          '--lab',
+          REGISTRY_LAB,
+          '--port',
+          '0',
+          '--json',
+        ],
+        600_000,
+      );
       expect(up.code, up.stderr).toBe(0);
       expect(up.stderr).toContain(`pulling 127.0.0.1:${port}/postgres:16-bookworm`);
       const status = JSON.parse(up.stdout);
@@ -174,12 +208,18 @@ describe('the pull path, through a registry on 127.0.0.1', () => {
       // What the mirror served is kept under w2meet's own names: no official name and no tag of
       // the registry's was added to the host.
       const added = [...(await hostTags())].filter((t) => !before.has(t));
-      expect(added.filter((t) => !t.startsWith('w2meet/')), 'tags added outside w2meet/').toEqual([]);
+      expect(
+        added.filter((t) => !t.startsWith('w2meet/')),
+        'tags added outside w2meet/',
+      ).toEqual([]);
       expect(added).toEqual(expect.arrayContaining(['w2meet/mirror/postgres:16-bookworm']));
     } finally {
       await runCli(['down', '--volumes', '--lab', REGISTRY_LAB]);
       for (const t of [...(await hostTags())].filter((t) => t.startsWith('w2meet/mirror/') && !before.has(t))) {
-        await docker.getImage(t).remove({ noprune: true }).catch(() => {});
+        await docker
+          .getImage(t)
+          .remove({ noprune: true })
+          .catch(() => {});
       }
       registry.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });

@@ -16,14 +16,17 @@ declare module 'vitest' {
 export async function startTestLab(project: TestProject, runtimeName: RuntimeName) {
   const runtime = runtimeNamed(runtimeName);
   await runtime.down(TEST_LAB, { volumes: true });
-  const spec = await labSpec({
-    name: TEST_LAB,
-    gatewayPort: 0,
-    // Two workers, so the queue-burst scenario can compare the drain of one with two.
-    replicas: { 'worker-service': 2 },
-    // Jobs take a little while, so a queue burst builds up a real backlog.
-    serviceEnv: { JOB_WORK_MS: '20', LOG_LEVEL: 'info' },
-  }, runtime);
+  const spec = await labSpec(
+    {
+      name: TEST_LAB,
+      gatewayPort: 0,
+      // Two workers, so the queue-burst scenario can compare the drain of one with two.
+      replicas: { 'worker-service': 2 },
+      // Jobs take a little while, so a queue burst builds up a real backlog.
+      serviceEnv: { JOB_WORK_MS: '20', LOG_LEVEL: 'info' },
+    },
+    runtime,
+  );
   try {
     const status = await runtime.up(spec);
     // Infrastructure is reached at the address status reports: a loopback port for processes, the

@@ -33,7 +33,11 @@ async function runGrade(args: string[], timeoutMs: number) {
 
 /** Everything that went wrong in a scenario, for the assertion message. */
 const why = (s: ScenarioResult) =>
-  [s.reason, ...s.steps.flatMap((st) => st.failures.map((f) => `${st.name}: ${f}`)), ...s.checks.filter((c) => !c.passed).map((c) => `${c.metric} ${c.actual} ${c.op} ${c.expected} ${c.reason ?? ''}`)]
+  [
+    s.reason,
+    ...s.steps.flatMap((st) => st.failures.map((f) => `${st.name}: ${f}`)),
+    ...s.checks.filter((c) => !c.passed).map((c) => `${c.metric} ${c.actual} ${c.op} ${c.expected} ${c.reason ?? ''}`),
+  ]
     .filter(Boolean)
     .join('\n');
 
@@ -48,7 +52,14 @@ describe(`w2meet grade: the whole suite against a ${lab.runtime} lab already up`
     runDir = run.runDir;
     expect(runDir, run.stderr).not.toBe('');
     results = JSON.parse(await readFile(join(runDir, 'results.json'), 'utf8')) as RunResults;
-    expect(results.scenarios.map((s) => s.name)).toEqual(['smoke', 'cache-aside', 'error-paths', 'load-balancing', 'tracing', 'queue-burst']);
+    expect(results.scenarios.map((s) => s.name)).toEqual([
+      'smoke',
+      'cache-aside',
+      'error-paths',
+      'load-balancing',
+      'tracing',
+      'queue-burst',
+    ]);
     for (const s of results.scenarios) expect(s.status, `${s.name}:\n${why(s)}`).toBe('passed');
     expect(results).toMatchObject({ schema: 'w2meet-results/1', passed: true, lab: { kind: 'lab', lab: lab.name, runtime: lab.runtime } });
     expect(results.lab.replicas).toMatchObject({ 'availability-service': 2, 'suggestion-service': 2, 'worker-service': 2 });
@@ -82,7 +93,9 @@ describe(`w2meet grade: the whole suite against a ${lab.runtime} lab already up`
     const h = LatencyHistogram.decode(hits.histograms['cache.HIT.server']!);
     expect(h.count).toBe(300);
     expect(h.summary().p50).toBeCloseTo(hits.metrics['cache.HIT.server.p50']!, 6);
-    expect(hits.metrics['cache.HIT.server.p50']).toBeLessThan(scenario('cache-aside').steps.find((s) => s.name === 'misses')!.metrics['server.p50']!);
+    expect(hits.metrics['cache.HIT.server.p50']).toBeLessThan(
+      scenario('cache-aside').steps.find((s) => s.name === 'misses')!.metrics['server.p50']!,
+    );
   });
 
   it('measured the queue burst against a deep queue and lost no job', () => {
@@ -95,7 +108,7 @@ describe(`w2meet grade: the whole suite against a ${lab.runtime} lab already up`
     expect(deep.series.queue_depth!.length).toBeGreaterThan(10);
   });
 
-  it('kept the traced request\'s log records for each hop', () => {
+  it("kept the traced request's log records for each hop", () => {
     const trace = scenario('tracing').steps.find((s) => s.name === 'suggestion-trace')!;
     const hops = new Set(trace.logs!.map((l) => l.instance.replace(/-\d+$/, '')));
     expect([...hops].sort()).toEqual(['availability-service', 'gateway', 'suggestion-service', 'user-service']);

@@ -91,7 +91,10 @@ export async function createUser(
   availabilities: Record<string, number[]>,
   preferences?: string,
 ): Promise<void> {
-  const res = await http(`${gateway}/users/users`, { method: 'POST', body: { email, availabilities, ...(preferences ? { preferences } : {}) } });
+  const res = await http(`${gateway}/users/users`, {
+    method: 'POST',
+    body: { email, availabilities, ...(preferences ? { preferences } : {}) },
+  });
   if (res.status !== 201) throw new Error(`creating ${email} answered ${res.status}: ${res.text}`);
 }
 

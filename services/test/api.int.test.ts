@@ -37,7 +37,10 @@ describe('user-service through the gateway', () => {
     const body = { email, availabilities: { monday: [10, 9] }, preferences: 'last' };
     const first = await http(`${g}/users/users`, { method: 'POST', body });
     expect(first.status).toBe(201);
-    const again = await http(`${g}/users/users`, { method: 'POST', body: { ...body, email: email.toUpperCase(), availabilities: { monday: [9, 10, 9] } } });
+    const again = await http(`${g}/users/users`, {
+      method: 'POST',
+      body: { ...body, email: email.toUpperCase(), availabilities: { monday: [9, 10, 9] } },
+    });
     expect(again.status, again.text).toBe(200);
     expect(again.body).toEqual(first.body);
   });
@@ -46,7 +49,10 @@ describe('user-service through the gateway', () => {
     const email = uniqueEmail();
     await createUser(g, email, { tuesday: [11] });
     expect((await http(`${g}/users/users/${email}`)).status).toBe(200);
-    const updated = await http(`${g}/users/users/${email}`, { method: 'PUT', body: { availabilities: { sunday: [20, 19] }, preferences: 'random' } });
+    const updated = await http(`${g}/users/users/${email}`, {
+      method: 'PUT',
+      body: { availabilities: { sunday: [20, 19] }, preferences: 'random' },
+    });
     expect(updated.status).toBe(200);
     expect(updated.body.availabilities.sunday).toEqual([19, 20]);
     expect(updated.body.availabilities.tuesday).toEqual([]);
@@ -113,12 +119,15 @@ describe('availability and suggestion through the gateway', () => {
     expect(alias.body).toEqual(res.body);
   });
 
-  it('suggests user1\'s pick then user2\'s when their preferences differ, one when overridden', async () => {
+  it("suggests user1's pick then user2's when their preferences differ, one when overridden", async () => {
     const both = await http(`${g}/suggestion/suggestions?userId1=${a}&userId2=${b}`, { headers: { 'Case-ID': 'suggest-1' } });
     expect(both.status).toBe(200);
     expect(both.body).toEqual({
       case_id: 'suggest-1',
-      suggestions: [{ day: 'monday', slot: [10, 11] }, { day: 'friday', slot: [16, 17] }],
+      suggestions: [
+        { day: 'monday', slot: [10, 11] },
+        { day: 'friday', slot: [16, 17] },
+      ],
     });
     const last = await http(`${g}/suggestion/suggestions?userId1=${a}&userId2=${b}&preference=last`);
     expect(last.body.suggestions).toEqual([{ day: 'friday', slot: [16, 17] }]);
@@ -172,7 +181,7 @@ describe('every service', () => {
 });
 
 describe("the lab's Redis", () => {
-  it('answers nothing without the lab\'s password: no other program can change what the services serve', async () => {
+  it("answers nothing without the lab's password: no other program can change what the services serve", async () => {
     const { hostname, port } = new URL(lab.addresses.redis!);
     const reply = await new Promise<string>((resolve, reject) => {
       const socket = connect({ host: hostname, port: Number(port) });

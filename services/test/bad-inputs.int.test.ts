@@ -21,14 +21,42 @@ interface Case {
 
 const user = (over: Record<string, unknown>) => ({ email: uniqueEmail('bad'), availabilities: { monday: [9] }, ...over });
 const post = (name: string, body: unknown, status = 400): Case => ({ name, method: 'POST', path: '/users/users', body, status });
-const sqlStrings = ["x'; DROP TABLE useravail; --", "' OR '1'='1", '"; SELECT pg_sleep(5); --', "1); DELETE FROM useravail WHERE (1=1"];
+const sqlStrings = ["x'; DROP TABLE useravail; --", "' OR '1'='1", '"; SELECT pg_sleep(5); --', '1); DELETE FROM useravail WHERE (1=1'];
 
 const cases: Case[] = [
-  { name: 'malformed JSON', method: 'POST', path: '/users/users', rawBody: '{"email": ', headers: { 'content-type': 'application/json' }, status: 400 },
-  { name: 'JSON that is not an object', method: 'POST', path: '/users/users', rawBody: '[1,2,3]', headers: { 'content-type': 'application/json' }, status: 400 },
-  { name: 'empty JSON body', method: 'POST', path: '/users/users', rawBody: '', headers: { 'content-type': 'application/json' }, status: 400 },
+  {
+    name: 'malformed JSON',
+    method: 'POST',
+    path: '/users/users',
+    rawBody: '{"email": ',
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+  },
+  {
+    name: 'JSON that is not an object',
+    method: 'POST',
+    path: '/users/users',
+    rawBody: '[1,2,3]',
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+  },
+  {
+    name: 'empty JSON body',
+    method: 'POST',
+    path: '/users/users',
+    rawBody: '',
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+  },
   { name: 'text body', method: 'POST', path: '/users/users', rawBody: 'hello', headers: { 'content-type': 'text/plain' }, status: 400 },
-  { name: 'unsupported content type', method: 'POST', path: '/users/users', rawBody: '<a/>', headers: { 'content-type': 'application/xml' }, status: 415 },
+  {
+    name: 'unsupported content type',
+    method: 'POST',
+    path: '/users/users',
+    rawBody: '<a/>',
+    headers: { 'content-type': 'application/xml' },
+    status: 415,
+  },
   post('missing email', { availabilities: { monday: [9] } }),
   post('missing availabilities', { email: uniqueEmail() }),
   post('email a number', user({ email: 42 })),
@@ -51,30 +79,76 @@ const cases: Case[] = [
   { name: 'body over 64 KiB', method: 'POST', path: '/users/users', body: user({ preferences: 'x'.repeat(70 * 1024) }), status: 413 },
   ...sqlStrings.map((s, i) => post(`SQL injection in the email (${i + 1})`, user({ email: s }))),
   { name: 'SQL injection in the path', path: `/users/users/${encodeURIComponent(sqlStrings[0]!)}`, status: 400 },
-  { name: 'SQL injection in the query', path: `/users/user-avail/cache-aside?user1email=${encodeURIComponent(sqlStrings[1]!)}`, status: 400 },
-  { name: 'SQL injection as a user id', path: `/availability/availabilities?userId1=${encodeURIComponent(sqlStrings[2]!)}&userId2=${other}`, status: 400 },
-  { name: 'injection-shaped email that is valid is stored literally', method: 'POST', path: '/users/users',
-    body: { email: "o'brien+drop@example.com", availabilities: {} }, status: 201 },
+  {
+    name: 'SQL injection in the query',
+    path: `/users/user-avail/cache-aside?user1email=${encodeURIComponent(sqlStrings[1]!)}`,
+    status: 400,
+  },
+  {
+    name: 'SQL injection as a user id',
+    path: `/availability/availabilities?userId1=${encodeURIComponent(sqlStrings[2]!)}&userId2=${other}`,
+    status: 400,
+  },
+  {
+    name: 'injection-shaped email that is valid is stored literally',
+    method: 'POST',
+    path: '/users/users',
+    body: { email: "o'brien+drop@example.com", availabilities: {} },
+    status: 201,
+  },
   { name: 'cache-aside without an email', path: '/users/user-avail/cache-aside', status: 400 },
   { name: 'cache-aside with an empty email', path: '/users/user-avail/cache-aside?user1email=', status: 400 },
   { name: 'cache-aside path with a bad email', path: '/users/user-avail/cache-aside/nobody', status: 400 },
   { name: 'availability without userId2', path: `/availability/availabilities?userId1=${known}`, status: 400 },
   { name: 'availability with no parameters', path: '/availability/availabilities', status: 400 },
   { name: 'suggestion without userId1', path: `/suggestion/suggestions?userId2=${known}`, status: 400 },
-  { name: 'suggestion with a bad preference', path: `/suggestion/suggestions?userId1=${known}&userId2=${other}&preference=best`, status: 400 },
+  {
+    name: 'suggestion with a bad preference',
+    path: `/suggestion/suggestions?userId1=${known}&userId2=${other}&preference=best`,
+    status: 400,
+  },
   { name: 'suggestion with a bad user id', path: `/suggestion/suggestions?userId1=nobody&userId2=${other}`, status: 400 },
   { name: 'task without userId2', method: 'POST', path: '/worker/tasks', body: { userId1: known }, status: 400 },
-  { name: 'task with a bad preference', method: 'POST', path: '/worker/tasks', body: { userId1: known, userId2: other, preference: 'soon' }, status: 400 },
-  { name: 'task as malformed JSON', method: 'POST', path: '/worker/tasks', rawBody: '{', headers: { 'content-type': 'application/json' }, status: 400 },
-  { name: 'PUT with an email that differs from the path', method: 'PUT', path: `/users/users/${known}`, body: { email: other }, status: 400 },
+  {
+    name: 'task with a bad preference',
+    method: 'POST',
+    path: '/worker/tasks',
+    body: { userId1: known, userId2: other, preference: 'soon' },
+    status: 400,
+  },
+  {
+    name: 'task as malformed JSON',
+    method: 'POST',
+    path: '/worker/tasks',
+    rawBody: '{',
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+  },
+  {
+    name: 'PUT with an email that differs from the path',
+    method: 'PUT',
+    path: `/users/users/${known}`,
+    body: { email: other },
+    status: 400,
+  },
   { name: 'PUT with hour 99', method: 'PUT', path: `/users/users/${known}`, body: { availabilities: { friday: [99] } }, status: 400 },
   { name: 'unknown route on a service', path: '/users/nothing-here', status: 404 },
   { name: 'unknown route on another service', path: '/suggestion/suggestion', status: 404 },
   { name: 'wrong method', method: 'DELETE', path: '/availability/availabilities', status: 404 },
-  { name: 'a percent-encoded CR/LF in the Case-ID is replaced', path: `/users/users/${known}`, headers: { 'Case-ID': 'abc%0d%0aSet-Cookie:x' }, status: 200 },
+  {
+    name: 'a percent-encoded CR/LF in the Case-ID is replaced',
+    path: `/users/users/${known}`,
+    headers: { 'Case-ID': 'abc%0d%0aSet-Cookie:x' },
+    status: 200,
+  },
   { name: 'a URL that does not decode, at the gateway', path: '/users/users/%E0%A4%A', status: 400 },
   { name: 'a path no service serves, at the gateway', path: '/nothing-here', status: 404 },
-  { name: 'headers over 32 KiB, at the gateway', path: `/users/users/${known}`, headers: { 'X-Padding': 'p'.repeat(40 * 1024) }, status: 431 },
+  {
+    name: 'headers over 32 KiB, at the gateway',
+    path: `/users/users/${known}`,
+    headers: { 'X-Padding': 'p'.repeat(40 * 1024) },
+    status: 431,
+  },
   { name: '10 KB Case-ID is replaced', path: `/users/users/${known}`, headers: { 'Case-ID': 'c'.repeat(10 * 1024) }, status: 200 },
 ];
 
@@ -94,7 +168,8 @@ describe('bad input: a clear 4xx in the error shape, never a 5xx', () => {
     if (c.status >= 400) {
       expect(res.body).toMatchObject({ case_id: expect.any(String), detail: expect.any(Array) });
       expect(res.body.detail.length).toBeGreaterThan(0);
-      for (const d of res.body.detail) expect(d).toMatchObject({ loc: expect.any(Array), msg: expect.any(String), type: expect.any(String) });
+      for (const d of res.body.detail)
+        expect(d).toMatchObject({ loc: expect.any(Array), msg: expect.any(String), type: expect.any(String) });
     }
     if (c.headers?.['Case-ID']) {
       expect(res.headers['case-id']).not.toBe(c.headers['Case-ID']);
@@ -134,7 +209,8 @@ describe('injection strings are data, never SQL', () => {
       expect(stored.rows[0].availabilities.friday).toEqual([10]);
     }
     expect(await count()).toBe(before + emails.length);
-    for (const email of emails) expect((await http(`${g}/users/users/${encodeURIComponent(email)}`, { method: 'DELETE' })).status).toBe(204);
+    for (const email of emails)
+      expect((await http(`${g}/users/users/${encodeURIComponent(email)}`, { method: 'DELETE' })).status).toBe(204);
     expect(await count()).toBe(before);
   });
 
@@ -196,7 +272,11 @@ describe('hostile emails cannot stall a service', () => {
 
 describe('every valid email works in every route', () => {
   // An email of over 200 characters (past Fastify's default limit of 100 in a path), and a non-ASCII one.
-  const longest = `${'l'.repeat(64)}@${'d'.repeat(60)}.${'e'.repeat(60)}.${uniqueEmail('x').replace('@', '-').slice(0, 60).replace(/\./g, '-')}.de`.slice(0, 254);
+  const longest =
+    `${'l'.repeat(64)}@${'d'.repeat(60)}.${'e'.repeat(60)}.${uniqueEmail('x').replace('@', '-').slice(0, 60).replace(/\./g, '-')}.de`.slice(
+      0,
+      254,
+    );
   const emails = [longest, uniqueEmail('ünïcode')];
 
   it.each(emails)('%s: created, read, read through the cache, updated and deleted', async (email) => {
@@ -242,15 +322,21 @@ function rawExchange(url: string, request: string): Promise<{ status: number; he
   });
 }
 
-describe('requests the HTTP parsers refuse still get the contract\'s answer', () => {
+describe("requests the HTTP parsers refuse still get the contract's answer", () => {
   const direct = lab.addresses['user-service']!;
 
   it('a raw CR inside the Case-ID header never becomes a header of the answer', async () => {
     for (const target of [g, direct]) {
-      const res = await rawExchange(target, `GET /health HTTP/1.1\r\nHost: x\r\nCase-ID: abc\rSet-Cookie: x=1\r\nConnection: close\r\n\r\n`);
+      const res = await rawExchange(
+        target,
+        `GET /health HTTP/1.1\r\nHost: x\r\nCase-ID: abc\rSet-Cookie: x=1\r\nConnection: close\r\n\r\n`,
+      );
       expect(res.head, target).not.toMatch(/^set-cookie:/im);
       expect(res.status, `${target}: ${res.head}`).toBe(400);
-      expect(JSON.parse(res.body), target).toMatchObject({ case_id: expect.stringMatching(/^[A-Za-z0-9._:-]{1,128}$/), detail: [expect.any(Object)] });
+      expect(JSON.parse(res.body), target).toMatchObject({
+        case_id: expect.stringMatching(/^[A-Za-z0-9._:-]{1,128}$/),
+        detail: [expect.any(Object)],
+      });
     }
   });
 
@@ -259,10 +345,12 @@ describe('requests the HTTP parsers refuse still get the contract\'s answer', ()
     expect(badUrl.status).toBe(400);
     expect(badUrl.body).toMatchObject({ case_id: expect.any(String), detail: [{ loc: ['path'] }] });
     expect(badUrl.headers['case-id']).toBe(badUrl.body.case_id);
-    const big = await rawExchange(direct, `GET /health HTTP/1.1\r\nHost: x\r\nX-Padding: ${'p'.repeat(20 * 1024)}\r\nConnection: close\r\n\r\n`);
+    const big = await rawExchange(
+      direct,
+      `GET /health HTTP/1.1\r\nHost: x\r\nX-Padding: ${'p'.repeat(20 * 1024)}\r\nConnection: close\r\n\r\n`,
+    );
     expect(big.status, big.head).toBe(431);
     expect(JSON.parse(big.body)).toMatchObject({ case_id: expect.any(String), detail: [{ msg: 'Request headers are too large' }] });
     expect(big.head).toMatch(/^case-id: /im);
   });
 });
-

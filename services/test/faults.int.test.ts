@@ -49,7 +49,10 @@ describe('caching under faults', () => {
       expect(health.status).toBe(503);
       expect(health.body.status).toBe('unhealthy');
     });
-    const res = await eventually(() => http(`${g}/users/user-avail/cache-aside?user1email=${email}`), (r) => r.status === 200);
+    const res = await eventually(
+      () => http(`${g}/users/user-avail/cache-aside?user1email=${email}`),
+      (r) => r.status === 200,
+    );
     expect(res.status).toBe(200);
     expect(await pidOf('user-service')).toBe(pidBefore);
   });
@@ -110,7 +113,10 @@ describe('load balancing', () => {
         statuses.push((await http(`${g}/availability/availabilities?userId1=${a}&userId2=${b}`)).status);
         statuses.push((await http(`${g}/suggestion/suggestions?userId1=${a}&userId2=${b}`)).status);
       }
-      expect(statuses.every((s) => s === 200), statuses.join(',')).toBe(true);
+      expect(
+        statuses.every((s) => s === 200),
+        statuses.join(','),
+      ).toBe(true);
     });
     const status = await labRuntime().status(lab.name);
     expect(status!.instances.find((i) => i.id === 'availability-service-1')).toMatchObject({ state: 'running', health: 'healthy' });

@@ -11,10 +11,17 @@ const b = uniqueEmail('qb');
 const listener = new CompletionListener(lab.rabbitUrl);
 const QUEUE = 'meeting_jobs';
 /** The test lab runs two workers; each must be back on the broker before the next burst. */
-const workers = Object.entries(lab.addresses).filter(([id]) => id.startsWith('worker-service')).map(([, url]) => url);
+const workers = Object.entries(lab.addresses)
+  .filter(([id]) => id.startsWith('worker-service'))
+  .map(([, url]) => url);
 
 async function workersHealthy(): Promise<void> {
-  for (const url of workers) await eventually(() => http(`${url}/health`), (r) => r.status === 200, 30_000);
+  for (const url of workers)
+    await eventually(
+      () => http(`${url}/health`),
+      (r) => r.status === 200,
+      30_000,
+    );
 }
 
 beforeAll(async () => {
@@ -50,7 +57,12 @@ async function publishJobs(n: number): Promise<string[]> {
     const ids = Array.from({ length: n }, () => randomUUID());
     for (const id of ids) {
       const job = { job_id: id, case_id: id, userId1: a, userId2: b, attempt: 1, enqueued_at: new Date().toISOString() };
-      channel.sendToQueue(QUEUE, Buffer.from(JSON.stringify(job)), { persistent: true, contentType: 'application/json', messageId: id, headers: { 'case-id': id } });
+      channel.sendToQueue(QUEUE, Buffer.from(JSON.stringify(job)), {
+        persistent: true,
+        contentType: 'application/json',
+        messageId: id,
+        headers: { 'case-id': id },
+      });
     }
     await channel.waitForConfirms();
     return ids;
@@ -62,7 +74,10 @@ async function publishJobs(n: number): Promise<string[]> {
 describe('asynchronous jobs', () => {
   it('completes a job with its suggestion and reports it in /stats', async () => {
     const [id] = await enqueue(1, 1);
-    const events = await eventually(async () => listener.byJob().get(id!) ?? [], (e) => e.length > 0);
+    const events = await eventually(
+      async () => listener.byJob().get(id!) ?? [],
+      (e) => e.length > 0,
+    );
     expect(events[0]).toMatchObject({ outcome: 'completed', attempt: 1, suggestion: [{ day: 'tuesday', slot: [9, 10] }] });
     const stats = await http(`${g}/worker/stats`);
     expect(stats.body).toMatchObject({ queue: 'meeting_jobs', connected: true, consumers: workers.length });
@@ -110,29 +125,45 @@ describe('asynchronous jobs', () => {
     }
   }, 120_000);
 
-  it.each(['stop', 'kill'] as const)('loses no job when the worker is %s-ped mid-burst and started again', async (verb) => {
-    // The workers keep up with jobs posted through the gateway, so a backlog made that way may be
-    // gone before the fault lands. Queue it while they are stopped, then fault them as soon as the
-    // first of it completes: the rest is certainly still queued or in flight.
-    await fault('stop', 'worker-service');
-    const ids = await publishJobs(1000);
-    await fault('start', 'worker-service');
-    await eventually(async () => listener.byJob(), (m) => ids.some((id) => m.has(id)), 30_000, 5);
-    await fault(verb, 'worker-service');
-    const during = listener.byJob();
-    await fault('start', 'worker-service');
-    await workersHealthy();
-    const done = await eventually(async () => listener.byJob(), (m) => ids.every((id) => m.has(id)), 60_000);
-    expect(ids.filter((id) => !done.has(id))).toEqual([]);
-    // Some jobs were finished before the fault and some after it: the fault really was mid-burst.
-    expect(ids.some((id) => during.has(id))).toBe(true);
-    expect(ids.some((id) => !during.has(id))).toBe(true);
-  }, 90_000);
+  it.each(['stop', 'kill'] as const)(
+    'loses no job when the worker is %s-ped mid-burst and started again',
+    async (verb) => {
+      // The workers keep up with jobs posted through the gateway, so a backlog made that way may be
+      // gone before the fault lands. Queue it while they are stopped, then fault them as soon as the
+      // first of it completes: the rest is certainly still queued or in flight.
+      await fault('stop', 'worker-service');
+      const ids = await publishJobs(1000);
+      await fault('start', 'worker-service');
+      await eventually(
+        async () => listener.byJob(),
+        (m) => ids.some((id) => m.has(id)),
+        30_000,
+        5,
+      );
+      await fault(verb, 'worker-service');
+      const during = listener.byJob();
+      await fault('start', 'worker-service');
+      await workersHealthy();
+      const done = await eventually(
+        async () => listener.byJob(),
+        (m) => ids.every((id) => m.has(id)),
+        60_000,
+      );
+      expect(ids.filter((id) => !done.has(id))).toEqual([]);
+      // Some jobs were finished before the fault and some after it: the fault really was mid-burst.
+      expect(ids.some((id) => during.has(id))).toBe(true);
+      expect(ids.some((id) => !during.has(id))).toBe(true);
+    },
+    90_000,
+  );
 
   it('fails a job whose users do not exist, once, without retrying', async () => {
     const res = await http(`${g}/worker/tasks`, { method: 'POST', body: { userId1: uniqueEmail('ghost'), userId2: b } });
     expect(res.status).toBe(202);
-    await eventually(async () => listener.byJob().get(res.body.job_id) ?? [], (e) => e.length > 0);
+    await eventually(
+      async () => listener.byJob().get(res.body.job_id) ?? [],
+      (e) => e.length > 0,
+    );
     // A retry would come after its backoff (200 ms, then more) as a second event: wait past it.
     await new Promise((r) => setTimeout(r, 3000));
     const events = listener.byJob().get(res.body.job_id) ?? [];
@@ -167,7 +198,12 @@ describe('a broker memory alarm', () => {
       if (alarmed) await fault('unalarm', 'rabbitmq');
       await fault('unpause', 'suggestion-service');
     }
-    const done = await eventually(() => Promise.resolve(ids.filter((id) => listener.byJob().has(id)).length), (n) => n === ids.length, 60_000, 250);
+    const done = await eventually(
+      () => Promise.resolve(ids.filter((id) => listener.byJob().has(id)).length),
+      (n) => n === ids.length,
+      60_000,
+      250,
+    );
     expect(done, 'jobs completed after the alarm cleared').toBe(ids.length);
     // Each once: a completion held up by the alarm is confirmed when it clears, not done again.
     await new Promise((r) => setTimeout(r, 2000));

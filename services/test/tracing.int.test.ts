@@ -26,7 +26,11 @@ describe('one Case-ID through every hop', () => {
     expect(res.headers['case-id']).toBe(caseId);
     const expected = ['gateway', 'suggestion-service', 'availability-service', 'user-service'];
     // nginx flushes its access log within a second.
-    const seen = await eventually(() => componentsThatLogged(caseId), (s) => expected.every((c) => s.has(c)), 5000);
+    const seen = await eventually(
+      () => componentsThatLogged(caseId),
+      (s) => expected.every((c) => s.has(c)),
+      5000,
+    );
     expect([...seen].sort()).toEqual([...expected].sort());
   });
 
@@ -40,7 +44,11 @@ describe('one Case-ID through every hop', () => {
     expect(res.status).toBe(202);
     expect(res.body.case_id).toBe(caseId);
     const expected = ['gateway', 'worker-service', 'suggestion-service', 'availability-service', 'user-service'];
-    const seen = await eventually(() => componentsThatLogged(caseId), (s) => expected.every((c) => s.has(c)), 10_000);
+    const seen = await eventually(
+      () => componentsThatLogged(caseId),
+      (s) => expected.every((c) => s.has(c)),
+      10_000,
+    );
     expect([...seen].sort()).toEqual([...expected].sort());
   });
 });

@@ -16,7 +16,11 @@ export function registerCompose(program: Command): void {
       const dir = join(packageRoot(), 'compose');
       if (options.write) {
         for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-        process.stderr.write(`wrote ${Object.keys(files).map((n) => `compose/${n}`).join(', ')}\n`);
+        process.stderr.write(
+          `wrote ${Object.keys(files)
+            .map((n) => `compose/${n}`)
+            .join(', ')}\n`,
+        );
         return;
       }
       if (options.check) {

@@ -17,7 +17,10 @@ export function registerDashboard(program: Command): void {
       .option('--reports <dir>', 'where scenarios run from the dashboard write their results'),
   ).action(async (options: { lab: string; up: boolean; downOnExit: boolean; runtime: RuntimeChoice; port: number; reports?: string }) => {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
-      throw new UsageError('the dashboard needs a terminal', 'run it in a terminal (or tmux); for scripts use `w2meet status --json` and `w2meet logs -f`');
+      throw new UsageError(
+        'the dashboard needs a terminal',
+        'run it in a terminal (or tmux); for scripts use `w2meet status --json` and `w2meet logs -f`',
+      );
     }
     // React's development build keeps debugging data for every render: over a long session that is
     // a fifth of a core and hundreds of MiB. Set before React loads.

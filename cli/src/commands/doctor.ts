@@ -9,8 +9,13 @@ import { systemUser } from '../lab/process/prepare.js';
 import { SERVICES } from '../lab/spec.js';
 import { dockerClient, pingDocker } from '../lab/docker/engine.js';
 import {
-  dockerChecks, dockerFixPlan, gatherDockerFacts, searchPath, systemdHasDockerUnit,
-  type DockerFacts, type DoctorCheck,
+  dockerChecks,
+  dockerFixPlan,
+  gatherDockerFacts,
+  searchPath,
+  systemdHasDockerUnit,
+  type DockerFacts,
+  type DoctorCheck,
 } from '../lab/docker/engine-prerequisites.js';
 import { engineDir, startBackgroundEngine, stopRecordedEngine } from '../lab/docker/background-engine.js';
 import { onInterrupt } from '../signals.js';
@@ -49,8 +54,11 @@ function hostChecks(docker: DockerFacts): DoctorCheck[] {
   if (process.getuid?.() === 0) {
     const pg = systemUser('postgres');
     out.push({
-      name: 'postgres user', ok: !!pg, detail: pg ? `uid ${pg.uid}` : 'missing (Postgres will not run as root)',
-      fix: 'apt-get install -y postgresql', packages: ['postgresql'],
+      name: 'postgres user',
+      ok: !!pg,
+      detail: pg ? `uid ${pg.uid}` : 'missing (Postgres will not run as root)',
+      fix: 'apt-get install -y postgresql',
+      packages: ['postgresql'],
     });
   }
   return out;
@@ -86,8 +94,10 @@ async function startEngine(facts: DockerFacts, signal: AbortSignal): Promise<voi
   } else if (plan.includes('start-background') && facts.dockerd) {
     process.stderr.write(`starting dockerd in the background (log and pid in ${engineDir()}) ...\n`);
     const { version, record } = await startBackgroundEngine(dockerClient(), facts.dockerd);
-    process.stderr.write(`Docker Engine ${version} answers at ${facts.address} (dockerd pid ${record.pid}, log ${record.log}); `
-      + 'stop it with `w2meet doctor --stop-engine`\n');
+    process.stderr.write(
+      `Docker Engine ${version} answers at ${facts.address} (dockerd pid ${record.pid}, log ${record.log}); ` +
+        'stop it with `w2meet doctor --stop-engine`\n',
+    );
   }
 }
 
@@ -124,7 +134,9 @@ export function registerDoctor(program: Command): void {
     .action(async (options: { fix: boolean; startEngine: boolean; stopEngine: boolean }) => {
       if (options.stopEngine) {
         const outcome = await stopRecordedEngine();
-        process.stdout.write(outcome.stopped ? `stopped the Docker Engine w2meet started (dockerd pid ${outcome.pid})\n` : `nothing to stop: ${outcome.why}\n`);
+        process.stdout.write(
+          outcome.stopped ? `stopped the Docker Engine w2meet started (dockerd pid ${outcome.pid})\n` : `nothing to stop: ${outcome.why}\n`,
+        );
         return;
       }
       let docker = await dockerFacts();
@@ -141,9 +153,15 @@ export function registerDoctor(program: Command): void {
       }
       // Asked not to start an Engine, a silent one is what was asked for, not something missing.
       const skipped = (c: DoctorCheck) => !c.ok && options.fix && !options.startEngine && c.name === 'engine answering';
-      const rows = [['', 'CHECK', 'FOUND', 'FIX'], ...results.map((c) => [
-        c.ok ? 'ok' : skipped(c) ? 'skipped' : 'MISSING', c.name, skipped(c) ? `${c.detail} (--no-start-engine)` : c.detail, c.ok || skipped(c) ? '' : c.fix,
-      ])];
+      const rows = [
+        ['', 'CHECK', 'FOUND', 'FIX'],
+        ...results.map((c) => [
+          c.ok ? 'ok' : skipped(c) ? 'skipped' : 'MISSING',
+          c.name,
+          skipped(c) ? `${c.detail} (--no-start-engine)` : c.detail,
+          c.ok || skipped(c) ? '' : c.fix,
+        ]),
+      ];
       process.stdout.write(`${table(rows)}\n`);
       // Without an Engine the process runtime still works: say so, so "missing" is not read as "nothing works".
       const bad = results.filter((c) => !c.ok && !skipped(c));

@@ -7,7 +7,7 @@ export function registerDown(program: Command): void {
     program
       .command('down')
       .description('stop everything the lab started, and nothing else; safe to run twice')
-      .option('-v, --volumes', 'also remove the lab\'s data (Postgres, RabbitMQ) and logs', false),
+      .option('-v, --volumes', "also remove the lab's data (Postgres, RabbitMQ) and logs", false),
   ).action(async (options: { lab: string; volumes: boolean }) => {
     const stopped = await downEverywhere(options.lab, options.volumes);
     const what = stopped.length ? `stopped ${stopped.length} components` : 'nothing was running';

@@ -18,7 +18,10 @@ const DESCRIPTIONS: Record<FaultVerb, string> = {
 export function registerFaults(program: Command): void {
   for (const verb of Object.keys(DESCRIPTIONS) as FaultVerb[]) {
     withLab(
-      program.command(verb).description(DESCRIPTIONS[verb]).argument('<target>', 'SERVICE or SERVICE#REPLICA, e.g. redis or suggestion-service#2'),
+      program
+        .command(verb)
+        .description(DESCRIPTIONS[verb])
+        .argument('<target>', 'SERVICE or SERVICE#REPLICA, e.g. redis or suggestion-service#2'),
     ).action(async (target: string, options: { lab: string }) => {
       const done = await (await runtimeForLab(options.lab)).fault(options.lab, verb, target);
       process.stderr.write(`${verb}: ${done.join(', ')}\n`);

@@ -4,12 +4,28 @@ import type { InstanceStatus, LabStatus } from '../lab/runtime.js';
 import { criticalPath, dependenciesOf, formatStatus } from './format.js';
 
 const instance = (id: string, name: string, started: number, healthy: number): InstanceStatus => ({
-  id, name: name as InstanceStatus['name'], kind: 'service', replica: 1, state: 'running', health: 'healthy',
-  address: '127.0.0.1:1', pid: 1, startedAt: null, timeline: { started, healthy }, dependsOn: [], startsAfter: [],
+  id,
+  name: name as InstanceStatus['name'],
+  kind: 'service',
+  replica: 1,
+  state: 'running',
+  health: 'healthy',
+  address: '127.0.0.1:1',
+  pid: 1,
+  startedAt: null,
+  timeline: { started, healthy },
+  dependsOn: [],
+  startsAfter: [],
 });
 
 /** Each instance waits for what its component does, among those present, as a runtime reports it. */
-const lab = (instances: InstanceStatus[]): LabStatus => ({ lab: 'demo', runtime: 'process', gatewayUrl: 'http://127.0.0.1:8080', createdAt: '', instances: waitsAmong(instances) });
+const lab = (instances: InstanceStatus[]): LabStatus => ({
+  lab: 'demo',
+  runtime: 'process',
+  gatewayUrl: 'http://127.0.0.1:8080',
+  createdAt: '',
+  instances: waitsAmong(instances),
+});
 
 const status = lab([
   instance('postgres', 'postgres', 0, 500),

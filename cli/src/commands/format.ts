@@ -4,7 +4,12 @@ import type { LabStatus } from '../lab/runtime.js';
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length)));
   return rows
-    .map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]!))).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]!)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 
@@ -15,7 +20,16 @@ function seconds(ms: number | undefined): string {
 export function formatStatus(status: LabStatus): string {
   const rows = [['COMPONENT', 'KIND', 'STATE', 'HEALTH', 'ADDRESS', 'PID', 'STARTED', 'HEALTHY']];
   for (const i of status.instances) {
-    rows.push([i.id, i.kind, i.state, i.health, i.address, i.pid ? String(i.pid) : '-', seconds(i.timeline.started), seconds(i.timeline.healthy)]);
+    rows.push([
+      i.id,
+      i.kind,
+      i.state,
+      i.health,
+      i.address,
+      i.pid ? String(i.pid) : '-',
+      seconds(i.timeline.started),
+      seconds(i.timeline.healthy),
+    ]);
   }
   return `lab ${status.lab} (${status.runtime} runtime), gateway ${status.gatewayUrl}\n\n${table(rows)}`;
 }
@@ -38,7 +52,9 @@ export function criticalPath(status: LabStatus, waitsOf: (id: string) => Wait[])
   const chain: string[] = [];
   while (current && readyAt(current) !== undefined) {
     chain.unshift(`${current.id}${current.until === 'started' ? ' started' : ''} ${seconds(readyAt(current))}`);
-    current = waitsOf(current.id).filter((w) => readyAt(w) !== undefined).sort((a, b) => readyAt(b)! - readyAt(a)!)[0];
+    current = waitsOf(current.id)
+      .filter((w) => readyAt(w) !== undefined)
+      .sort((a, b) => readyAt(b)! - readyAt(a)!)[0];
   }
   return chain.length ? chain.join(' → ') : '-';
 }

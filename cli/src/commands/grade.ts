@@ -8,18 +8,28 @@ export function registerGrade(program: Command): void {
   withLab(
     program
       .command('grade')
-      .description('bring a lab up (or use the one up, or --target), run the suite, write every report, take down what it started; exit 0 only when every check passes and no claim fails')
+      .description(
+        'bring a lab up (or use the one up, or --target), run the suite, write every report, take down what it started; exit 0 only when every check passes and no claim fails',
+      )
       .argument('[scenarios...]', 'a subset of the suite (default: all of it)')
       .addOption(new Option('--runtime <runtime>', 'where a lab is started').choices(RUNTIME_CHOICES).default('auto'))
       .option('--port <port>', 'gateway port of a lab started here (0: a free one)', parsePort, 0)
       .option('--replicas <list>', 'replicas of a lab started here (default: worker-service=2, the rest as `up`)')
       .option('--target <url>', 'grade another deployment of the API; what needs a lab is skipped')
       .option('--reports <dir>', 'where the run folder is written (default: W2MEET_REPORTS_DIR or reports/)')
-      .addHelpText('after', '\nExit codes: 0 every check passed and no claim failed; 3 a check or scenario failed; 4 a claim failed;\n5 the lab did not start; 2 bad input (a scenario or claims file, an option); 130 interrupted.'),
-  ).action(async (names: string[], options: { lab: string; runtime: RuntimeChoice; port: number; replicas?: string; target?: string; reports?: string }) => {
-    const { grade } = await import('../reports/grade.js');
-    const { exitCode, summary } = await grade({ ...options, names, reportsDir: reportsDir(options.reports) });
-    process.stdout.write(`${summary}\n`);
-    process.exitCode = exitCode;
-  });
+      .addHelpText(
+        'after',
+        '\nExit codes: 0 every check passed and no claim failed; 3 a check or scenario failed; 4 a claim failed;\n5 the lab did not start; 2 bad input (a scenario or claims file, an option); 130 interrupted.',
+      ),
+  ).action(
+    async (
+      names: string[],
+      options: { lab: string; runtime: RuntimeChoice; port: number; replicas?: string; target?: string; reports?: string },
+    ) => {
+      const { grade } = await import('../reports/grade.js');
+      const { exitCode, summary } = await grade({ ...options, names, reportsDir: reportsDir(options.reports) });
+      process.stdout.write(`${summary}\n`);
+      process.exitCode = exitCode;
+    },
+  );
 }

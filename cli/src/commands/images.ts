@@ -5,7 +5,7 @@ export function registerImages(program: Command): void {
   const images = program.command('images').description('build, list and prune the images of the Docker runtime');
   images
     .command('build')
-    .description('build the local images from Debian\'s packages (debootstrap) and the service images; cached by content')
+    .description("build the local images from Debian's packages (debootstrap) and the service images; cached by content")
     .option('--force', 'build the base image again even when one of the same recipe exists (the Debian mirror has updates)', false)
     .action(async (options: { force: boolean }) => {
       const { buildLabImages } = await import('../lab/docker/lab-images.js');
@@ -13,7 +13,10 @@ export function registerImages(program: Command): void {
       const { onInterrupt } = await import('../signals.js');
       const { signal, dispose } = onInterrupt('interrupted; stopping the build (Ctrl-C again to quit at once)');
       try {
-        const refs = await buildLabImages(await dockerForCli(), 'local', (line) => process.stderr.write(`  ${line}\n`), { signal, force: options.force });
+        const refs = await buildLabImages(await dockerForCli(), 'local', (line) => process.stderr.write(`  ${line}\n`), {
+          signal,
+          force: options.force,
+        });
         for (const [role, ref] of Object.entries(refs)) process.stdout.write(`${role.padEnd(22)} ${ref}\n`);
       } finally {
         dispose();
@@ -27,7 +30,8 @@ export function registerImages(program: Command): void {
       const { dockerForCli } = await import('../lab/docker/docker-runtime.js');
       const rows = await listLabImages(await dockerForCli());
       if (!rows.length) process.stdout.write('no w2meet images (build them with `w2meet images build`)\n');
-      for (const r of rows) process.stdout.write(`${r.ref.padEnd(48)} ${r.role.padEnd(22)} ${`${Math.round(r.sizeMb)} MB`.padStart(8)}  ${r.created}\n`);
+      for (const r of rows)
+        process.stdout.write(`${r.ref.padEnd(48)} ${r.role.padEnd(22)} ${`${Math.round(r.sizeMb)} MB`.padStart(8)}  ${r.created}\n`);
     });
   images
     .command('push')

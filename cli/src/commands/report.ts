@@ -3,9 +3,13 @@ import { UsageError } from '../errors.js';
 import { reportsDir } from './scenario.js';
 
 export function parseFormats(text: string, all: readonly string[]): string[] {
-  const formats = text.split(',').map((f) => f.trim()).filter(Boolean);
+  const formats = text
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   const bad = formats.filter((f) => !all.includes(f));
-  if (bad.length || !formats.length) throw new UsageError(`--format: "${bad.join(',') || text}" is not a format`, `choose from ${all.join(', ')}`);
+  if (bad.length || !formats.length)
+    throw new UsageError(`--format: "${bad.join(',') || text}" is not a format`, `choose from ${all.join(', ')}`);
   return formats;
 }
 
@@ -13,7 +17,7 @@ export function parseFormats(text: string, all: readonly string[]): string[] {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('turn a run\'s results into claim verdicts, a knowledge-goals scorecard and reports (default: the latest run)')
+    .description("turn a run's results into claim verdicts, a knowledge-goals scorecard and reports (default: the latest run)")
     .argument('[run]', 'a run folder (reports/<run-id>) or its results.json')
     .option('--format <list>', 'md, html, json, junit, comma-separated', 'md,html,json,junit')
     .option('--compare <run>', 'also compare with another run: every latency and verdict, regressions beyond the noise flagged')
@@ -36,7 +40,9 @@ export function registerReport(program: Command): void {
         const otherDir = await resolveRunDir(options.compare, reportsDir(options.reports));
         const other = await readResults(otherDir);
         const before = buildReport(other, claimsForRun(await loadClaims(), other));
-        process.stdout.write(`\n${renderComparison(other.runId, results.runId, compareLatencies(other, results), compareVerdicts(before.claims, report.claims))}`);
+        process.stdout.write(
+          `\n${renderComparison(other.runId, results.runId, compareLatencies(other, results), compareVerdicts(before.claims, report.claims))}`,
+        );
       }
     });
 }

@@ -13,12 +13,19 @@ export function reportsDir(option: string | undefined, env: NodeJS.ProcessEnv = 
 export function registerScenario(program: Command): void {
   const scenario = program.command('scenario').description('run the scripted scenarios that measure the lab');
 
-  withJson(scenario.command('list').description('the suite\'s scenarios with the knowledge goals they evidence')).action(
+  withJson(scenario.command('list').description("the suite's scenarios with the knowledge goals they evidence")).action(
     async (options: { json: boolean }) => {
       const { loadSuite } = await import('../scenarios/suite.js');
       const suite = await loadSuite();
       if (options.json) {
-        const rows = suite.map(({ scenario: s, file }) => ({ name: s.name, kgs: s.kgs, requires: s.requires ?? [], claims: s.claims ?? [], file, description: s.description }));
+        const rows = suite.map(({ scenario: s, file }) => ({
+          name: s.name,
+          kgs: s.kgs,
+          requires: s.requires ?? [],
+          claims: s.claims ?? [],
+          file,
+          description: s.description,
+        }));
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }
@@ -48,12 +55,20 @@ export function registerScenario(program: Command): void {
         .command('run')
         .description('run scenarios (default: the whole suite) against a lab or any deployment, and write reports/<run-id>/results.json')
         .argument('[scenarios...]', 'scenario names from `w2meet scenario list`, or paths to .yaml files')
-        .option('--target <url>', 'measure this deployment of the API instead of a w2meet lab; scenarios that need faults, logs or the broker are skipped')
+        .option(
+          '--target <url>',
+          'measure this deployment of the API instead of a w2meet lab; scenarios that need faults, logs or the broker are skipped',
+        )
         .option('--reports <dir>', 'where run folders are written (default: W2MEET_REPORTS_DIR or reports/)'),
     ),
   ).action(async (names: string[], options: { lab: string; target?: string; reports?: string; json: boolean }) => {
     const { runScenarios } = await import('../scenarios/run-command.js');
-    const { results, path } = await runScenarios({ names, lab: options.lab, target: options.target, reportsDir: reportsDir(options.reports) });
+    const { results, path } = await runScenarios({
+      names,
+      lab: options.lab,
+      target: options.target,
+      reportsDir: reportsDir(options.reports),
+    });
     if (options.json) process.stdout.write(`${JSON.stringify({ runId: results.runId, passed: results.passed, results: path }, null, 2)}\n`);
     if (!results.passed) throw new ScenariosFailedError(path);
   });

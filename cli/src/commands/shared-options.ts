@@ -12,7 +12,11 @@ export interface LabOption {
  */
 export function withLab(command: Command): Command {
   return command
-    .addOption(new Option('--lab <name>', 'which lab (default: W2MEET_LAB, else "default")').default(process.env.W2MEET_LAB ?? 'default').argParser((v) => checkLabName(v, '--lab')))
+    .addOption(
+      new Option('--lab <name>', 'which lab (default: W2MEET_LAB, else "default")')
+        .default(process.env.W2MEET_LAB ?? 'default')
+        .argParser((v) => checkLabName(v, '--lab')),
+    )
     .hook('preAction', (cmd) => {
       const source = cmd.getOptionValueSource('lab');
       checkLabName(cmd.opts().lab as string, source === 'default' && process.env.W2MEET_LAB !== undefined ? 'W2MEET_LAB' : '--lab');

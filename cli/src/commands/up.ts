@@ -29,19 +29,29 @@ export function registerUp(program: Command): void {
     .option('--port <port>', 'gateway port on 127.0.0.1 (0 picks a free one)', parsePort, 8080)
     .option('--replicas <list>', 'replicas per service, e.g. availability=3,suggestion=1')
     .option('--env <NAME=VALUE>', 'extra environment for every service (repeatable), e.g. JOB_WORK_MS=50', collect, [])
-    .addOption(new Option('--images <source>', 'docker: build images here from Debian\'s packages, or pull the official ones').choices(['local', 'official']).default('local'))
+    .addOption(
+      new Option('--images <source>', "docker: build images here from Debian's packages, or pull the official ones")
+        .choices(['local', 'official'])
+        .default('local'),
+    )
     .option('--registry <host:port>', 'docker: pull the official image names from this registry (a classroom mirror)')
     .option('--expose-infra', 'docker: also publish Postgres, Redis and RabbitMQ on 127.0.0.1', false);
   withJson(withLab(command)).action(async (options: UpOptions) => {
-    const runtime = await runtimeForUp(options.runtime, { images: options.registry ? 'official' : options.images, registry: options.registry, exposeInfra: options.exposeInfra,
+    const runtime = await runtimeForUp(options.runtime, {
+      images: options.registry ? 'official' : options.images,
+      registry: options.registry,
+      exposeInfra: options.exposeInfra,
       onChoice: (line) => process.stderr.write(`${line}\n`),
     });
-    const spec = await labSpec({
-      name: options.lab,
-      gatewayPort: options.port,
-      replicas: parseReplicas(options.replicas),
-      serviceEnv: Object.fromEntries(options.env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])),
-    }, runtime);
+    const spec = await labSpec(
+      {
+        name: options.lab,
+        gatewayPort: options.port,
+        replicas: parseReplicas(options.replicas),
+        serviceEnv: Object.fromEntries(options.env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])),
+      },
+      runtime,
+    );
     const { signal, dispose } = onInterrupt('interrupted; stopping what was started (Ctrl-C again to quit at once)');
     try {
       const status = await runtime.up(spec, {
@@ -57,7 +67,9 @@ export function registerUp(program: Command): void {
       } else {
         process.stdout.write(`${formatStatus(status)}\n\nstart-up critical path: ${criticalPath(status, dependenciesOf(status))}\n`);
         process.stdout.write(`\nThe lab is up: ${status.gatewayUrl}\n`);
-        process.stdout.write(`Try: curl ${status.gatewayUrl}/suggestion/health   Stop it: w2meet down${options.lab === 'default' ? '' : ` --lab ${options.lab}`}\n`);
+        process.stdout.write(
+          `Try: curl ${status.gatewayUrl}/suggestion/health   Stop it: w2meet down${options.lab === 'default' ? '' : ` --lab ${options.lab}`}\n`,
+        );
       }
     } finally {
       dispose();

@@ -7,15 +7,36 @@ import type { DashboardSource } from './dashboard-source.js';
 import { theme } from './theme.js';
 
 const instance = (id: string, name: string, replica: number, state: InstanceStatus['state'] = 'running'): InstanceStatus => ({
-  id, name: name as InstanceStatus['name'], kind: 'service', replica, state, health: 'healthy', address: '', pid: 1, startedAt: null, timeline: {}, dependsOn: [], startsAfter: [],
+  id,
+  name: name as InstanceStatus['name'],
+  kind: 'service',
+  replica,
+  state,
+  health: 'healthy',
+  address: '',
+  pid: 1,
+  startedAt: null,
+  timeline: {},
+  dependsOn: [],
+  startsAfter: [],
 });
 
 /** A lab in memory: faults change its instances' states, a scenario replays fixed events. */
 function fakeSource() {
-  const instances = [instance('redis', 'redis', 1), instance('availability-service-1', 'availability-service', 1), instance('availability-service-2', 'availability-service', 2)];
+  const instances = [
+    instance('redis', 'redis', 1),
+    instance('availability-service-1', 'availability-service', 1),
+    instance('availability-service-2', 'availability-service', 2),
+  ];
   const faults: string[] = [];
   const source: DashboardSource = {
-    status: async (): Promise<LabStatus> => ({ lab: 'x', runtime: 'process', gatewayUrl: 'http://127.0.0.1:1', createdAt: '', instances: instances.map((i) => ({ ...i })) }),
+    status: async (): Promise<LabStatus> => ({
+      lab: 'x',
+      runtime: 'process',
+      gatewayUrl: 'http://127.0.0.1:1',
+      createdAt: '',
+      instances: instances.map((i) => ({ ...i })),
+    }),
     async *followLogs(signal: AbortSignal): AsyncIterable<LogLine> {
       yield { instance: 'gateway', line: '', record: { case_id: 'case-7', msg: 'request completed', duration_s: 0.002 } };
       await new Promise((resolve) => signal.addEventListener('abort', resolve));
@@ -25,7 +46,8 @@ function fakeSource() {
       faults.push(`${verb} ${target}`);
       const [name, replica] = target.split('#');
       for (const i of instances) {
-        if (i.name === name && (!replica || i.replica === Number(replica))) i.state = verb === 'stop' ? 'stopped' : verb === 'pause' ? 'paused' : 'running';
+        if (i.name === name && (!replica || i.replica === Number(replica)))
+          i.state = verb === 'stop' ? 'stopped' : verb === 'pause' ? 'paused' : 'running';
       }
     },
     scenarioNames: async () => ['smoke'],

@@ -110,9 +110,11 @@ export function App({ lab, source, theme, pollMs, bringUp }: AppProps) {
       const controller = new AbortController();
       running.current = controller;
       dispatch({ type: 'message', text: `running ${name}` });
-      void source.runScenario(name, (event) => dispatch({ type: 'engine', event }), controller.signal).finally(() => {
-        running.current = null;
-      });
+      void source
+        .runScenario(name, (event) => dispatch({ type: 'engine', event }), controller.signal)
+        .finally(() => {
+          running.current = null;
+        });
       return;
     }
     if (key.return && state.panel === 'logs') {

@@ -9,12 +9,31 @@ import { theme } from './theme.js';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const instance = (id: string, over: Partial<InstanceStatus> = {}): InstanceStatus => ({
-  id, name: id.replace(/-\d+$/, '') as InstanceStatus['name'], kind: 'service', replica: 1, state: 'running', health: 'healthy',
-  address: '127.0.0.1:1', pid: 1, startedAt: '2026-11-25T11:58:55Z', timeline: { healthy: 2350 }, dependsOn: [], startsAfter: [], ...over,
+  id,
+  name: id.replace(/-\d+$/, '') as InstanceStatus['name'],
+  kind: 'service',
+  replica: 1,
+  state: 'running',
+  health: 'healthy',
+  address: '127.0.0.1:1',
+  pid: 1,
+  startedAt: '2026-11-25T11:58:55Z',
+  timeline: { healthy: 2350 },
+  dependsOn: [],
+  startsAfter: [],
+  ...over,
 });
 const lab: LabStatus = {
-  lab: 'default', runtime: 'docker', gatewayUrl: 'http://127.0.0.1:8080', createdAt: '',
-  instances: [instance('postgres'), instance('redis', { state: 'stopped', health: 'unhealthy', pid: null }), instance('availability-service-1'), instance('availability-service-2', { state: 'paused' })],
+  lab: 'default',
+  runtime: 'docker',
+  gatewayUrl: 'http://127.0.0.1:8080',
+  createdAt: '',
+  instances: [
+    instance('postgres'),
+    instance('redis', { state: 'stopped', health: 'unhealthy', pid: null }),
+    instance('availability-service-1'),
+    instance('availability-service-2', { state: 'paused' }),
+  ],
 };
 
 function upState(): DashboardState {
@@ -22,7 +41,16 @@ function upState(): DashboardState {
   s = reduce(s, { type: 'traffic', snapshot: { services: { gateway: { rps: [1, 5, 9], p50: 0.4, p99: 2.1 } }, cacheHitRatio: 0.9 } });
   s = reduce(s, { type: 'queue', figures: { depth: 1200, consumers: 2, completedPerS: 310.5 } });
   s = reduce(s, { type: 'scenarios', names: ['smoke', 'cache-aside'] });
-  return reduce(s, { type: 'logs', lines: [{ instance: 'gateway', line: '', record: { case_id: 'abc', msg: 'request completed', method: 'GET', path: '/health', status: 200, duration_s: 0.001 } }] });
+  return reduce(s, {
+    type: 'logs',
+    lines: [
+      {
+        instance: 'gateway',
+        line: '',
+        record: { case_id: 'abc', msg: 'request completed', method: 'GET', path: '/health', status: 200, duration_s: 0.001 },
+      },
+    ],
+  });
 }
 
 const frame = (state: DashboardState, columns = 80, rows = 24, env: NodeJS.ProcessEnv = {}) =>
@@ -49,7 +77,19 @@ describe('the dashboard screen', () => {
   });
 
   it('fits a whole default lab (eleven instances) and a message in 80x24', () => {
-    const ids = ['postgres', 'redis', 'rabbitmq', 'user-service', 'availability-service-1', 'availability-service-2', 'suggestion-service-1', 'suggestion-service-2', 'worker-service-1', 'worker-service-2', 'gateway'];
+    const ids = [
+      'postgres',
+      'redis',
+      'rabbitmq',
+      'user-service',
+      'availability-service-1',
+      'availability-service-2',
+      'suggestion-service-1',
+      'suggestion-service-2',
+      'worker-service-1',
+      'worker-service-2',
+      'gateway',
+    ];
     let s = reduce(upState(), { type: 'status', status: { ...lab, instances: ids.map((id) => instance(id)) } });
     s = reduce(s, { type: 'message', text: 'stop redis: done' });
     const out = frame(s, 80, 24, { NO_COLOR: '1' });

@@ -34,12 +34,42 @@ export function Dashboard({ state, theme, now, columns, rows }: DashboardProps) 
       <Header state={state} theme={theme} />
       {state.help ? <HelpOverlay /> : null}
       <Box flexDirection="row">
-        <InstancesPanel instances={instances} restarts={state.restarts} selected={state.selected.instances} focused={state.panel === 'instances'} now={now} theme={theme} compact={!roomy} />
-        {roomy ? <TrafficPanel traffic={state.traffic} queue={state.queue} theme={theme} sparkWidth={Math.min(30, columns - INSTANCES_WIDTH - 48)} /> : null}
+        <InstancesPanel
+          instances={instances}
+          restarts={state.restarts}
+          selected={state.selected.instances}
+          focused={state.panel === 'instances'}
+          now={now}
+          theme={theme}
+          compact={!roomy}
+        />
+        {roomy ? (
+          <TrafficPanel
+            traffic={state.traffic}
+            queue={state.queue}
+            theme={theme}
+            sparkWidth={Math.min(30, columns - INSTANCES_WIDTH - 48)}
+          />
+        ) : null}
       </Box>
       {roomy ? null : <TrafficLine traffic={state.traffic} queue={state.queue} theme={theme} sparkWidth={Math.max(10, columns - 60)} />}
-      <ScenarioPanel names={state.scenarioNames} selected={state.selected.scenarios} focused={state.panel === 'scenarios'} progress={state.scenario} theme={theme} compact={!roomy} />
-      <LogPanel lines={logs} filter={state.filter} editing={state.editingFilter} focused={state.panel === 'logs'} height={logHeight} selected={state.selected.logs} theme={theme} />
+      <ScenarioPanel
+        names={state.scenarioNames}
+        selected={state.selected.scenarios}
+        focused={state.panel === 'scenarios'}
+        progress={state.scenario}
+        theme={theme}
+        compact={!roomy}
+      />
+      <LogPanel
+        lines={logs}
+        filter={state.filter}
+        editing={state.editingFilter}
+        focused={state.panel === 'logs'}
+        height={logHeight}
+        selected={state.selected.logs}
+        theme={theme}
+      />
     </Box>
   );
 }

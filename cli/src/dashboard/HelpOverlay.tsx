@@ -20,7 +20,9 @@ export function HelpOverlay() {
     <Box flexDirection="column" borderStyle="double" paddingX={1}>
       <Text bold>Keys</Text>
       {KEYS.map(([key, what]) => (
-        <Text key={key}>{key.padEnd(12)} {what}</Text>
+        <Text key={key}>
+          {key.padEnd(12)} {what}
+        </Text>
       ))}
     </Box>
   );

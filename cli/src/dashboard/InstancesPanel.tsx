@@ -20,7 +20,11 @@ export const INSTANCES_WIDTH = 68;
 function uptime(startedAt: string | null, state: string, now: number): string {
   if (!startedAt || (state !== 'running' && state !== 'paused')) return '-';
   const s = Math.max(0, Math.floor((now - Date.parse(startedAt)) / 1000));
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return s < 60
+    ? `${s}s`
+    : s < 3600
+      ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+      : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
 /** Every component and replica: state, health, uptime, restarts, and when it became healthy at start-up. */
@@ -28,9 +32,28 @@ export function InstancesPanel({ instances, restarts, selected, focused, now, th
   const color = (i: InstanceStatus) =>
     i.state !== 'running' ? theme.bad : i.health === 'healthy' ? theme.ok : i.health === 'starting' ? theme.warn : theme.bad;
   return (
-    <Box flexDirection="column" borderStyle="single" borderColor={focused ? theme.accent : undefined} paddingX={1} width={INSTANCES_WIDTH} flexShrink={0}>
-      {compact ? null : <Text bold wrap="truncate">Instances {focused ? '(s S r p k u: ? for keys)' : ''}</Text>}
-      {compact ? null : <Text wrap="truncate" dimColor={theme.dim}>{'  instance'.padEnd(26)}{'state'.padEnd(9)}{'health'.padEnd(10)}{'up'.padEnd(8)}{'rst'.padEnd(4)}healthy at</Text>}
+    <Box
+      flexDirection="column"
+      borderStyle="single"
+      borderColor={focused ? theme.accent : undefined}
+      paddingX={1}
+      width={INSTANCES_WIDTH}
+      flexShrink={0}
+    >
+      {compact ? null : (
+        <Text bold wrap="truncate">
+          Instances {focused ? '(s S r p k u: ? for keys)' : ''}
+        </Text>
+      )}
+      {compact ? null : (
+        <Text wrap="truncate" dimColor={theme.dim}>
+          {'  instance'.padEnd(26)}
+          {'state'.padEnd(9)}
+          {'health'.padEnd(10)}
+          {'up'.padEnd(8)}
+          {'rst'.padEnd(4)}healthy at
+        </Text>
+      )}
       {instances.map((i, n) => (
         <Text key={i.id} inverse={focused && n === selected} color={color(i)} wrap="truncate">
           {`${focused && n === selected ? '› ' : '  '}${i.id.padEnd(23).slice(0, 23)} `}

@@ -8,27 +8,57 @@ const SERVICES = ['gateway', 'user-service', 'availability-service', 'suggestion
 const fmt = (x: number | null, unit = '') => (x === null ? '-' : `${x >= 100 ? x.toFixed(0) : x.toFixed(1)}${unit}`);
 
 /** Two lines for small terminals: the gateway's traffic, the cache and the queue. */
-export function TrafficLine({ traffic, queue, theme, sparkWidth }: { traffic: TrafficSnapshot; queue: QueueFigures; theme: Theme; sparkWidth: number }) {
+export function TrafficLine({
+  traffic,
+  queue,
+  theme,
+  sparkWidth,
+}: {
+  traffic: TrafficSnapshot;
+  queue: QueueFigures;
+  theme: Theme;
+  sparkWidth: number;
+}) {
   const g = traffic.services.gateway;
   const rps = g?.rps.length ? g.rps[g.rps.length - 1]! : 0;
   return (
     <Box flexDirection="column" paddingX={1}>
       <Text wrap="truncate">
-        gateway <Sparkline values={g?.rps ?? []} width={sparkWidth} color={theme.accent} /> {rps} req/s · p50 {fmt(g?.p50 ?? null, 'ms')} · p99 {fmt(g?.p99 ?? null, 'ms')}
+        gateway <Sparkline values={g?.rps ?? []} width={sparkWidth} color={theme.accent} /> {rps} req/s · p50 {fmt(g?.p50 ?? null, 'ms')} ·
+        p99 {fmt(g?.p99 ?? null, 'ms')}
       </Text>
       <Text wrap="truncate">
-        cache hits {traffic.cacheHitRatio === null ? '-' : `${(traffic.cacheHitRatio * 100).toFixed(0)}%`} · queue depth {queue.depth ?? '-'} · consumers {queue.consumers ?? '-'} · jobs/s {fmt(queue.completedPerS)}
+        cache hits {traffic.cacheHitRatio === null ? '-' : `${(traffic.cacheHitRatio * 100).toFixed(0)}%`} · queue depth{' '}
+        {queue.depth ?? '-'} · consumers {queue.consumers ?? '-'} · jobs/s {fmt(queue.completedPerS)}
       </Text>
     </Box>
   );
 }
 
 /** Requests per second with a 30-second sparkline, p50/p99 per service, cache hit ratio, the queue. */
-export function TrafficPanel({ traffic, queue, theme, sparkWidth }: { traffic: TrafficSnapshot; queue: QueueFigures; theme: Theme; sparkWidth: number }) {
+export function TrafficPanel({
+  traffic,
+  queue,
+  theme,
+  sparkWidth,
+}: {
+  traffic: TrafficSnapshot;
+  queue: QueueFigures;
+  theme: Theme;
+  sparkWidth: number;
+}) {
   return (
     <Box flexDirection="column" borderStyle="single" paddingX={1} flexGrow={1}>
-      <Text bold wrap="truncate">Traffic <Text dimColor={theme.dim}>(from the lab's logs; req/s over {sparkWidth} s)</Text></Text>
-      <Text wrap="truncate" dimColor={theme.dim}>{'service'.padEnd(21)}{''.padEnd(sparkWidth + 1)}{'req/s'.padStart(6)}{'p50'.padStart(8)}{'p99'.padStart(8)}</Text>
+      <Text bold wrap="truncate">
+        Traffic <Text dimColor={theme.dim}>(from the lab's logs; req/s over {sparkWidth} s)</Text>
+      </Text>
+      <Text wrap="truncate" dimColor={theme.dim}>
+        {'service'.padEnd(21)}
+        {''.padEnd(sparkWidth + 1)}
+        {'req/s'.padStart(6)}
+        {'p50'.padStart(8)}
+        {'p99'.padStart(8)}
+      </Text>
       {SERVICES.map((name) => {
         const t = traffic.services[name];
         const rps = t?.rps.length ? t.rps[t.rps.length - 1]! : 0;
@@ -42,7 +72,8 @@ export function TrafficPanel({ traffic, queue, theme, sparkWidth }: { traffic: T
         );
       })}
       <Text wrap="truncate">
-        cache hits {traffic.cacheHitRatio === null ? '-' : `${(traffic.cacheHitRatio * 100).toFixed(0)}%`} · queue depth {queue.depth ?? '-'} · consumers {queue.consumers ?? '-'} · jobs/s {fmt(queue.completedPerS)}
+        cache hits {traffic.cacheHitRatio === null ? '-' : `${(traffic.cacheHitRatio * 100).toFixed(0)}%`} · queue depth{' '}
+        {queue.depth ?? '-'} · consumers {queue.consumers ?? '-'} · jobs/s {fmt(queue.completedPerS)}
       </Text>
     </Box>
   );

@@ -3,11 +3,32 @@ import type { InstanceStatus, LabStatus, LogLine } from '../lab/runtime.js';
 import { initialState, liveMedian, reduce, visibleLogs } from './dashboard-state.js';
 
 const instance = (id: string, pid: number | null, over: Partial<InstanceStatus> = {}): InstanceStatus => ({
-  id, name: id.replace(/-\d+$/, '') as InstanceStatus['name'], kind: 'service', replica: Number(id.match(/-(\d+)$/)?.[1] ?? 1),
-  state: 'running', health: 'healthy', address: '127.0.0.1:1', pid, startedAt: null, timeline: {}, dependsOn: [], startsAfter: [], ...over,
+  id,
+  name: id.replace(/-\d+$/, '') as InstanceStatus['name'],
+  kind: 'service',
+  replica: Number(id.match(/-(\d+)$/)?.[1] ?? 1),
+  state: 'running',
+  health: 'healthy',
+  address: '127.0.0.1:1',
+  pid,
+  startedAt: null,
+  timeline: {},
+  dependsOn: [],
+  startsAfter: [],
+  ...over,
 });
-const status = (instances: InstanceStatus[]): LabStatus => ({ lab: 'x', runtime: 'process', gatewayUrl: 'http://127.0.0.1:1', createdAt: '', instances });
-const line = (instance: string, caseId: string): LogLine => ({ instance, line: '{}', record: { case_id: caseId, msg: 'request completed' } });
+const status = (instances: InstanceStatus[]): LabStatus => ({
+  lab: 'x',
+  runtime: 'process',
+  gatewayUrl: 'http://127.0.0.1:1',
+  createdAt: '',
+  instances,
+});
+const line = (instance: string, caseId: string): LogLine => ({
+  instance,
+  line: '{}',
+  record: { case_id: caseId, msg: 'request completed' },
+});
 
 describe('the dashboard state', () => {
   it('counts a restart each time an instance comes back with a new pid', () => {
@@ -36,15 +57,21 @@ describe('the dashboard state', () => {
   });
 
   it('filters the log by service or by Case-ID, and keeps only the newest lines', () => {
-    let s = reduce(initialState('x'), { type: 'logs', lines: [line('gateway', 'c1'), line('user-service', 'c1'), line('user-service', 'c2')] });
+    let s = reduce(initialState('x'), {
+      type: 'logs',
+      lines: [line('gateway', 'c1'), line('user-service', 'c1'), line('user-service', 'c2')],
+    });
     expect(visibleLogs(reduce(s, { type: 'filter', text: 'user-service', editing: false }))).toHaveLength(2);
-    expect(visibleLogs(reduce(s, { type: 'filter', text: 'c1', editing: false })).map((l) => l.instance)).toEqual(['gateway', 'user-service']);
+    expect(visibleLogs(reduce(s, { type: 'filter', text: 'c1', editing: false })).map((l) => l.instance)).toEqual([
+      'gateway',
+      'user-service',
+    ]);
     s = reduce(s, { type: 'logs', lines: Array.from({ length: 400 }, (_, i) => line('gateway', `n${i}`)) });
     expect(s.logs).toHaveLength(300);
     expect(s.logs[299]!.record!.case_id).toBe('n399');
   });
 
-  it('follows a scenario from the engine\'s events to its verdict', () => {
+  it("follows a scenario from the engine's events to its verdict", () => {
     let s = reduce(initialState('x'), { type: 'engine', event: { type: 'scenario-start', scenario: 'smoke', steps: 2 } });
     s = reduce(s, { type: 'engine', event: { type: 'step-start', scenario: 'smoke', step: 'health', kind: 'request' } });
     s = reduce(s, { type: 'engine', event: { type: 'sample', scenario: 'smoke', step: 'health', latencyMs: 1, status: 200 } });
@@ -54,9 +81,28 @@ describe('the dashboard state', () => {
     expect(liveMedian(s.scenario!)).toBe(2);
     s = reduce(s, {
       type: 'engine',
-      event: { type: 'step-end', scenario: 'smoke', result: { name: 'health', kind: 'request', phase: 'steps', status: 'passed', startedMs: 0, durationMs: 1, metrics: { count: 1, 'latency.p50': 0.5 }, histograms: {}, series: {}, failures: [] } },
+      event: {
+        type: 'step-end',
+        scenario: 'smoke',
+        result: {
+          name: 'health',
+          kind: 'request',
+          phase: 'steps',
+          status: 'passed',
+          startedMs: 0,
+          durationMs: 1,
+          metrics: { count: 1, 'latency.p50': 0.5 },
+          histograms: {},
+          series: {},
+          failures: [],
+        },
+      },
     });
     s = reduce(s, { type: 'engine', event: { type: 'scenario-end', result: { name: 'smoke', status: 'passed' } as never } });
-    expect(s.scenario).toMatchObject({ status: 'passed', current: null, steps: [{ name: 'health', passed: true, summary: '1 req, p50 0.50 ms' }] });
+    expect(s.scenario).toMatchObject({
+      status: 'passed',
+      current: null,
+      steps: [{ name: 'health', passed: true, summary: '1 req, p50 0.50 ms' }],
+    });
   });
 });

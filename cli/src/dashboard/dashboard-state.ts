@@ -74,10 +74,23 @@ export type Action =
 
 export function initialState(lab: string): DashboardState {
   return {
-    lab, connection: 'connecting', status: null, restarts: {}, pids: {},
-    traffic: { services: {}, cacheHitRatio: null }, queue: { depth: null, consumers: null, completedPerS: null },
-    logs: [], scenarioNames: [], scenario: null, panel: 'instances', selected: { instances: 0, scenarios: 0, logs: 0 },
-    filter: '', editingFilter: false, help: false, message: null, busy: false,
+    lab,
+    connection: 'connecting',
+    status: null,
+    restarts: {},
+    pids: {},
+    traffic: { services: {}, cacheHitRatio: null },
+    queue: { depth: null, consumers: null, completedPerS: null },
+    logs: [],
+    scenarioNames: [],
+    scenario: null,
+    panel: 'instances',
+    selected: { instances: 0, scenarios: 0, logs: 0 },
+    filter: '',
+    editingFilter: false,
+    help: false,
+    message: null,
+    busy: false,
   };
 }
 
@@ -104,15 +117,23 @@ function onEngine(state: DashboardState, e: EngineEvent): DashboardState {
     case 'step-end': {
       if (!s) return state;
       const m = e.result.metrics;
-      const summary = m['latency.p50'] !== undefined ? `${m.count} req, p50 ${m['latency.p50'].toFixed(2)} ms` : e.result.failures[0] ?? '';
-      return { ...state, scenario: { ...s, current: null, steps: [...s.steps, { name: e.result.name, passed: e.result.status === 'passed', summary }] } };
+      const summary =
+        m['latency.p50'] !== undefined ? `${m.count} req, p50 ${m['latency.p50'].toFixed(2)} ms` : (e.result.failures[0] ?? '');
+      return {
+        ...state,
+        scenario: { ...s, current: null, steps: [...s.steps, { name: e.result.name, passed: e.result.status === 'passed', summary }] },
+      };
     }
     case 'check':
       return s ? { ...state, scenario: { ...s, checks: [...s.checks, e.result] } } : state;
     case 'scenario-end':
       return {
         ...state,
-        scenario: { ...(s ?? { name: e.result.name, current: null, samples: 0, recent: [], steps: [], checks: [] }), status: e.result.status, reason: e.result.reason },
+        scenario: {
+          ...(s ?? { name: e.result.name, current: null, samples: 0, recent: [], steps: [], checks: [] }),
+          status: e.result.status,
+          reason: e.result.reason,
+        },
       };
     default:
       return state;
@@ -149,7 +170,12 @@ export function reduce(state: DashboardState, action: Action): DashboardState {
       return { ...state, panel };
     }
     case 'move': {
-      const size = state.panel === 'instances' ? instancesOf(state).length : state.panel === 'scenarios' ? state.scenarioNames.length : visibleLogs(state).length;
+      const size =
+        state.panel === 'instances'
+          ? instancesOf(state).length
+          : state.panel === 'scenarios'
+            ? state.scenarioNames.length
+            : visibleLogs(state).length;
       const at = Math.max(0, Math.min(size - 1, state.selected[state.panel] + action.by));
       return { ...state, selected: { ...state.selected, [state.panel]: at } };
     }

@@ -22,7 +22,11 @@ export function labSource(lab: string, reportsDir: string): DashboardSource {
     },
     async workerCounters(gatewayUrl) {
       try {
-        const res = await request(`${gatewayUrl}/worker/stats`, { headersTimeout: 900, bodyTimeout: 900, headers: { 'Case-ID': DASHBOARD_CASE_ID } });
+        const res = await request(`${gatewayUrl}/worker/stats`, {
+          headersTimeout: 900,
+          bodyTimeout: 900,
+          headers: { 'Case-ID': DASHBOARD_CASE_ID },
+        });
         if (res.statusCode !== 200) {
           await res.body.dump();
           return null;
@@ -44,7 +48,20 @@ export function labSource(lab: string, reportsDir: string): DashboardSource {
       await runScenarios({ names: [name], lab, reportsDir, listeners: [listener], progress: null, signal }).catch((err: Error) => {
         listener({
           type: 'scenario-end',
-          result: { name, description: '', kgs: [], claims: [], file: '', status: 'failed', reason: err.message, startedAt: new Date().toISOString(), durationMs: 0, steps: [], checks: [], faults: [] },
+          result: {
+            name,
+            description: '',
+            kgs: [],
+            claims: [],
+            file: '',
+            status: 'failed',
+            reason: err.message,
+            startedAt: new Date().toISOString(),
+            durationMs: 0,
+            steps: [],
+            checks: [],
+            faults: [],
+          },
         });
       });
     },

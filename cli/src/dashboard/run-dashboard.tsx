@@ -21,10 +21,16 @@ export interface RunDashboardOptions {
  * With --up and no lab yet, the lab is brought up beside the dashboard, so its start-up shows live:
  * each instance appears as it starts and turns healthy, and the header says what is starting.
  */
-async function startUp(options: RunDashboardOptions, signal: AbortSignal): Promise<((say: (text: string) => void) => Promise<void>) | undefined> {
+async function startUp(
+  options: RunDashboardOptions,
+  signal: AbortSignal,
+): Promise<((say: (text: string) => void) => Promise<void>) | undefined> {
   if (!options.up || (await (await runtimeForLab(options.lab)).status(options.lab))) return undefined;
   const runtime = await runtimeForUp(options.runtime);
-  const spec = await labSpec({ name: options.lab, gatewayPort: options.port, replicas: { 'worker-service': 2, ...parseReplicas(undefined) } }, runtime);
+  const spec = await labSpec(
+    { name: options.lab, gatewayPort: options.port, replicas: { 'worker-service': 2, ...parseReplicas(undefined) } },
+    runtime,
+  );
   return async (say) => {
     say(`bringing lab ${options.lab} up on ${runtime.name}`);
     const started = Date.now();
@@ -62,7 +68,9 @@ export async function runDashboard(options: RunDashboardOptions): Promise<void> 
   const bringUp = await startUp(options, quitting.signal);
   const { source, running } = stoppableSource(options.lab, options.reportsDir, quitting.signal);
   const app = render(<App lab={options.lab} source={source} theme={theme()} bringUp={bringUp} />, {
-    maxFps: MAX_FPS, exitOnCtrlC: true, patchConsole: true,
+    maxFps: MAX_FPS,
+    exitOnCtrlC: true,
+    patchConsole: true,
   });
   await app.waitUntilExit();
   quitting.abort();

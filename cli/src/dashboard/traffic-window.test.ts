@@ -3,11 +3,13 @@ import type { LogLine } from '../lab/runtime.js';
 import { HISTORY, TrafficWindow } from './traffic-window.js';
 
 const done = (instance: string, ms: number, cache?: string): LogLine => ({
-  instance, line: '', record: { msg: 'request completed', duration_ms: ms, ...(cache ? { server_timing: `app;dur=${ms}, cache;desc="${cache}"` } : {}) },
+  instance,
+  line: '',
+  record: { msg: 'request completed', duration_ms: ms, ...(cache ? { server_timing: `app;dur=${ms}, cache;desc="${cache}"` } : {}) },
 });
 
 describe('TrafficWindow', () => {
-  it('turns the lab\'s own log lines into requests per second and percentiles per service', () => {
+  it("turns the lab's own log lines into requests per second and percentiles per service", () => {
     const w = new TrafficWindow();
     for (let i = 1; i <= 100; i++) w.add(done('availability-service-2', i));
     w.add({ instance: 'gateway', line: '', record: { msg: 'request completed', duration_s: 0.004 } });
@@ -19,7 +21,7 @@ describe('TrafficWindow', () => {
     expect(snap.services['user-service']).toMatchObject({ rps: [0], p50: null });
   });
 
-  it('leaves out w2meet\'s own health probes and the dashboard\'s own requests', () => {
+  it("leaves out w2meet's own health probes and the dashboard's own requests", () => {
     const w = new TrafficWindow();
     w.add({ instance: 'user-service', line: '', record: { msg: 'request completed', duration_ms: 1, case_id: 'w2meet-probe' } });
     w.add({ instance: 'gateway', line: '', record: { msg: 'request completed', duration_s: 0.001, case_id: 'w2meet-dashboard' } });

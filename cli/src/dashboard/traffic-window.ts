@@ -33,7 +33,8 @@ export interface TrafficSnapshot {
   cacheHitRatio: number | null;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 
 /**
  * Live traffic read from the lab's own `request completed` log lines: nothing is sent to measure

@@ -56,22 +56,35 @@ export function useLabData(source: DashboardSource, dispatch: (a: Action) => voi
         const count = counters ? counters.processed + counters.failed : null;
         const perS = count !== null && lastCompleted ? ((count - lastCompleted.count) * 1000) / Math.max(1, now - lastCompleted.at) : null;
         if (count !== null) lastCompleted = { at: now, count };
-        dispatch({ type: 'queue', figures: { depth: counters?.queue_depth ?? null, consumers: counters?.consumers ?? null, completedPerS: perS !== null ? Math.max(0, perS) : null } });
+        dispatch({
+          type: 'queue',
+          figures: {
+            depth: counters?.queue_depth ?? null,
+            consumers: counters?.consumers ?? null,
+            completedPerS: perS !== null ? Math.max(0, perS) : null,
+          },
+        });
       }
     };
 
-    void source.scenarioNames().then((names) => dispatch({ type: 'scenarios', names })).catch(() => {});
+    void source
+      .scenarioNames()
+      .then((names) => dispatch({ type: 'scenarios', names }))
+      .catch(() => {});
     void poll();
     const pollTimer = setInterval(() => void poll(), pollMs);
     // A second with no traffic after a second with none changes nothing on screen: no redraw.
     let lastShown = '';
-    const tickTimer = setInterval(() => {
-      const snapshot = traffic.tick(components);
-      const shown = JSON.stringify(Object.values(snapshot.services).map((s) => s.rps.filter(Boolean).length ? s.rps : 0));
-      if (shown === lastShown && shown === JSON.stringify(Object.values(snapshot.services).map(() => 0))) return;
-      lastShown = shown;
-      dispatch({ type: 'traffic', snapshot });
-    }, Math.min(TICK_MS, pollMs));
+    const tickTimer = setInterval(
+      () => {
+        const snapshot = traffic.tick(components);
+        const shown = JSON.stringify(Object.values(snapshot.services).map((s) => (s.rps.filter(Boolean).length ? s.rps : 0)));
+        if (shown === lastShown && shown === JSON.stringify(Object.values(snapshot.services).map(() => 0))) return;
+        lastShown = shown;
+        dispatch({ type: 'traffic', snapshot });
+      },
+      Math.min(TICK_MS, pollMs),
+    );
     const flushTimer = setInterval(() => {
       if (!pending.length) return;
       dispatch({ type: 'logs', lines: pending });

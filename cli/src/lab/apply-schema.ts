@@ -16,7 +16,13 @@ export function quoteIdentifier(name: string): string {
  */
 export async function applySchema(secrets: LabSecrets, at: { host: string; port: number }): Promise<void> {
   const connect = async (database: string) => {
-    const client = new pg.Client({ ...at, user: secrets.postgresUser, password: secrets.postgresPassword, database, connectionTimeoutMillis: 5000 });
+    const client = new pg.Client({
+      ...at,
+      user: secrets.postgresUser,
+      password: secrets.postgresPassword,
+      database,
+      connectionTimeoutMillis: 5000,
+    });
     await client.connect();
     return client;
   };

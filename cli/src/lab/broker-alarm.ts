@@ -20,6 +20,9 @@ export function alarmArgs(verb: 'alarm' | 'unalarm', normal: number): string[] {
 
 export function checkAlarmTarget(verb: FaultVerb, names: string[]): void {
   if (isAlarmVerb(verb) && names.some((n) => n !== 'rabbitmq')) {
-    throw new UsageError(`${verb} applies to rabbitmq only, not ${names.filter((n) => n !== 'rabbitmq').join(', ')}`, `w2meet ${verb} rabbitmq`);
+    throw new UsageError(
+      `${verb} applies to rabbitmq only, not ${names.filter((n) => n !== 'rabbitmq').join(', ')}`,
+      `w2meet ${verb} rabbitmq`,
+    );
   }
 }

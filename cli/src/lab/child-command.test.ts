@@ -25,7 +25,9 @@ function liveInGroup(pgid: number): number[] {
 /** Runs `script` under sh; resolves with the shell's pid (its group's id) once it has said it. */
 function startShell(script: string, signal: AbortSignal) {
   let said: (pid: number) => void;
-  const pgid = new Promise<number>((r) => { said = r; });
+  const pgid = new Promise<number>((r) => {
+    said = r;
+  });
   const done = runChildCommand('sh', ['-c', `echo "pid $$"; ${script}`], {
     signal,
     onLine: (l) => {
@@ -83,14 +85,20 @@ describe('runChildCommand', () => {
     const err = await runChildCommand('w2meet-no-such-program', ['--version'], { code: 'IMAGE_BUILD' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(W2meetError);
     expect((err as W2meetError).code).toBe('IMAGE_BUILD');
-    expect((err as W2meetError).message).toBe('w2meet-no-such-program could not start: no such program (not on the PATH, or not at that path) (ENOENT)');
+    expect((err as W2meetError).message).toBe(
+      'w2meet-no-such-program could not start: no such program (not on the PATH, or not at that path) (ENOENT)',
+    );
   });
 
-  it('a given environment is the whole environment, as with spawn; none means this process\'s', async () => {
+  it("a given environment is the whole environment, as with spawn; none means this process's", async () => {
     process.env.W2MEET_CHILD_COMMAND_TEST = 'inherited';
     try {
       expect(await runChildCommand('sh', ['-c', 'echo "[$W2MEET_CHILD_COMMAND_TEST]"'])).toBe('[inherited]\n');
-      expect(await runChildCommand('sh', ['-c', 'echo "[$W2MEET_CHILD_COMMAND_TEST][$ONLY]"'], { env: { PATH: process.env.PATH, ONLY: 'given' } })).toBe('[][given]\n');
+      expect(
+        await runChildCommand('sh', ['-c', 'echo "[$W2MEET_CHILD_COMMAND_TEST][$ONLY]"'], {
+          env: { PATH: process.env.PATH, ONLY: 'given' },
+        }),
+      ).toBe('[][given]\n');
     } finally {
       delete process.env.W2MEET_CHILD_COMMAND_TEST;
     }
@@ -123,19 +131,23 @@ describe('runChildCommand', () => {
     expect(liveInGroup(group)).toEqual([]);
   });
 
-  it('a helper that ignores SIGTERM and holds the output open is killed with the group after the grace period', async () => {
-    const controller = new AbortController();
-    // The subshell's sleep inherits the ignored SIGTERM and keeps stdout open after sh is gone.
-    const { pgid, done } = startShell('(trap "" TERM; sleep 30) & sleep 30', controller.signal);
-    const group = await pgid;
-    groups.push(group);
-    const started = Date.now();
-    controller.abort();
-    const err = await done.catch((e: unknown) => e);
-    const took = Date.now() - started;
-    expect(err).toBeInstanceOf(AbortedError);
-    expect(took).toBeGreaterThanOrEqual(FORCE_KILL_AFTER_MS - 100);
-    expect(took).toBeLessThan(FORCE_KILL_AFTER_MS + 3000);
-    expect(liveInGroup(group)).toEqual([]);
-  }, FORCE_KILL_AFTER_MS + 10_000);
+  it(
+    'a helper that ignores SIGTERM and holds the output open is killed with the group after the grace period',
+    async () => {
+      const controller = new AbortController();
+      // The subshell's sleep inherits the ignored SIGTERM and keeps stdout open after sh is gone.
+      const { pgid, done } = startShell('(trap "" TERM; sleep 30) & sleep 30', controller.signal);
+      const group = await pgid;
+      groups.push(group);
+      const started = Date.now();
+      controller.abort();
+      const err = await done.catch((e: unknown) => e);
+      const took = Date.now() - started;
+      expect(err).toBeInstanceOf(AbortedError);
+      expect(took).toBeGreaterThanOrEqual(FORCE_KILL_AFTER_MS - 100);
+      expect(took).toBeLessThan(FORCE_KILL_AFTER_MS + 3000);
+      expect(liveInGroup(group)).toEqual([]);
+    },
+    FORCE_KILL_AFTER_MS + 10_000,
+  );
 });

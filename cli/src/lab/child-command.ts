@@ -49,9 +49,12 @@ export function commandFailure(command: string, err: unknown, printed: string, c
   const tail = printed.slice(-SHOWN_CHARS).trim();
   if (cause?.syscall?.startsWith('spawn')) {
     // It never ran: not found, not executable, or the uid/gid could not be taken.
-    const why = cause.code === 'ENOENT' ? 'no such program (not on the PATH, or not at that path)'
-      : cause.code === 'EACCES' ? 'not executable by this user'
-      : cause.message;
+    const why =
+      cause.code === 'ENOENT'
+        ? 'no such program (not on the PATH, or not at that path)'
+        : cause.code === 'EACCES'
+          ? 'not executable by this user'
+          : cause.message;
     return failure(`${command} could not start: ${why} (${cause.code ?? 'spawn failed'})`);
   }
   const how = e.exitCode !== undefined ? `exit ${e.exitCode}` : e.signal ? `killed by ${e.signal}` : (e.shortMessage ?? String(err));
@@ -132,21 +135,23 @@ export function runChildCommand(command: string, args: string[], options: ChildC
     running.add(pid);
     options.signal?.addEventListener('abort', onAbort, { once: true });
   }
-  return subprocess.then(
-    () => {
-      // Interrupted as it ended: still an interruption, as the caller's next step expects.
-      if (options.signal?.aborted) throw new AbortedError(`interrupted while ${command} ran`);
-      return tail.text();
-    },
-    (err: unknown) => {
-      if (err instanceof AbortedError) throw err;
-      throw commandFailure(command, err, tail.text(), options.code, !!options.signal?.aborted);
-    },
-  ).finally(() => {
-    // Settled means the command exited and every pipe closed; the group is not signalled later,
-    // when its id may name someone else's.
-    options.signal?.removeEventListener('abort', onAbort);
-    clearTimeout(killTimer);
-    if (pid !== undefined) running.delete(pid);
-  });
+  return subprocess
+    .then(
+      () => {
+        // Interrupted as it ended: still an interruption, as the caller's next step expects.
+        if (options.signal?.aborted) throw new AbortedError(`interrupted while ${command} ran`);
+        return tail.text();
+      },
+      (err: unknown) => {
+        if (err instanceof AbortedError) throw err;
+        throw commandFailure(command, err, tail.text(), options.code, !!options.signal?.aborted);
+      },
+    )
+    .finally(() => {
+      // Settled means the command exited and every pipe closed; the group is not signalled later,
+      // when its id may name someone else's.
+      options.signal?.removeEventListener('abort', onAbort);
+      clearTimeout(killTimer);
+      if (pid !== undefined) running.delete(pid);
+    });
 }

@@ -17,16 +17,29 @@ describe('compose/docker-compose.yml', () => {
   it('has every replica, the start order, and only the gateway published on loopback', () => {
     const doc = parse(files['docker-compose.yml']);
     expect(Object.keys(doc.services).sort()).toEqual([
-      'availability-service-1', 'availability-service-2', 'gateway', 'postgres', 'rabbitmq', 'redis',
-      'suggestion-service-1', 'suggestion-service-2', 'user-service', 'worker-service',
+      'availability-service-1',
+      'availability-service-2',
+      'gateway',
+      'postgres',
+      'rabbitmq',
+      'redis',
+      'suggestion-service-1',
+      'suggestion-service-2',
+      'user-service',
+      'worker-service',
     ]);
     // Health-gated on what a service needs to boot; the gateway only after its upstreams have started.
-    expect(doc.services['user-service'].depends_on).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+    expect(doc.services['user-service'].depends_on).toEqual({
+      postgres: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+    });
     expect(doc.services['worker-service'].depends_on).toEqual({ rabbitmq: { condition: 'service_healthy' } });
     expect(doc.services['suggestion-service-1'].depends_on).toBeUndefined();
     expect(doc.services.gateway.depends_on).toMatchObject({
-      'availability-service-1': { condition: 'service_started' }, 'suggestion-service-2': { condition: 'service_started' },
-      'user-service': { condition: 'service_started' }, 'worker-service': { condition: 'service_started' },
+      'availability-service-1': { condition: 'service_started' },
+      'suggestion-service-2': { condition: 'service_started' },
+      'user-service': { condition: 'service_started' },
+      'worker-service': { condition: 'service_started' },
     });
     const published = Object.entries(doc.services).filter(([, s]) => (s as { ports?: string[] }).ports);
     expect(published).toEqual([['gateway', expect.objectContaining({ ports: ['127.0.0.1:8080:8080'] })]]);

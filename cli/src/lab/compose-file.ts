@@ -52,5 +52,8 @@ export function renderCompose(): ComposeFiles {
     }
   }
   const doc = { name: 'w2meet', services, networks: { lab: {} }, volumes: { postgres: {}, rabbitmq: {} } };
-  return { 'docker-compose.yml': HEADER + stringify(doc, { lineWidth: 0, version: '1.1' }), 'gateway.conf': containerGatewayConfig(spec, book) };
+  return {
+    'docker-compose.yml': HEADER + stringify(doc, { lineWidth: 0, version: '1.1' }),
+    'gateway.conf': containerGatewayConfig(spec, book),
+  };
 }

@@ -12,7 +12,10 @@ const input = {
     'suggestion-service': ['127.0.0.1:4004', '127.0.0.1:4005'],
     'worker-service': ['127.0.0.1:4006'],
   },
-  pidFile: '/run/x.pid', errorLog: '/logs/e.log', accessLog: '/logs/a.log', tempDir: '/tmp/n',
+  pidFile: '/run/x.pid',
+  errorLog: '/logs/e.log',
+  accessLog: '/logs/a.log',
+  tempDir: '/tmp/n',
 };
 
 describe('renderGatewayConfig', () => {
@@ -24,7 +27,12 @@ describe('renderGatewayConfig', () => {
   });
 
   it('strips each service prefix and listens where told', () => {
-    for (const [prefix, upstream] of [['/users/', 'user_service'], ['/availability/', 'availability_service'], ['/suggestion/', 'suggestion_service'], ['/worker/', 'worker_service']]) {
+    for (const [prefix, upstream] of [
+      ['/users/', 'user_service'],
+      ['/availability/', 'availability_service'],
+      ['/suggestion/', 'suggestion_service'],
+      ['/worker/', 'worker_service'],
+    ]) {
       expect(conf).toContain(`location ${prefix} {\n            proxy_pass http://${upstream}$w2meet_upstream_uri;`);
     }
     // The prefix is stripped from the raw request target, so an encoded / stays encoded.

@@ -34,7 +34,9 @@ export function renderGatewayConfig(spec: LabSpec, input: GatewayConfigInput, te
     // The request goes on as the client wrote it, less the prefix ($w2meet_upstream_uri, from the
     // raw request line): `proxy_pass http://x/;` would pass nginx's decoded URI, turning an email's
     // %2F into a `/` that splits the path.
-    .map((c) => `        location ${c.gatewayPrefix} {\n            proxy_pass http://${upstreamName(c.name)}$w2meet_upstream_uri;\n        }`)
+    .map(
+      (c) => `        location ${c.gatewayPrefix} {\n            proxy_pass http://${upstreamName(c.name)}$w2meet_upstream_uri;\n        }`,
+    )
     .join('\n\n');
   const values: Record<string, string> = {
     listen: input.listen,

@@ -67,6 +67,7 @@ describe("a lab's folder", () => {
   });
 
   it('refuses a name that would lead outside the state folder', async () => {
-    for (const bad of ['..', '', '.', 'a/../..']) await expect(removeLabEntries(bad, LAB_ENTRIES.process, env)).rejects.toThrow(/not a lab name/);
+    for (const bad of ['..', '', '.', 'a/../..'])
+      await expect(removeLabEntries(bad, LAB_ENTRIES.process, env)).rejects.toThrow(/not a lab name/);
   });
 });

@@ -34,7 +34,8 @@ export async function ensureLabDir(lab: string, env: NodeJS.ProcessEnv = process
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     refuseForeignFolder(dir);
   }
-  if (!existsSync(join(dir, MARKER))) await writeFile(join(dir, MARKER), `${JSON.stringify({ lab, createdAt: new Date().toISOString() })}\n`);
+  if (!existsSync(join(dir, MARKER)))
+    await writeFile(join(dir, MARKER), `${JSON.stringify({ lab, createdAt: new Date().toISOString() })}\n`);
   return dir;
 }
 
@@ -45,13 +46,20 @@ export async function ensureLabDir(lab: string, env: NodeJS.ProcessEnv = process
  */
 function refuseForeignFolder(dir: string): void {
   const info = lstatSync(dir);
-  const why = info.isSymbolicLink() ? 'is a symbolic link'
-    : !info.isDirectory() ? 'is not a folder'
-    : process.getuid && info.uid !== process.getuid() ? `belongs to another user (uid ${info.uid})`
-    : !isLabDir(dir) && readdirSync(dir).length > 0 ? 'holds files w2meet did not make'
-    : null;
+  const why = info.isSymbolicLink()
+    ? 'is a symbolic link'
+    : !info.isDirectory()
+      ? 'is not a folder'
+      : process.getuid && info.uid !== process.getuid()
+        ? `belongs to another user (uid ${info.uid})`
+        : !isLabDir(dir) && readdirSync(dir).length > 0
+          ? 'holds files w2meet did not make'
+          : null;
   if (why) {
-    throw new UsageError(`${dir} ${why}, so it cannot be a lab's folder`, 'choose another --lab, or point W2MEET_STATE_DIR at a folder of w2meet\'s own');
+    throw new UsageError(
+      `${dir} ${why}, so it cannot be a lab's folder`,
+      "choose another --lab, or point W2MEET_STATE_DIR at a folder of w2meet's own",
+    );
   }
 }
 

@@ -45,7 +45,7 @@ export async function runtimeForUp(choice: RuntimeChoice, options: RuntimeOption
     options.onChoice?.(`runtime: process (no Docker Engine answers at ${dockerAddress(env)}; \`w2meet doctor --fix\` as root starts one)`);
     return new ProcessRuntime({ env });
   }
-  throw new PrerequisiteError('no Docker Engine answers and the process runtime\'s programs are not all installed');
+  throw new PrerequisiteError("no Docker Engine answers and the process runtime's programs are not all installed");
 }
 
 /**
@@ -74,7 +74,10 @@ export async function downEverywhere(lab: string, volumes: boolean, env: NodeJS.
 export function parseReplicas(text: string | undefined): Partial<Record<ServiceName, number>> {
   const out: Partial<Record<ServiceName, number>> = {};
   if (!text) return out;
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [rawName, rawCount] = part.split('=');
     const name = (SERVICES as readonly string[]).includes(rawName ?? '') ? rawName : `${rawName}-service`;
     if (!(SERVICES as readonly string[]).includes(name!)) {
@@ -88,7 +91,6 @@ export function parseReplicas(text: string | undefined): Partial<Record<ServiceN
   }
   return out;
 }
-
 
 /**
  * The spec of a lab on a runtime, with the credentials its data already has there (or new ones,

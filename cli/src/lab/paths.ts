@@ -29,7 +29,10 @@ const LAB_NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
  */
 export function checkLabName(name: string, from = 'lab name'): string {
   if (!LAB_NAME.test(name)) {
-    throw new UsageError(`${from} "${name}" is not a lab name`, 'use 1-31 lower-case letters, digits and dashes, starting with a letter or digit');
+    throw new UsageError(
+      `${from} "${name}" is not a lab name`,
+      'use 1-31 lower-case letters, digits and dashes, starting with a letter or digit',
+    );
   }
   return name;
 }

@@ -13,13 +13,22 @@ describe('PriorityGate', () => {
     const gate = new PriorityGate(1);
     const order: string[] = [];
     const first = deferred();
-    const running = gate.run(5, async () => { order.push('first'); await first.promise; });
+    const running = gate.run(5, async () => {
+      order.push('first');
+      await first.promise;
+    });
     await tick();
     const runs = [
       running,
-      gate.run(3, async () => { order.push('service-a'); }),
-      gate.run(3, async () => { order.push('service-b'); }),
-      gate.run(0, async () => { order.push('broker'); }),
+      gate.run(3, async () => {
+        order.push('service-a');
+      }),
+      gate.run(3, async () => {
+        order.push('service-b');
+      }),
+      gate.run(0, async () => {
+        order.push('broker');
+      }),
     ];
     await tick();
     expect(order).toEqual(['first']);
@@ -32,9 +41,15 @@ describe('PriorityGate', () => {
     const gate = new PriorityGate(1);
     const order: string[] = [];
     await Promise.all([
-      gate.run(1, async () => { order.push('postgres'); }),
-      gate.run(1, async () => { order.push('redis'); }),
-      gate.run(0, async () => { order.push('rabbitmq'); }),
+      gate.run(1, async () => {
+        order.push('postgres');
+      }),
+      gate.run(1, async () => {
+        order.push('redis');
+      }),
+      gate.run(0, async () => {
+        order.push('rabbitmq');
+      }),
     ]);
     expect(order).toEqual(['rabbitmq', 'postgres', 'redis']);
   });
@@ -49,7 +64,9 @@ describe('PriorityGate', () => {
       await tick();
       inside--;
     };
-    const failing = gate.run(0, async () => { throw new Error('no start'); });
+    const failing = gate.run(0, async () => {
+      throw new Error('no start');
+    });
     await expect(failing).rejects.toThrow('no start');
     await Promise.all(Array.from({ length: 6 }, (_, i) => gate.run(i, task)));
     expect(most).toBe(2);

@@ -11,7 +11,8 @@ function fakeProc(files: Record<string, string>): ProcFs {
   };
 }
 // Field 22 (starttime) is 4242 in this line; the command name holds a space and a parenthesis.
-const stat = (state: string, start: string) => `123 (a (b) c) ${state} 1 123 123 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 ${start} 1000 50 18446744073709551615`;
+const stat = (state: string, start: string) =>
+  `123 (a (b) c) ${state} 1 123 123 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 ${start} 1000 50 18446744073709551615`;
 
 describe('process identity', () => {
   it('reads the start tick after the last parenthesis of the command name', () => {

@@ -31,7 +31,10 @@ export function startTimeOf(pid: number, proc: ProcFs = realProc): string | null
     return null;
   }
   // The command name in parentheses may hold spaces and parentheses: fields are counted after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).trim().split(' ');
+  const fields = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .trim()
+    .split(' ');
   // fields[0] is field 3 (the state), so field 22 (starttime) is fields[19].
   if (fields[0] === 'Z' || fields[0] === 'X') return null;
   return fields[19] ?? null;

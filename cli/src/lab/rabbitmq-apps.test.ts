@@ -15,8 +15,10 @@ function fakeHome(): string {
   dirs.push(home);
   const app = (folder: string, name: string, needs: string) => {
     mkdirSync(join(home, 'plugins', folder, 'ebin'), { recursive: true });
-    writeFileSync(join(home, 'plugins', folder, 'ebin', `${name}.app`),
-      `{application,${name},[{description,"x"},{vsn,"1"},{applications,[${needs}]},{included_applications, []},{env,[]}]}.\n`);
+    writeFileSync(
+      join(home, 'plugins', folder, 'ebin', `${name}.app`),
+      `{application,${name},[{description,"x"},{vsn,"1"},{applications,[${needs}]},{included_applications, []},{env,[]}]}.\n`,
+    );
   };
   app('rabbit-3.10.8', 'rabbit', 'kernel,stdlib,rabbit_common, ra');
   app('rabbit_common-3.10.8', 'rabbit_common', 'kernel,stdlib,\n    recon');
@@ -32,9 +34,15 @@ function fakeHome(): string {
   return home;
 }
 
-describe('the applications RabbitMQ\'s broker needs', () => {
+describe("the applications RabbitMQ's broker needs", () => {
   it('are rabbit and what it needs, transitively, and no plugin', () => {
-    expect(brokerAppFolders(join(fakeHome(), 'plugins'))).toEqual(['aten-0.5.8', 'ra-2.2.0', 'rabbit-3.10.8', 'rabbit_common-3.10.8', 'recon-2.5.2']);
+    expect(brokerAppFolders(join(fakeHome(), 'plugins'))).toEqual([
+      'aten-0.5.8',
+      'ra-2.2.0',
+      'rabbit-3.10.8',
+      'rabbit_common-3.10.8',
+      'recon-2.5.2',
+    ]);
   });
 
   it('are unknown (null) in a folder without rabbit', () => {
@@ -76,7 +84,7 @@ describe('the applications RabbitMQ\'s broker needs', () => {
     expect(trimmedRabbitHome(join(home, 'sbin', 'rabbitmq-server'), trimmed)).toBe(join(home, 'sbin', 'rabbitmq-server'));
   });
 
-  it('are all that is left after removing the unused ones from an image\'s tree', () => {
+  it("are all that is left after removing the unused ones from an image's tree", () => {
     const plugins = join(fakeHome(), 'plugins');
     expect(removeUnusedPlugins(plugins).sort()).toEqual(['cowboy-2.8.0', 'rabbitmq_management-3.10.8']);
     expect(existsSync(join(plugins, 'rabbit-3.10.8'))).toBe(true);
@@ -84,11 +92,14 @@ describe('the applications RabbitMQ\'s broker needs', () => {
   });
 
   const installed = '/usr/lib/rabbitmq/bin/rabbitmq-server';
-  it.skipIf(!existsSync(installed))('of the installed RabbitMQ include its own dependencies and leave out its plugins (needs rabbitmq-server)', () => {
-    const folders = brokerAppFolders(join(rabbitHomeOf(installed), 'plugins'))!;
-    expect(folders.some((f) => f.startsWith('rabbit-'))).toBe(true);
-    expect(folders.some((f) => f.startsWith('rabbitmq_prelaunch-'))).toBe(true);
-    expect(folders.some((f) => f.startsWith('ra-'))).toBe(true);
-    expect(folders.some((f) => f.startsWith('rabbitmq_management'))).toBe(false);
-  });
+  it.skipIf(!existsSync(installed))(
+    'of the installed RabbitMQ include its own dependencies and leave out its plugins (needs rabbitmq-server)',
+    () => {
+      const folders = brokerAppFolders(join(rabbitHomeOf(installed), 'plugins'))!;
+      expect(folders.some((f) => f.startsWith('rabbit-'))).toBe(true);
+      expect(folders.some((f) => f.startsWith('rabbitmq_prelaunch-'))).toBe(true);
+      expect(folders.some((f) => f.startsWith('ra-'))).toBe(true);
+      expect(folders.some((f) => f.startsWith('rabbitmq_management'))).toBe(false);
+    },
+  );
 });

@@ -19,7 +19,10 @@ function appFolders(pluginsDir: string): Map<string, { folder: string; needs: st
     const text = readFileSync(join(ebin, appFile), 'utf8');
     const needs = ['applications', 'included_applications'].flatMap((key) => {
       const list = new RegExp(`\\{\\s*${key}\\s*,\\s*\\[([^\\]]*)\\]`).exec(text)?.[1] ?? '';
-      return list.split(',').map((a) => a.trim()).filter(Boolean);
+      return list
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean);
     });
     apps.set(appFile.slice(0, -'.app'.length), { folder, needs });
   }

@@ -40,7 +40,6 @@ export interface LabStatus {
 
 export type RuntimeName = 'process' | 'docker';
 
-
 export type ProgressEvent =
   | { type: 'starting'; id: string }
   | { type: 'healthy'; id: string; ms: number }

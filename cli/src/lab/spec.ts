@@ -74,8 +74,11 @@ export function buildLabSpec(secrets: LabSecrets, options: LabOptions = {}): Lab
     secrets,
     serviceEnv: options.serviceEnv,
     components: CATALOGUE.map((c) => ({
-      name: c.name, kind: c.kind, replicas: c.kind === 'service' ? replicas[c.name]! : 1,
-      dependsOn: [...c.dependsOn], startsAfter: [...c.startsAfter],
+      name: c.name,
+      kind: c.kind,
+      replicas: c.kind === 'service' ? replicas[c.name]! : 1,
+      dependsOn: [...c.dependsOn],
+      startsAfter: [...c.startsAfter],
       ...(c.gatewayPrefix ? { gatewayPrefix: c.gatewayPrefix } : {}),
     })),
   };
@@ -107,7 +110,9 @@ export function instanceWaits(spec: LabSpec, c: ComponentSpec): { dependsOn: str
 }
 
 /** Every instance of the lab with what it waits for, in the spec's order. */
-export function specInstances(spec: LabSpec): { id: string; name: ComponentName; kind: ComponentKind; replica: number; dependsOn: string[]; startsAfter: string[] }[] {
+export function specInstances(
+  spec: LabSpec,
+): { id: string; name: ComponentName; kind: ComponentKind; replica: number; dependsOn: string[]; startsAfter: string[] }[] {
   return spec.components.flatMap((c) => {
     const waits = instanceWaits(spec, c);
     return instanceIds(c).map((id, index) => ({ id, name: c.name, kind: c.kind, replica: index + 1, ...waits }));

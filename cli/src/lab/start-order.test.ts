@@ -11,10 +11,12 @@ describe('startInOrder', () => {
     const items = [item('gw', ['svc']), item('svc', ['db', 'cache']), item('db'), item('cache'), item('slow')];
     const run = startInOrder(items, (i) => {
       log.push(`start ${i.id}`);
-      return new Promise<void>((resolve) => gates.set(i.id, () => {
-        log.push(`done ${i.id}`);
-        resolve();
-      }));
+      return new Promise<void>((resolve) =>
+        gates.set(i.id, () => {
+          log.push(`done ${i.id}`);
+          resolve();
+        }),
+      );
     });
     await Promise.resolve();
     expect(log.sort()).toEqual(['start cache', 'start db', 'start slow']);
@@ -91,8 +93,10 @@ describe('startInOrder', () => {
   });
 
   it('rethrows the first failure', async () => {
-    await expect(startInOrder([item('a'), item('b', ['a'])], async (i) => {
-      if (i.id === 'a') throw new Error('a broke');
-    })).rejects.toThrow('a broke');
+    await expect(
+      startInOrder([item('a'), item('b', ['a'])], async (i) => {
+        if (i.id === 'a') throw new Error('a broke');
+      }),
+    ).rejects.toThrow('a broke');
   });
 });

@@ -45,7 +45,7 @@ describe('bootstrap intervals', () => {
 });
 
 describe('histogramSamples', () => {
-  it('gives back every recorded sample, to the histogram\'s precision', () => {
+  it("gives back every recorded sample, to the histogram's precision", () => {
     const h = new LatencyHistogram();
     const values = [0.25, 0.25, 1.5, 41, 65];
     for (const v of values) h.recordMs(v);

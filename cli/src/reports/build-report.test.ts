@@ -14,13 +14,27 @@ describe('a report built from a real run', () => {
     const status = Object.fromEntries(first.claims.map((c) => [c.id, c.status]));
     // On this lab a miss costs Postgres and a hit does not; a missing user is never cached, so the
     // 404 path is slower than the cached 200 path: the documented 41-vs-65 does not hold here.
-    expect(status).toMatchObject({ 'cache-hit-2.5ms': 'holds', 'caching-helps': 'holds', 'error-41-vs-65': 'fails', 'queue-no-loss': 'holds' });
+    expect(status).toMatchObject({
+      'cache-hit-2.5ms': 'holds',
+      'caching-helps': 'holds',
+      'error-41-vs-65': 'fails',
+      'queue-no-loss': 'holds',
+    });
     expect(first.summary.claims).toEqual({ holds: 9, fails: 1, inconclusive: 0 });
   });
 
   it('scores the knowledge goals: met by passed scenarios, containers not shown by a process lab', () => {
     const goals = Object.fromEntries(scoreGoals(processRunFixture()).map((g) => [g.kg, g.status]));
-    expect(goals).toMatchObject({ KG1: 'met', KG2: 'not checked', KG3: 'not checked', KG5: 'met', KG8: 'met', KG9: 'met', KG10: 'not checked', KG11: 'met' });
+    expect(goals).toMatchObject({
+      KG1: 'met',
+      KG2: 'not checked',
+      KG3: 'not checked',
+      KG5: 'met',
+      KG8: 'met',
+      KG9: 'met',
+      KG10: 'not checked',
+      KG11: 'met',
+    });
     const failed = processRunFixture();
     failed.scenarios.find((s) => s.name === 'cache-aside')!.status = 'failed';
     expect(scoreGoals(failed).find((g) => g.kg === 'KG8')!.status).toBe('not met');

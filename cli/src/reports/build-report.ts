@@ -35,14 +35,20 @@ export interface Report {
 }
 
 function differences(lab: LabDescription): string[] {
-  const where = lab.kind === 'url'
-    ? `measured against ${lab.gatewayUrl}, a deployment w2meet did not start`
-    : `the w2meet lab on ${lab.runtime === 'docker' ? 'Docker' : 'local processes'}, replicas ${Object.entries(lab.replicas ?? {}).filter(([, n]) => n > 1).map(([c, n]) => `${c} ${n}`).join(', ') || 'one each'}`;
+  const where =
+    lab.kind === 'url'
+      ? `measured against ${lab.gatewayUrl}, a deployment w2meet did not start`
+      : `the w2meet lab on ${lab.runtime === 'docker' ? 'Docker' : 'local processes'}, replicas ${
+          Object.entries(lab.replicas ?? {})
+            .filter(([, n]) => n > 1)
+            .map(([c, n]) => `${c} ${n}`)
+            .join(', ') || 'one each'
+        }`;
   return [
     'The reference system is Python (FastAPI) services; this lab runs the same contract as TypeScript (Fastify) services on Node.js.',
     `This run: ${where}, on ${lab.host.cpus} cores (${lab.host.cpuModel}), ${lab.host.memoryGiB} GiB, Node ${lab.host.node}, ${lab.host.platform} ${lab.host.release}.`,
     'The load generator shares the machine with the lab, so throughput figures are a floor and latencies include its own scheduling.',
-    'The reference\'s figures come from a handful of requests in its own logs; a verdict here says whether the sentence holds for this lab, not what the reference measured.',
+    "The reference's figures come from a handful of requests in its own logs; a verdict here says whether the sentence holds for this lab, not what the reference measured.",
   ];
 }
 
@@ -53,23 +59,59 @@ export function buildReport(results: RunResults, claims: Claim[], now = new Date
   for (const s of results.scenarios) {
     for (const step of s.steps) {
       if (step.kind === 'fault' || step.kind === 'sql') continue;
-      checks.push({ scenario: s.name, name: `step ${step.name}`, passed: step.status === 'passed', detail: step.failures[0] ?? 'met its expectations' });
+      checks.push({
+        scenario: s.name,
+        name: `step ${step.name}`,
+        passed: step.status === 'passed',
+        detail: step.failures[0] ?? 'met its expectations',
+      });
     }
     for (const c of s.checks) {
       const right = c.than ? `${c.than} (${c.expected ?? '-'})` : `${c.expected ?? '-'}`;
-      checks.push({ scenario: s.name, name: `check ${c.metric} ${c.op} ${c.than ?? c.expected}`, passed: c.passed, detail: c.reason ?? `${c.actual} ${c.op} ${right}` });
+      checks.push({
+        scenario: s.name,
+        name: `check ${c.metric} ${c.op} ${c.than ?? c.expected}`,
+        passed: c.passed,
+        detail: c.reason ?? `${c.actual} ${c.op} ${right}`,
+      });
     }
   }
   const count = <T extends string>(values: T[], key: T) => values.filter((v) => v === key).length;
   const statuses = results.scenarios.map((s) => s.status);
   return {
-    schema: REPORT_SCHEMA, runId: results.runId, generatedAt: now.toISOString(), lab: results.lab, differences: differences(results.lab),
+    schema: REPORT_SCHEMA,
+    runId: results.runId,
+    generatedAt: now.toISOString(),
+    lab: results.lab,
+    differences: differences(results.lab),
     summary: {
       scenarios: { passed: count(statuses, 'passed'), failed: count(statuses, 'failed'), skipped: count(statuses, 'skipped') },
       checks: { passed: checks.filter((c) => c.passed).length, failed: checks.filter((c) => !c.passed).length },
-      claims: { holds: count(verdicts.map((v) => v.status), 'holds'), fails: count(verdicts.map((v) => v.status), 'fails'), inconclusive: count(verdicts.map((v) => v.status), 'inconclusive') },
+      claims: {
+        holds: count(
+          verdicts.map((v) => v.status),
+          'holds',
+        ),
+        fails: count(
+          verdicts.map((v) => v.status),
+          'fails',
+        ),
+        inconclusive: count(
+          verdicts.map((v) => v.status),
+          'inconclusive',
+        ),
+      },
     },
-    scenarios: results.scenarios.map((s) => ({ name: s.name, status: s.status, reason: s.reason ?? null, durationMs: s.durationMs, kgs: s.kgs })),
-    checks, claims: verdicts, scorecard: scoreGoals(results), traces: hopBreakdown(results),
+    scenarios: results.scenarios.map((s) => ({
+      name: s.name,
+      status: s.status,
+      reason: s.reason ?? null,
+      durationMs: s.durationMs,
+      kgs: s.kgs,
+    })),
+    checks,
+    claims: verdicts,
+    scorecard: scoreGoals(results),
+    traces: hopBreakdown(results),
   };
 }

@@ -29,7 +29,13 @@ export interface ClaimVerdict {
 }
 
 const DEFAULT_MIN_N = 30;
-const OPS = { '<': (a: number, b: number) => a < b, '<=': (a: number, b: number) => a <= b, '>': (a: number, b: number) => a > b, '>=': (a: number, b: number) => a >= b, '==': (a: number, b: number) => a === b };
+const OPS = {
+  '<': (a: number, b: number) => a < b,
+  '<=': (a: number, b: number) => a <= b,
+  '>': (a: number, b: number) => a > b,
+  '>=': (a: number, b: number) => a >= b,
+  '==': (a: number, b: number) => a === b,
+};
 
 function scenarioOf(results: RunResults, name: string): ScenarioResult | undefined {
   return results.scenarios.find((s) => s.name === name);
@@ -50,8 +56,11 @@ function samplesOf(results: RunResults, ref: HistogramRef): { samples: number[] 
 function describeDistribution(ref: HistogramRef, samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
-    label: ref.label ?? `${ref.step} ${ref.histogram}`, ref, n: sorted.length,
-    median: sorted[Math.floor((sorted.length - 1) / 2)]!, p99: sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)]!,
+    label: ref.label ?? `${ref.step} ${ref.histogram}`,
+    ref,
+    n: sorted.length,
+    median: sorted[Math.floor((sorted.length - 1) / 2)]!,
+    p99: sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)]!,
   };
 }
 
@@ -74,9 +83,16 @@ const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1
 /** Turns one claim into a verdict on a run's results. A claim with no samples fails and says why. */
 export function judgeClaim(claim: Claim, results: RunResults): ClaimVerdict {
   const base = {
-    id: claim.id, kgs: claim.kgs, asWritten: claim.as_written, measuredAs: claim.measured_as,
-    documented: claim.documented ?? null, againstDocumented: null as string | null,
-    n: null as number | null, value: null as number | null, interval: null as ClaimVerdict['interval'], distributions: [] as ClaimVerdict['distributions'],
+    id: claim.id,
+    kgs: claim.kgs,
+    asWritten: claim.as_written,
+    measuredAs: claim.measured_as,
+    documented: claim.documented ?? null,
+    againstDocumented: null as string | null,
+    n: null as number | null,
+    value: null as number | null,
+    interval: null as ClaimVerdict['interval'],
+    distributions: [] as ClaimVerdict['distributions'],
   };
   const minN = claim.min_n ?? DEFAULT_MIN_N;
   const t = claim.test;
@@ -89,11 +105,22 @@ export function judgeClaim(claim: Claim, results: RunResults): ClaimVerdict {
     const ci = medianInterval(got.samples);
     const d = describeDistribution(t.of, got.samples);
     const status = got.samples.length < minN ? 'inconclusive' : judge(ci, t.op, t.value);
-    const reason = got.samples.length < minN
-      ? `${got.samples.length} samples, fewer than the ${minN} this claim needs`
-      : `median ${fmt(ci.estimate)} ms, 95% interval ${fmt(ci.low)}-${fmt(ci.high)} ms, against ${t.op} ${t.value} ms`;
+    const reason =
+      got.samples.length < minN
+        ? `${got.samples.length} samples, fewer than the ${minN} this claim needs`
+        : `median ${fmt(ci.estimate)} ms, 95% interval ${fmt(ci.low)}-${fmt(ci.high)} ms, against ${t.op} ${t.value} ms`;
     const against = claim.documented?.unit === 'ms' ? timesDocumented(ci.estimate, claim.documented.value) : null;
-    return { ...base, test, status, reason, n: d.n, value: ci.estimate, interval: { low: ci.low, high: ci.high }, distributions: [d], againstDocumented: against };
+    return {
+      ...base,
+      test,
+      status,
+      reason,
+      n: d.n,
+      value: ci.estimate,
+      interval: { low: ci.low, high: ci.high },
+      distributions: [d],
+      againstDocumented: against,
+    };
   }
 
   if (t.kind === 'relation') {
@@ -105,20 +132,30 @@ export function judgeClaim(claim: Claim, results: RunResults): ClaimVerdict {
     const ci = ratioInterval(a.samples, b.samples);
     const n = Math.min(a.samples.length, b.samples.length);
     const status = n < minN ? 'inconclusive' : judge(ci, t.op, t.factor);
-    const reason = n < minN
-      ? `${n} samples on one side, fewer than the ${minN} this claim needs`
-      : `ratio of medians ${ci.estimate.toFixed(2)}, 95% interval ${ci.low.toFixed(2)}-${ci.high.toFixed(2)}, against ${t.op} ${t.factor}`;
-    const against = claim.documented?.unit === 'ratio' ? `documented ratio ${claim.documented.value}, measured ${ci.estimate.toFixed(2)}` : null;
+    const reason =
+      n < minN
+        ? `${n} samples on one side, fewer than the ${minN} this claim needs`
+        : `ratio of medians ${ci.estimate.toFixed(2)}, 95% interval ${ci.low.toFixed(2)}-${ci.high.toFixed(2)}, against ${t.op} ${t.factor}`;
+    const against =
+      claim.documented?.unit === 'ratio' ? `documented ratio ${claim.documented.value}, measured ${ci.estimate.toFixed(2)}` : null;
     return {
-      ...base, test, status, reason, n, value: ci.estimate, interval: { low: ci.low, high: ci.high },
-      distributions: [describeDistribution(t.a, a.samples), describeDistribution(t.b, b.samples)], againstDocumented: against,
+      ...base,
+      test,
+      status,
+      reason,
+      n,
+      value: ci.estimate,
+      interval: { low: ci.low, high: ci.high },
+      distributions: [describeDistribution(t.a, a.samples), describeDistribution(t.b, b.samples)],
+      againstDocumented: against,
     };
   }
 
   const scenario = scenarioOf(results, t.scenario);
   if (t.kind === 'value') {
     const test = `${t.metric} ${t.op} ${t.value}`;
-    if (!scenario || scenario.status === 'skipped') return fail(test, `no figure: scenario ${t.scenario} ${scenario ? `was skipped: ${scenario.reason}` : 'was not run'}`);
+    if (!scenario || scenario.status === 'skipped')
+      return fail(test, `no figure: scenario ${t.scenario} ${scenario ? `was skipped: ${scenario.reason}` : 'was not run'}`);
     const dot = t.metric.indexOf('.');
     const value = scenario.steps.find((s) => s.name === t.metric.slice(0, dot))?.metrics[t.metric.slice(dot + 1)];
     if (value === undefined) return fail(test, `no figure: ${t.scenario} produced no ${t.metric}`);
@@ -127,7 +164,8 @@ export function judgeClaim(claim: Claim, results: RunResults): ClaimVerdict {
   }
 
   const test = `${t.steps.length} steps meet their expectations`;
-  if (!scenario || scenario.status === 'skipped') return fail(test, `not shown: scenario ${t.scenario} ${scenario ? `was skipped: ${scenario.reason}` : 'was not run'}`);
+  if (!scenario || scenario.status === 'skipped')
+    return fail(test, `not shown: scenario ${t.scenario} ${scenario ? `was skipped: ${scenario.reason}` : 'was not run'}`);
   for (const name of t.steps) {
     const step = scenario.steps.find((s) => s.name === name);
     if (!step) return fail(test, `step ${t.scenario}/${name} did not run`);

@@ -36,8 +36,12 @@ export function compareLatencies(before: RunResults, after: RunResults): MetricC
       const b = medianInterval(histogramSamples(encoded));
       const change = b.estimate / a.estimate - 1;
       out.push({
-        name: `${s.name}/${step.name} latency`, before: a.estimate, after: b.estimate, change,
-        regression: b.low > a.high && change > NOISE, improvement: b.high < a.low && change < -NOISE,
+        name: `${s.name}/${step.name} latency`,
+        before: a.estimate,
+        after: b.estimate,
+        change,
+        regression: b.low > a.high && change > NOISE,
+        improvement: b.high < a.low && change < -NOISE,
       });
     }
   }
@@ -59,7 +63,10 @@ export function renderComparison(beforeId: string, afterId: string, latencies: M
     '',
     '| median latency | before ms | after ms | change | |',
     '|---|---|---|---|---|',
-    ...latencies.map((m) => `| ${m.name} | ${m.before.toFixed(3)} | ${m.after.toFixed(3)} | ${pct(m.change)} | ${m.regression ? 'regression' : m.improvement ? 'improvement' : ''} |`),
+    ...latencies.map(
+      (m) =>
+        `| ${m.name} | ${m.before.toFixed(3)} | ${m.after.toFixed(3)} | ${pct(m.change)} | ${m.regression ? 'regression' : m.improvement ? 'improvement' : ''} |`,
+    ),
     '',
     `${latencies.filter((m) => m.regression).length} regressions beyond the noise (medians' 95% intervals apart and more than ${NOISE * 100}% slower).`,
   ];

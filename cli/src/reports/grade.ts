@@ -27,7 +27,10 @@ async function bringUp(options: GradeOptions): Promise<{ runtime: Runtime; start
   }
   const runtime = await runtimeForUp(options.runtime, { onChoice: (line) => process.stderr.write(`grade: ${line}\n`) });
   // Two workers unless told otherwise: the queue scenario compares the drain of one with two.
-  const spec = await labSpec({ name: options.lab, gatewayPort: options.port, replicas: { 'worker-service': 2, ...parseReplicas(options.replicas) } }, runtime);
+  const spec = await labSpec(
+    { name: options.lab, gatewayPort: options.port, replicas: { 'worker-service': 2, ...parseReplicas(options.replicas) } },
+    runtime,
+  );
   process.stderr.write(`grade: bringing lab ${options.lab} up on ${runtime.name}\n`);
   try {
     await runtime.up(spec, { onProgress: (e) => e.type === 'healthy' && process.stderr.write(`  healthy ${e.id}\n`) });
@@ -56,7 +59,12 @@ export async function grade(options: GradeOptions): Promise<{ exitCode: number; 
   let lab: { runtime: Runtime; startedHere: boolean } | null = null;
   if (!options.target) lab = await bringUp(options);
   try {
-    const { results, path } = await runScenarios({ names: options.names, lab: options.lab, target: options.target, reportsDir: options.reportsDir });
+    const { results, path } = await runScenarios({
+      names: options.names,
+      lab: options.lab,
+      target: options.target,
+      reportsDir: options.reportsDir,
+    });
     const runDir = path.replace(/\/results\.json$/, '');
     const { report, written } = await writeReports(runDir, results, claims, FORMATS);
     const s = report.summary;

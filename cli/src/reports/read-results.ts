@@ -9,7 +9,8 @@ import { RESULTS_SCHEMA, type RunResults } from '../scenarios/run-results.js';
 export async function resolveRunDir(given: string | undefined, reportsDir: string): Promise<string> {
   if (!given) {
     const latest = await latestRunDir(reportsDir);
-    if (!latest) throw new NoRunError(`no run in ${reportsDir}`, 'run `w2meet scenario run` (or `w2meet grade`) first, or name a run folder');
+    if (!latest)
+      throw new NoRunError(`no run in ${reportsDir}`, 'run `w2meet scenario run` (or `w2meet grade`) first, or name a run folder');
     return latest;
   }
   if (!existsSync(given)) throw new NoRunError(`${given} does not exist`, `name a run folder under ${reportsDir} or its results.json`);
@@ -23,10 +24,16 @@ export async function readResults(runDir: string): Promise<RunResults> {
   try {
     data = JSON.parse(await readFile(path, 'utf8')) as RunResults;
   } catch (err) {
-    throw new ResultsFileError(`${path} is not a readable results file (${(err as Error).message})`, 'name the folder of a run written by `w2meet scenario run`');
+    throw new ResultsFileError(
+      `${path} is not a readable results file (${(err as Error).message})`,
+      'name the folder of a run written by `w2meet scenario run`',
+    );
   }
   if (data.schema !== RESULTS_SCHEMA) {
-    throw new ResultsFileError(`${path} is of schema ${JSON.stringify(data.schema)}, this w2meet reads ${RESULTS_SCHEMA}`, 'build the report with the w2meet version that wrote the run');
+    throw new ResultsFileError(
+      `${path} is of schema ${JSON.stringify(data.schema)}, this w2meet reads ${RESULTS_SCHEMA}`,
+      'build the report with the w2meet version that wrote the run',
+    );
   }
   return data;
 }

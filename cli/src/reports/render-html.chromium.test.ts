@@ -12,10 +12,22 @@ const chromium = commandInstalled('chromium');
 
 /** Headless Chromium on a local file: no network, a fresh profile, its console on stderr. */
 function headless(args: string[], dir: string) {
-  return spawnSync('chromium', [
-    '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-extensions', `--user-data-dir=${join(dir, 'profile')}`,
-    '--enable-logging=stderr', '--v=0', '--virtual-time-budget=2000', ...args,
-  ], { encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(
+    'chromium',
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-extensions',
+      `--user-data-dir=${join(dir, 'profile')}`,
+      '--enable-logging=stderr',
+      '--v=0',
+      '--virtual-time-budget=2000',
+      ...args,
+    ],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
 }
 
 describe.skipIf(!chromium)('the HTML report in headless Chromium (needs chromium: apt install chromium)', () => {

@@ -8,23 +8,53 @@ const num = (x: number | null) => (x === null ? '-' : Math.abs(x) >= 100 ? x.toF
 
 function curve(results: RunResults, scenario: string, step: string, histogram: string, label: string): Series | null {
   const encoded = results.scenarios.find((s) => s.name === scenario)?.steps.find((s) => s.name === step)?.histograms[histogram];
-  return encoded ? percentileSeries(label, histogramSamples(encoded).sort((a, b) => a - b)) : null;
+  return encoded
+    ? percentileSeries(
+        label,
+        histogramSamples(encoded).sort((a, b) => a - b),
+      )
+    : null;
 }
 
 function latencyCharts(results: RunResults): string[] {
   const pairs: Array<[string, Array<[string, string, string, string]>]> = [
-    ['Cache hit vs miss: user-service time by percentile', [['cache-aside', 'hits', 'cache.HIT.server', 'hit'], ['cache-aside', 'misses', 'cache.MISS.server', 'miss']]],
-    ['Error path vs success path: suggestion latency by percentile', [['error-paths', 'suggestion-404', 'latency', '404'], ['error-paths', 'suggestion-200', 'latency', '200']]],
-    ['Enqueue latency against a shallow and a deep queue', [['queue-burst', 'deep-queue', 'enqueue.shallow.latency', 'shallow'], ['queue-burst', 'deep-queue', 'enqueue.deep.latency', 'deep']]],
+    [
+      'Cache hit vs miss: user-service time by percentile',
+      [
+        ['cache-aside', 'hits', 'cache.HIT.server', 'hit'],
+        ['cache-aside', 'misses', 'cache.MISS.server', 'miss'],
+      ],
+    ],
+    [
+      'Error path vs success path: suggestion latency by percentile',
+      [
+        ['error-paths', 'suggestion-404', 'latency', '404'],
+        ['error-paths', 'suggestion-200', 'latency', '200'],
+      ],
+    ],
+    [
+      'Enqueue latency against a shallow and a deep queue',
+      [
+        ['queue-burst', 'deep-queue', 'enqueue.shallow.latency', 'shallow'],
+        ['queue-burst', 'deep-queue', 'enqueue.deep.latency', 'deep'],
+      ],
+    ],
   ];
   const charts = pairs.map(([title, refs]) => {
     const series = refs.map(([sc, st, h, label]) => curve(results, sc, st, h, label)).filter((s): s is Series => s !== null);
-    return series.length ? `<figure>${lineChart(title, series, 'percentile', 'ms (log)', true)}<figcaption>${esc(title)}</figcaption></figure>` : '';
+    return series.length
+      ? `<figure>${lineChart(title, series, 'percentile', 'ms (log)', true)}<figcaption>${esc(title)}</figcaption></figure>`
+      : '';
   });
   // Every load step's client latency, one curve per step, per scenario.
   for (const s of results.scenarios) {
-    const series = s.steps.filter((st) => st.kind === 'load' && st.histograms.latency).map((st) => curve(results, s.name, st.name, 'latency', st.name)!);
-    if (series.length) charts.push(`<figure>${lineChart(`${s.name}: load steps, client latency by percentile`, series, 'percentile', 'ms (log)', true)}<figcaption>${esc(s.name)}: latency distribution of each load step</figcaption></figure>`);
+    const series = s.steps
+      .filter((st) => st.kind === 'load' && st.histograms.latency)
+      .map((st) => curve(results, s.name, st.name, 'latency', st.name)!);
+    if (series.length)
+      charts.push(
+        `<figure>${lineChart(`${s.name}: load steps, client latency by percentile`, series, 'percentile', 'ms (log)', true)}<figcaption>${esc(s.name)}: latency distribution of each load step</figcaption></figure>`,
+      );
   }
   return charts.filter(Boolean);
 }
@@ -35,10 +65,15 @@ function queueCharts(results: RunResults): string[] {
     for (const st of s.steps) {
       if (st.kind !== 'burst' || !st.series.queue_depth?.length) continue;
       const toS = (points: Array<[number, number]>) => points.map(([t, v]) => [t / 1000, v] as [number, number]);
-      const chart = lineChart(`${st.name}: queue depth and jobs completed`, [
-        { label: 'queue depth', points: toS(st.series.queue_depth) },
-        { label: 'completed', points: toS(st.series.completed ?? []) },
-      ], 'seconds since the burst began', 'jobs');
+      const chart = lineChart(
+        `${st.name}: queue depth and jobs completed`,
+        [
+          { label: 'queue depth', points: toS(st.series.queue_depth) },
+          { label: 'completed', points: toS(st.series.completed ?? []) },
+        ],
+        'seconds since the burst began',
+        'jobs',
+      );
       out.push(`<figure>${chart}<figcaption>${esc(`${s.name}/${st.name}`)}: depth and drain over time</figcaption></figure>`);
     }
   }
@@ -49,13 +84,32 @@ function queueCharts(results: RunResults): string[] {
 export function renderHtml(r: Report, results: RunResults): string {
   const s = r.summary;
   const badge = (status: string) => `<span class="b ${status.replace(/ /g, '-')}">${esc(status)}</span>`;
-  const claims = r.claims.map((v) => `<tr><td>${esc(v.id)}</td><td>${badge(v.status)}</td><td>${esc(v.test)}</td><td>${v.n ?? '-'}</td><td>${num(v.value)}</td><td>${v.interval ? `${num(v.interval.low)}-${num(v.interval.high)}` : '-'}</td><td>${v.documented ? `${v.documented.value} ${esc(v.documented.unit)}` : '-'}</td><td>${esc(v.againstDocumented ?? '')}</td></tr><tr class="sub"><td></td><td colspan="7"><q>${esc(v.asWritten)}</q><br>${esc(v.measuredAs)}. ${esc(v.reason)}.</td></tr>`);
-  const goals = r.scorecard.map((g) => `<tr><td>${g.kg}</td><td>${esc(g.name)}</td><td>${badge(g.status)}</td><td>${esc(g.evidence.join('; '))}</td></tr>`);
-  const scenarios = r.scenarios.map((x) => `<tr><td>${esc(x.name)}</td><td>${badge(x.status)}</td><td>${(x.durationMs / 1000).toFixed(1)} s</td><td>${x.kgs.join(' ')}</td><td>${esc(x.reason ?? '')}</td></tr>`);
+  const claims = r.claims.map(
+    (v) =>
+      `<tr><td>${esc(v.id)}</td><td>${badge(v.status)}</td><td>${esc(v.test)}</td><td>${v.n ?? '-'}</td><td>${num(v.value)}</td><td>${v.interval ? `${num(v.interval.low)}-${num(v.interval.high)}` : '-'}</td><td>${v.documented ? `${v.documented.value} ${esc(v.documented.unit)}` : '-'}</td><td>${esc(v.againstDocumented ?? '')}</td></tr><tr class="sub"><td></td><td colspan="7"><q>${esc(v.asWritten)}</q><br>${esc(v.measuredAs)}. ${esc(v.reason)}.</td></tr>`,
+  );
+  const goals = r.scorecard.map(
+    (g) => `<tr><td>${g.kg}</td><td>${esc(g.name)}</td><td>${badge(g.status)}</td><td>${esc(g.evidence.join('; '))}</td></tr>`,
+  );
+  const scenarios = r.scenarios.map(
+    (x) =>
+      `<tr><td>${esc(x.name)}</td><td>${badge(x.status)}</td><td>${(x.durationMs / 1000).toFixed(1)} s</td><td>${x.kgs.join(' ')}</td><td>${esc(x.reason ?? '')}</td></tr>`,
+  );
   const failed = r.checks.filter((c) => !c.passed).map((c) => `<li>${esc(c.scenario)}: ${esc(c.name)}: ${esc(c.detail)}</li>`);
-  const waterfalls = r.traces.map((t) => `<figure>${barChart(`${t.scenario}/${t.step}: time per hop`, t.hops.map((h) => ({
-    label: h.component, value: h.ms, note: Object.entries(h.parts).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', '),
-  })), 'ms')}<figcaption>${esc(`${t.scenario}/${t.step}`)}: each hop's own time; each includes the hops below it</figcaption></figure>`);
+  const waterfalls = r.traces.map(
+    (t) =>
+      `<figure>${barChart(
+        `${t.scenario}/${t.step}: time per hop`,
+        t.hops.map((h) => ({
+          label: h.component,
+          value: h.ms,
+          note: Object.entries(h.parts)
+            .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+            .join(', '),
+        })),
+        'ms',
+      )}<figcaption>${esc(`${t.scenario}/${t.step}`)}: each hop's own time; each includes the hops below it</figcaption></figure>`,
+  );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>w2meet report ${esc(r.runId)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -14,18 +14,33 @@ export function renderJunit(r: Report): string {
   let failures = r.summary.claims.fails;
   for (const scenario of r.scenarios) {
     const cases = r.checks.filter((c) => c.scenario === scenario.name);
-    const body = scenario.status === 'skipped'
-      ? `    <testcase classname="scenario.${esc(scenario.name)}" name="run"><skipped message="${esc(scenario.reason ?? 'skipped')}"/></testcase>`
-      : cases.map((c) => `    <testcase classname="scenario.${esc(scenario.name)}" name="${esc(c.name)}">${c.passed ? '' : `<failure message="${esc(c.detail)}"/>`}</testcase>`).join('\n');
+    const body =
+      scenario.status === 'skipped'
+        ? `    <testcase classname="scenario.${esc(scenario.name)}" name="run"><skipped message="${esc(scenario.reason ?? 'skipped')}"/></testcase>`
+        : cases
+            .map(
+              (c) =>
+                `    <testcase classname="scenario.${esc(scenario.name)}" name="${esc(c.name)}">${c.passed ? '' : `<failure message="${esc(c.detail)}"/>`}</testcase>`,
+            )
+            .join('\n');
     const count = scenario.status === 'skipped' ? 1 : cases.length;
     tests += count;
     failures += failures_(cases, scenario.status);
-    suites.push(`  <testsuite name="scenario ${esc(scenario.name)}" tests="${count}" failures="${failures_(cases, scenario.status)}" errors="0" skipped="${scenario.status === 'skipped' ? 1 : 0}" time="${(scenario.durationMs / 1000).toFixed(3)}">\n${body}\n  </testsuite>`);
+    suites.push(
+      `  <testsuite name="scenario ${esc(scenario.name)}" tests="${count}" failures="${failures_(cases, scenario.status)}" errors="0" skipped="${scenario.status === 'skipped' ? 1 : 0}" time="${(scenario.durationMs / 1000).toFixed(3)}">\n${body}\n  </testsuite>`,
+    );
   }
   const claimCases = r.claims.map((v) => {
-    const inner = v.status === 'fails' ? `<failure message="${esc(v.reason)}"/>` : v.status === 'inconclusive' ? `<skipped message="${esc(`inconclusive: ${v.reason}`)}"/>` : '';
+    const inner =
+      v.status === 'fails'
+        ? `<failure message="${esc(v.reason)}"/>`
+        : v.status === 'inconclusive'
+          ? `<skipped message="${esc(`inconclusive: ${v.reason}`)}"/>`
+          : '';
     return `    <testcase classname="claims" name="${esc(`${v.id}: ${v.test}`)}">${inner}</testcase>`;
   });
-  suites.push(`  <testsuite name="claims" tests="${r.claims.length}" failures="${r.summary.claims.fails}" errors="0" skipped="${r.summary.claims.inconclusive}" time="0">\n${claimCases.join('\n')}\n  </testsuite>`);
+  suites.push(
+    `  <testsuite name="claims" tests="${r.claims.length}" failures="${r.summary.claims.fails}" errors="0" skipped="${r.summary.claims.inconclusive}" time="0">\n${claimCases.join('\n')}\n  </testsuite>`,
+  );
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="w2meet ${esc(r.runId)}" tests="${tests}" failures="${failures}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
 }

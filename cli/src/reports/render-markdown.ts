@@ -1,7 +1,14 @@
 import type { Report } from './build-report.js';
 import type { ClaimVerdict } from './claim-verdict.js';
 
-const MARK = { holds: '✅ holds', fails: '❌ fails', inconclusive: '❔ inconclusive', met: '✅ met', 'not met': '❌ not met', 'not checked': '➖ not checked' };
+const MARK = {
+  holds: '✅ holds',
+  fails: '❌ fails',
+  inconclusive: '❔ inconclusive',
+  met: '✅ met',
+  'not met': '❌ not met',
+  'not checked': '➖ not checked',
+};
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const num = (x: number | null, digits = 3) => (x === null ? '-' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(digits));
 
@@ -42,13 +49,20 @@ export function renderMarkdown(r: Report): string {
     '',
     '| scenario | status | time | goals | note |',
     '|---|---|---|---|---|',
-    ...r.scenarios.map((x) => `| ${x.name} | ${x.status} | ${(x.durationMs / 1000).toFixed(1)} s | ${x.kgs.join(' ')} | ${cell(x.reason ?? '')} |`),
+    ...r.scenarios.map(
+      (x) => `| ${x.name} | ${x.status} | ${(x.durationMs / 1000).toFixed(1)} s | ${x.kgs.join(' ')} | ${cell(x.reason ?? '')} |`,
+    ),
   ];
   const failed = r.checks.filter((c) => !c.passed);
   if (failed.length) lines.push('', '### Failed checks', '', ...failed.map((c) => `- ${c.scenario}: ${c.name}: ${cell(c.detail)}`));
   for (const t of r.traces) {
     lines.push('', `## Where the time goes: ${t.scenario}/${t.step}`, '', '| hop | instance | ms | parts |', '|---|---|---|---|');
-    for (const h of t.hops) lines.push(`| ${h.component} | ${h.instance} | ${num(h.ms)} | ${Object.entries(h.parts).map(([k, v]) => `${k} ${num(v)}`).join(', ')} |`);
+    for (const h of t.hops)
+      lines.push(
+        `| ${h.component} | ${h.instance} | ${num(h.ms)} | ${Object.entries(h.parts)
+          .map(([k, v]) => `${k} ${num(v)}`)
+          .join(', ')} |`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -46,14 +46,22 @@ describe('report renderers on a real run', async () => {
     expect(md).toContain('❌ fails');
   });
 
-  it.skipIf(!hasXmllint)('writes JUnit XML that validates against its schema, one case per check and claim (needs xmllint: apt install libxml2-utils)', () => {
-    const xml = renderJunit(report);
-    expect(xmllint(xml, join(import.meta.dirname, 'fixtures', 'junit.xsd'))).toBe('');
-    expect((xml.match(/<testcase /g) ?? []).length).toBe(report.checks.length + report.claims.length);
-    expect(xml).toContain('<failure message="ratio of medians');
-    // The schema can fail: a test case without its name does not validate.
-    expect(xmllint(xml.replace(/<testcase classname="claims" name="[^"]*"/, '<testcase classname="claims"'), join(import.meta.dirname, 'fixtures', 'junit.xsd'))).not.toBe('');
-  });
+  it.skipIf(!hasXmllint)(
+    'writes JUnit XML that validates against its schema, one case per check and claim (needs xmllint: apt install libxml2-utils)',
+    () => {
+      const xml = renderJunit(report);
+      expect(xmllint(xml, join(import.meta.dirname, 'fixtures', 'junit.xsd'))).toBe('');
+      expect((xml.match(/<testcase /g) ?? []).length).toBe(report.checks.length + report.claims.length);
+      expect(xml).toContain('<failure message="ratio of medians');
+      // The schema can fail: a test case without its name does not validate.
+      expect(
+        xmllint(
+          xml.replace(/<testcase classname="claims" name="[^"]*"/, '<testcase classname="claims"'),
+          join(import.meta.dirname, 'fixtures', 'junit.xsd'),
+        ),
+      ).not.toBe('');
+    },
+  );
 
   it.skipIf(!hasXmllint)('writes self-contained HTML whose SVG charts are well formed (needs xmllint: apt install libxml2-utils)', () => {
     const html = renderHtml(report, results);

@@ -26,12 +26,18 @@ export function lineChart(title: string, series: Series[], xLabel: string, yLabe
   const px = (x: number) => PAD.left + ((x - x0) / (x1 - x0 || 1)) * (W - PAD.left - PAD.right);
   const py = (y: number) => H - PAD.bottom - ((fy(y) - ly0) / (ly1 - ly0)) * (H - PAD.top - PAD.bottom);
   const paths = series.map((s, i) => {
-    const d = s.points.filter((p) => !logY || p[1] > 0).map((p, j) => `${j ? 'L' : 'M'}${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join('');
+    const d = s.points
+      .filter((p) => !logY || p[1] > 0)
+      .map((p, j) => `${j ? 'L' : 'M'}${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`)
+      .join('');
     return `<path d="${d}" fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="1.8"/>`;
   });
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => (logY ? 10 ** (ly0 + f * (ly1 - ly0)) : y0 + f * (y1 - y0)));
   const xTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => x0 + f * (x1 - x0));
-  const legend = series.map((s, i) => `<text x="${PAD.left + 8 + i * 150}" y="${PAD.top + 10}" font-size="11" fill="${COLORS[i % COLORS.length]}">■ ${esc(s.label)}</text>`);
+  const legend = series.map(
+    (s, i) =>
+      `<text x="${PAD.left + 8 + i * 150}" y="${PAD.top + 10}" font-size="11" fill="${COLORS[i % COLORS.length]}">■ ${esc(s.label)}</text>`,
+  );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">`,
     `<title>${esc(title)}</title>`,

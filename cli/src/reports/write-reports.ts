@@ -23,7 +23,13 @@ export function claimsForRun(claims: Claim[], results: RunResults): Claim[] {
 }
 
 /** Builds the report and writes each format into the run's folder; returns the report and paths. */
-export async function writeReports(runDir: string, results: RunResults, claims: Claim[], formats: readonly Format[], env: NodeJS.ProcessEnv = process.env) {
+export async function writeReports(
+  runDir: string,
+  results: RunResults,
+  claims: Claim[],
+  formats: readonly Format[],
+  env: NodeJS.ProcessEnv = process.env,
+) {
   const report: Report = buildReport(results, claimsForRun(claims, results));
   const written: string[] = [];
   const render: Record<Format, () => string> = {

@@ -24,7 +24,8 @@ export function checkScenarioMeaning(scenario: Scenario): MeaningProblem | null 
   const kinds = new Map<string, ReturnType<typeof stepKind>>();
   const lists = new Set<string>();
   for (const { step, pointer } of steps) {
-    if (kinds.has(step.name)) return { pointer: `${pointer}/name`, message: `a step named "${step.name}" comes earlier; step names must be unique` };
+    if (kinds.has(step.name))
+      return { pointer: `${pointer}/name`, message: `a step named "${step.name}" comes earlier; step names must be unique` };
     const kind = stepKind(step);
     kinds.set(step.name, kind);
     const problem = checkStep(step, pointer, lists);
@@ -50,7 +51,9 @@ function checkStep(step: Step, pointer: string, lists: Set<string>): MeaningProb
   const usesList = (name: string, at: string): MeaningProblem | null =>
     lists.has(name) ? null : { pointer: at, message: `"${name}" is not a list of users made by an earlier create_users step` };
   const checkTarget = (target: string, at: string): MeaningProblem | null =>
-    COMPONENTS.includes(target.split('#')[0]!) ? null : { pointer: at, message: `"${target}" is not a part of the lab; parts: ${COMPONENTS.join(', ')}` };
+    COMPONENTS.includes(target.split('#')[0]!)
+      ? null
+      : { pointer: at, message: `"${target}" is not a part of the lab; parts: ${COMPONENTS.join(', ')}` };
 
   if ('request' in step && step.request.for_each) {
     const p = usesList(step.request.for_each, `${pointer}/request/for_each`);

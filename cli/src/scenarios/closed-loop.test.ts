@@ -8,7 +8,9 @@ describe('runClosedLoop', () => {
     let open = 0;
     let most = 0;
     const result = await runClosedLoop({
-      connections: 4, total: 50, clock,
+      connections: 4,
+      total: 50,
+      clock,
       send: async () => {
         most = Math.max(most, ++open);
         await new Promise((r) => setTimeout(r, 0));

@@ -8,13 +8,23 @@ import type { LabDescription } from './run-results.js';
 export function describeLab(target: EngineTarget, status: LabStatus | null): LabDescription {
   const cpu = cpus();
   const host = {
-    platform: process.platform, release: release(), cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? 'unknown',
-    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10, node: process.version,
+    platform: process.platform,
+    release: release(),
+    cpus: cpu.length,
+    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
   };
   if (!target.lab || !status) return { kind: 'url', gatewayUrl: target.gatewayUrl, w2meetVersion: VERSION, host };
   const replicas: Record<string, number> = {};
   for (const i of status.instances) replicas[i.name] = (replicas[i.name] ?? 0) + 1;
   return {
-    kind: 'lab', gatewayUrl: target.gatewayUrl, lab: status.lab, runtime: status.runtime, replicas, w2meetVersion: VERSION, host,
+    kind: 'lab',
+    gatewayUrl: target.gatewayUrl,
+    lab: status.lab,
+    runtime: status.runtime,
+    replicas,
+    w2meetVersion: VERSION,
+    host,
   };
 }

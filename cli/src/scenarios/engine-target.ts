@@ -48,7 +48,8 @@ export async function labTarget(lab: string, runtime: Runtime): Promise<{ target
   const rabbit = address('rabbitmq');
   const postgres = address('postgres');
   const amqpUrl = rabbit && `amqp://${secrets!.rabbitUser}:${encodeURIComponent(secrets!.rabbitPassword)}@${rabbit}`;
-  const pgDsn = postgres && `postgres://${secrets!.postgresUser}:${encodeURIComponent(secrets!.postgresPassword)}@${postgres}/${secrets!.postgresDb}`;
+  const pgDsn =
+    postgres && `postgres://${secrets!.postgresUser}:${encodeURIComponent(secrets!.postgresPassword)}@${postgres}/${secrets!.postgresDb}`;
   const capabilities = new Set<Capability>(['faults', 'logs']);
   if (amqpUrl) capabilities.add('queue');
   if (pgDsn) capabilities.add('database');

@@ -3,7 +3,16 @@ import { evaluateCheck } from './evaluate-checks.js';
 import type { StepResult } from './run-results.js';
 
 const step = (name: string, metrics: Record<string, number>, status: StepResult['status'] = 'passed'): StepResult => ({
-  name, kind: 'request', phase: 'steps', status, startedMs: 0, durationMs: 1, metrics, histograms: {}, series: {}, failures: [],
+  name,
+  kind: 'request',
+  phase: 'steps',
+  status,
+  startedMs: 0,
+  durationMs: 1,
+  metrics,
+  histograms: {},
+  series: {},
+  failures: [],
 });
 
 const steps = new Map([
@@ -14,14 +23,22 @@ const steps = new Map([
 
 describe('evaluateCheck', () => {
   it('compares a metric with a value', () => {
-    expect(evaluateCheck({ metric: 'hits.cache.HIT.ratio', op: '==', value: 1 }, steps)).toMatchObject({ passed: true, actual: 1, expected: 1 });
+    expect(evaluateCheck({ metric: 'hits.cache.HIT.ratio', op: '==', value: 1 }, steps)).toMatchObject({
+      passed: true,
+      actual: 1,
+      expected: 1,
+    });
     expect(evaluateCheck({ metric: 'hits.latency.p50', op: '>', value: 1 }, steps)).toMatchObject({ passed: false, actual: 0.4 });
   });
 
   it('compares a metric with another metric times a factor', () => {
-    expect(evaluateCheck({ metric: 'hits.latency.p50', op: '<', than: 'misses.latency.p50' }, steps)).toMatchObject({ passed: true, expected: 0.9 });
+    expect(evaluateCheck({ metric: 'hits.latency.p50', op: '<', than: 'misses.latency.p50' }, steps)).toMatchObject({
+      passed: true,
+      expected: 0.9,
+    });
     expect(evaluateCheck({ metric: 'hits.latency.p50', op: '<', than: 'misses.latency.p50', factor: 0.25 }, steps)).toMatchObject({
-      passed: false, expected: 0.225,
+      passed: false,
+      expected: 0.225,
     });
   });
 
@@ -31,10 +48,21 @@ describe('evaluateCheck', () => {
 
   it('fails, saying why, when a metric has no value', () => {
     expect(evaluateCheck({ metric: 'hits.server.p50', op: '<', value: 5 }, steps)).toMatchObject({
-      passed: false, actual: null, reason: 'step "hits" produced no samples for server.p50',
+      passed: false,
+      actual: null,
+      reason: 'step "hits" produced no samples for server.p50',
     });
-    expect(evaluateCheck({ metric: 'skipped.count', op: '>', value: 0 }, steps)).toMatchObject({ passed: false, reason: 'step "skipped" was skipped' });
-    expect(evaluateCheck({ metric: 'later.count', op: '>', value: 0 }, steps)).toMatchObject({ passed: false, reason: 'step "later" did not run' });
-    expect(evaluateCheck({ metric: 'hits.count', op: '<', than: 'misses.server.p50' }, steps)).toMatchObject({ passed: false, expected: null });
+    expect(evaluateCheck({ metric: 'skipped.count', op: '>', value: 0 }, steps)).toMatchObject({
+      passed: false,
+      reason: 'step "skipped" was skipped',
+    });
+    expect(evaluateCheck({ metric: 'later.count', op: '>', value: 0 }, steps)).toMatchObject({
+      passed: false,
+      reason: 'step "later" did not run',
+    });
+    expect(evaluateCheck({ metric: 'hits.count', op: '<', than: 'misses.server.p50' }, steps)).toMatchObject({
+      passed: false,
+      expected: null,
+    });
   });
 });

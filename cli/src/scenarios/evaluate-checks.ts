@@ -3,8 +3,12 @@ import type { CheckResult, StepResult } from './run-results.js';
 import type { CheckOp, CheckSpec } from './scenario-types.js';
 
 const COMPARE: Record<CheckOp, (a: number, b: number) => boolean> = {
-  '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b,
-  '==': (a, b) => a === b, '!=': (a, b) => a !== b,
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+  '==': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
 };
 
 /**

@@ -62,7 +62,10 @@ export class ExchangeRecorder {
 
   metrics(durationMs: number, expectedInstances?: string[]): Metrics {
     const m: Metrics = {
-      count: this.count, errors: this.errors, failed: this.failed, duration_ms: durationMs,
+      count: this.count,
+      errors: this.errors,
+      failed: this.failed,
+      duration_ms: durationMs,
       rps: durationMs > 0 ? (this.count * 1000) / durationMs : 0,
     };
     for (const [key, g] of this.groups) {
@@ -71,7 +74,10 @@ export class ExchangeRecorder {
         m[`${prefix}count`] = g.count;
         m[`${prefix}ratio`] = g.count / this.count;
       }
-      for (const [name, h] of [['latency', g.latency], ['server', g.server]] as const) {
+      for (const [name, h] of [
+        ['latency', g.latency],
+        ['server', g.server],
+      ] as const) {
         if (h.count === 0) continue;
         const s = h.summary();
         for (const stat of STATS) m[`${prefix}${name}.${stat}`] = s[stat];

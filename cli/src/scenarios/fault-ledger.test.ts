@@ -21,7 +21,12 @@ describe('FaultLedger', () => {
   it('undoes every open fault, newest first, and reports each as an undo', async () => {
     const { runtime, calls } = fakeRuntime();
     const records: FaultRecord[] = [];
-    const ledger = new FaultLedger(runtime, 'lab', () => 0, (r) => records.push(r));
+    const ledger = new FaultLedger(
+      runtime,
+      'lab',
+      () => 0,
+      (r) => records.push(r),
+    );
     await ledger.apply('stop', 'redis');
     await ledger.apply('pause', 'suggestion-service#2');
     await ledger.apply('kill', 'worker-service');
@@ -34,7 +39,12 @@ describe('FaultLedger', () => {
 
   it('forgets a fault the scenario undid itself, also when it started the whole component', async () => {
     const { runtime, calls } = fakeRuntime();
-    const ledger = new FaultLedger(runtime, 'lab', () => 0, () => {});
+    const ledger = new FaultLedger(
+      runtime,
+      'lab',
+      () => 0,
+      () => {},
+    );
     await ledger.apply('kill', 'availability-service#1');
     await ledger.apply('stop', 'redis');
     await ledger.apply('start', 'availability-service');
@@ -45,7 +55,12 @@ describe('FaultLedger', () => {
 
   it('runs remembered undo actions, now or at the end, once', async () => {
     const { runtime } = fakeRuntime();
-    const ledger = new FaultLedger(runtime, 'lab', () => 0, () => {});
+    const ledger = new FaultLedger(
+      runtime,
+      'lab',
+      () => 0,
+      () => {},
+    );
     const undone: string[] = [];
     ledger.remember('table-away', async () => void undone.push('table back'));
     ledger.remember('other', async () => void undone.push('other back'));
@@ -57,7 +72,12 @@ describe('FaultLedger', () => {
 
   it('undoes a fault that failed part way (one replica of two), since the rest of it may hold', async () => {
     const { runtime, calls } = fakeRuntime('pause suggestion-service');
-    const ledger = new FaultLedger(runtime, 'lab', () => 0, () => {});
+    const ledger = new FaultLedger(
+      runtime,
+      'lab',
+      () => 0,
+      () => {},
+    );
     await expect(ledger.apply('pause', 'suggestion-service')).rejects.toThrow('refused');
     await ledger.undoAll();
     expect(calls).toEqual(['unpause suggestion-service']);
@@ -65,7 +85,12 @@ describe('FaultLedger', () => {
 
   it('keeps undoing the rest when one undo fails, and says which', async () => {
     const { runtime, calls } = fakeRuntime('start redis');
-    const ledger = new FaultLedger(runtime, 'lab', () => 0, () => {});
+    const ledger = new FaultLedger(
+      runtime,
+      'lab',
+      () => 0,
+      () => {},
+    );
     await ledger.apply('stop', 'redis');
     await ledger.apply('stop', 'postgres');
     expect(await ledger.undoAll()).toEqual(['start redis: refused']);

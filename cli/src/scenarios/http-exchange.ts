@@ -49,8 +49,12 @@ export class HttpTarget {
     const elapsed = () => (this.clock.nowUs() - startUs) / 1000;
     try {
       const res = await this.pool.request({
-        path: req.path, method: req.method as 'GET', headers, body,
-        headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs,
+        path: req.path,
+        method: req.method as 'GET',
+        headers,
+        body,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
       });
       const text = await res.body.text();
       const latencyMs = elapsed();
@@ -58,7 +62,10 @@ export class HttpTarget {
       for (const [k, v] of Object.entries(res.headers)) flat[k] = Array.isArray(v) ? v.join(', ') : String(v);
       const timing = parseServerTiming(flat['server-timing']);
       return {
-        status: res.statusCode, headers: flat, text, latencyMs,
+        status: res.statusCode,
+        headers: flat,
+        text,
+        latencyMs,
         serverMs: timing.get('app')?.dur,
         cache: flat['x-cache'],
         instance: flat['x-instance'],

@@ -24,7 +24,9 @@ export class LatencyHistogram {
   private readonly h: hdr.Histogram;
 
   constructor(from?: hdr.Histogram) {
-    this.h = from ?? hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+    this.h =
+      from ??
+      hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, useWebAssembly: false });
   }
 
   static decode(base64: string): LatencyHistogram {

@@ -30,7 +30,10 @@ async function problem(text: string): Promise<ScenarioFileError> {
 }
 
 /** Replaces one line of the good file, keeping every other line (and so the line numbers). */
-const withLine = (n: number, line: string) => GOOD.split('\n').map((l, i) => (i === n - 1 ? line : l)).join('\n');
+const withLine = (n: number, line: string) =>
+  GOOD.split('\n')
+    .map((l, i) => (i === n - 1 ? line : l))
+    .join('\n');
 
 describe('parseScenario', () => {
   it('accepts a good file and keeps its steps and checks', async () => {

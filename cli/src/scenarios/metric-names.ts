@@ -10,10 +10,16 @@ const CACHE = '(HIT|MISS|BYPASS)';
 const CLASS = '([1-5]xx|[1-5][0-9][0-9])';
 
 const exchangeMetrics = [
-  'count', 'errors', 'failed', 'rps', 'duration_ms',
+  'count',
+  'errors',
+  'failed',
+  'rps',
+  'duration_ms',
   TIMES,
-  `status\\.${CLASS}\\.(count|ratio)`, `status\\.${CLASS}\\.${TIMES}`,
-  `cache\\.${CACHE}\\.(count|ratio)`, `cache\\.${CACHE}\\.${TIMES}`,
+  `status\\.${CLASS}\\.(count|ratio)`,
+  `status\\.${CLASS}\\.${TIMES}`,
+  `cache\\.${CACHE}\\.(count|ratio)`,
+  `cache\\.${CACHE}\\.${TIMES}`,
 ];
 
 const PATTERNS: Record<StepKind, string[]> = {
@@ -22,17 +28,32 @@ const PATTERNS: Record<StepKind, string[]> = {
   fault: ['duration_ms'],
   wait: ['waited_ms'],
   burst: [
-    'accepted', 'refused', 'completed', 'lost', 'duplicates', 'redelivered', 'drain_ms', 'jobs_per_s', 'drain_jobs_per_s', 'max_depth', 'dropped', 'dropped_ratio', 'depth_unreadable', 'send_errors',
-    `enqueue\\.${TIMES}`, `enqueue\\.(deep|shallow)\\.${TIMES}`,
+    'accepted',
+    'refused',
+    'completed',
+    'lost',
+    'duplicates',
+    'redelivered',
+    'drain_ms',
+    'jobs_per_s',
+    'drain_jobs_per_s',
+    'max_depth',
+    'dropped',
+    'dropped_ratio',
+    'depth_unreadable',
+    'send_errors',
+    `enqueue\\.${TIMES}`,
+    `enqueue\\.(deep|shallow)\\.${TIMES}`,
   ],
   trace: ['hops_seen', 'hops_missing', 'total_ms', 'hop\\.[a-z-]+\\.ms'],
   create_users: ['count', 'failed'],
   sql: ['duration_ms'],
 };
 
-const compiled = Object.fromEntries(
-  Object.entries(PATTERNS).map(([kind, list]) => [kind, new RegExp(`^(${list.join('|')})$`)]),
-) as Record<StepKind, RegExp>;
+const compiled = Object.fromEntries(Object.entries(PATTERNS).map(([kind, list]) => [kind, new RegExp(`^(${list.join('|')})$`)])) as Record<
+  StepKind,
+  RegExp
+>;
 
 export function stepProducesMetric(kind: StepKind, metric: string): boolean {
   return compiled[kind].test(metric);

@@ -9,7 +9,10 @@ describe('runOpenLoop', () => {
     const intended: number[] = [];
     const started: number[] = [];
     const result = await runOpenLoop({
-      rate: 5000, total: 10, maxInFlight: 100, clock,
+      rate: 5000,
+      total: 10,
+      maxInFlight: 100,
+      clock,
       send: async (at) => {
         intended.push(at);
         started.push(clock.nowUs());
@@ -24,7 +27,10 @@ describe('runOpenLoop', () => {
     const clock = new FakeClock();
     const open: Array<() => void> = [];
     const run = runOpenLoop({
-      rate: 1000, total: 10, maxInFlight: 3, clock,
+      rate: 1000,
+      total: 10,
+      maxInFlight: 3,
+      clock,
       // A stalled server: no send answers until the test lets them.
       send: () => new Promise<void>((resolve) => open.push(resolve)),
     });
@@ -38,7 +44,10 @@ describe('runOpenLoop', () => {
   it('reports how far behind its schedule the sender fell', async () => {
     const clock = new FakeClock();
     const result = await runOpenLoop({
-      rate: 1000, total: 3, maxInFlight: 10, clock,
+      rate: 1000,
+      total: 3,
+      maxInFlight: 10,
+      clock,
       // Each send blocks the sender's thread for 2.5 ms before it yields (a busy event loop).
       send: async () => clock.advance(2_500),
     });
@@ -51,7 +60,11 @@ describe('runOpenLoop', () => {
     const controller = new AbortController();
     let sends = 0;
     const result = await runOpenLoop({
-      rate: 1000, total: 100, maxInFlight: 10, clock, signal: controller.signal,
+      rate: 1000,
+      total: 100,
+      maxInFlight: 10,
+      clock,
+      signal: controller.signal,
       send: async () => {
         if (++sends === 5) controller.abort();
       },
@@ -62,7 +75,10 @@ describe('runOpenLoop', () => {
   it('counts the sends whose callback throws, with their messages, and goes on', async () => {
     const clock = new FakeClock();
     const result = await runOpenLoop({
-      rate: 1000, total: 6, maxInFlight: 10, clock,
+      rate: 1000,
+      total: 6,
+      maxInFlight: 10,
+      clock,
       send: async (_at, i) => {
         if (i % 2) throw new SyntaxError(`Unexpected token < in JSON (send ${i})`);
       },

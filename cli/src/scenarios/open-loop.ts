@@ -56,7 +56,9 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     sent++;
     let p: Promise<void>;
     try {
-      p = send(intended, i).catch(failed).finally(() => open.delete(p));
+      p = send(intended, i)
+        .catch(failed)
+        .finally(() => open.delete(p));
     } catch (err) {
       // A callback that throws before it returns its promise.
       failed(err);

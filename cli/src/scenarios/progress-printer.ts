@@ -12,7 +12,8 @@ function stepLine(step: StepResult): string {
     parts.push(`${m.count} req`, `p50 ${fmt(m['latency.p50'])} ms`, `p99 ${fmt(m['latency.p99'])} ms`);
     if (m.rps !== undefined && m.count > 50) parts.push(`${fmt(m.rps)}/s`);
   }
-  if (m.accepted !== undefined) parts.push(`${m.accepted} accepted`, `${m.lost} lost`, `${m.duplicates} dup`, `${fmt(m.jobs_per_s)} jobs/s`);
+  if (m.accepted !== undefined)
+    parts.push(`${m.accepted} accepted`, `${m.lost} lost`, `${m.duplicates} dup`, `${fmt(m.jobs_per_s)} jobs/s`);
   if (step.kind === 'create_users') parts.push(`${m.count} users`);
   if (m.waited_ms !== undefined) parts.push(`${fmt(m.waited_ms)} ms`);
   if (m.hops_seen !== undefined) parts.push(`${m.hops_seen} hops`);

@@ -5,7 +5,9 @@ import type { RunResults } from './run-results.js';
 /** `20261125-203000-7f3a`: sorts by time, so the latest run is the last name. */
 export function newRunId(now = new Date(), random = Math.random): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${Math.floor(random() * 0x10000).toString(16).padStart(4, '0')}`;
+  return `${stamp}-${Math.floor(random() * 0x10000)
+    .toString(16)
+    .padStart(4, '0')}`;
 }
 
 /** Writes `<reportsDir>/<run-id>/results.json` whole or not at all (a temporary file, then a rename). */

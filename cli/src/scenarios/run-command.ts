@@ -38,7 +38,10 @@ export async function runScenarios(options: RunScenariosOptions) {
   }
   const interrupt = onInterrupt('interrupted: stopping after this step and undoing its faults (Ctrl-C again to quit at once)');
   try {
-    const listeners = [...(options.progress === null ? [] : [progressPrinter(options.progress ?? process.stderr)]), ...(options.listeners ?? [])];
+    const listeners = [
+      ...(options.progress === null ? [] : [progressPrinter(options.progress ?? process.stderr)]),
+      ...(options.listeners ?? []),
+    ];
     const signal = options.signal ? AbortSignal.any([interrupt.signal, options.signal]) : interrupt.signal;
     const out = await runSuite({ scenarios, target, status, reportsDir: options.reportsDir, listeners, signal });
     if (signal.aborted) throw new AbortedError(`interrupted; partial results in ${out.path}`);

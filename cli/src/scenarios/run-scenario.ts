@@ -52,8 +52,17 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
   const sinceStart = () => (clock.nowUs() - t0) / 1000;
   const faults: FaultRecord[] = [];
   const result: ScenarioResult = {
-    name: scenario.name, description: scenario.description, kgs: scenario.kgs, claims: scenario.claims ?? [],
-    file: options.file, status: 'passed', startedAt, durationMs: 0, steps: [], checks: [], faults,
+    name: scenario.name,
+    description: scenario.description,
+    kgs: scenario.kgs,
+    claims: scenario.claims ?? [],
+    file: options.file,
+    status: 'passed',
+    startedAt,
+    durationMs: 0,
+    steps: [],
+    checks: [],
+    faults,
   };
   const skip = await whyNotRunnable(scenario, target, options.status);
   if (skip) {
@@ -71,7 +80,15 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     : undefined;
   const http = new HttpTarget(target.gatewayUrl, clock, 8);
   const ctx: StepContext = {
-    scenario: scenario.name, runId, clock, http, target, vars: { run: runId }, faults: ledger, status: options.status, signal,
+    scenario: scenario.name,
+    runId,
+    clock,
+    http,
+    target,
+    vars: { run: runId },
+    faults: ledger,
+    status: options.status,
+    signal,
     sample: (step, latencyMs, status, cache) => emit({ type: 'sample', scenario: scenario.name, step, latencyMs, status, cache }),
   };
   const phases = [
@@ -92,8 +109,16 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       }
       const failures = outcome.failures ?? [];
       const stepResult: StepResult = {
-        name: step.name, kind, phase, status: failures.length ? 'failed' : 'passed', startedMs, durationMs: sinceStart() - startedMs,
-        metrics: outcome.metrics, histograms: outcome.histograms ?? {}, series: outcome.series ?? {}, failures,
+        name: step.name,
+        kind,
+        phase,
+        status: failures.length ? 'failed' : 'passed',
+        startedMs,
+        durationMs: sinceStart() - startedMs,
+        metrics: outcome.metrics,
+        histograms: outcome.histograms ?? {},
+        series: outcome.series ?? {},
+        failures,
         ...(outcome.logs ? { logs: outcome.logs } : {}),
       };
       result.steps.push(stepResult);

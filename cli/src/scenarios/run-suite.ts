@@ -35,8 +35,13 @@ export async function runSuite(options: SuiteRunOptions): Promise<{ results: Run
     done.push(await runScenario({ scenario, file, runId, target: options.target, status: options.status, clock, emit, signal }));
   }
   const results: RunResults = {
-    schema: RESULTS_SCHEMA, runId, startedAt, endedAt: new Date().toISOString(),
-    passed: !signal.aborted && done.every((s) => s.status !== 'failed'), lab, scenarios: done,
+    schema: RESULTS_SCHEMA,
+    runId,
+    startedAt,
+    endedAt: new Date().toISOString(),
+    passed: !signal.aborted && done.every((s) => s.status !== 'failed'),
+    lab,
+    scenarios: done,
   };
   const path = await writeResults(options.reportsDir, results);
   emit({ type: 'run-end', results, resultsPath: path });

@@ -4,9 +4,9 @@ import type { Scenario } from './scenario-types.js';
 
 const WHY: Record<string, string> = {
   faults: 'faults (a lab runtime)',
-  queue: 'queue (the lab\'s broker)',
-  logs: 'logs (the lab\'s logs)',
-  database: 'database (the lab\'s Postgres)',
+  queue: "queue (the lab's broker)",
+  logs: "logs (the lab's logs)",
+  database: "database (the lab's Postgres)",
 };
 
 /** Why a scenario cannot run on this target, or null when it can. Said in the skip, never silent. */

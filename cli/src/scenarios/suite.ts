@@ -27,13 +27,15 @@ async function load(path: string): Promise<LoadedScenario> {
 /** Every scenario of the suite, each file validated; one bad file stops the run before it starts. */
 export async function loadSuite(dir = scenariosDir()): Promise<LoadedScenario[]> {
   // claims.yaml lives beside the scenarios but is not one.
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml') && f !== 'claims.yaml').sort((a, b) => {
-    const rank = (f: string) => {
-      const i = ORDER.indexOf(basename(f, '.yaml'));
-      return i < 0 ? ORDER.length : i;
-    };
-    return rank(a) - rank(b) || a.localeCompare(b);
-  });
+  const files = (await readdir(dir))
+    .filter((f) => f.endsWith('.yaml') && f !== 'claims.yaml')
+    .sort((a, b) => {
+      const rank = (f: string) => {
+        const i = ORDER.indexOf(basename(f, '.yaml'));
+        return i < 0 ? ORDER.length : i;
+      };
+      return rank(a) - rank(b) || a.localeCompare(b);
+    });
   return Promise.all(files.map((f) => load(join(dir, f))));
 }
 
@@ -48,7 +50,11 @@ export async function selectScenarios(names: string[]): Promise<LoadedScenario[]
         return load(name);
       }
       const found = suite.find((s) => s.scenario.name === name);
-      if (!found) throw new UsageError(`no scenario named "${name}"`, `the suite has: ${suite.map((s) => s.scenario.name).join(', ')}; or pass a path to a .yaml file`);
+      if (!found)
+        throw new UsageError(
+          `no scenario named "${name}"`,
+          `the suite has: ${suite.map((s) => s.scenario.name).join(', ')}; or pass a path to a .yaml file`,
+        );
       return found;
     }),
   );

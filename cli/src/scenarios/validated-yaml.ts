@@ -23,7 +23,10 @@ export type Locate = (pointer: string, key?: boolean) => { line: number; column:
 
 function locator(doc: Document, lines: LineCounter): Locate {
   return (pointer, key = false) => {
-    const path = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = pointer
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     // Walk down as far as the document goes: a missing property is reported at its parent.
     let node: Node | null = doc.contents as Node | null;
     let keyNode: Node | null = null;
@@ -40,7 +43,7 @@ function locator(doc: Document, lines: LineCounter): Locate {
         node = item;
       } else break;
     }
-    const at = (key && keyNode ? keyNode : node ?? keyNode)?.range?.[0] ?? 0;
+    const at = (key && keyNode ? keyNode : (node ?? keyNode))?.range?.[0] ?? 0;
     const pos = lines.linePos(at);
     return { line: pos.line, column: pos.col };
   };
@@ -130,7 +133,10 @@ export async function parseValidatedYaml<T>(text: string, file: string, schema: 
   if (!validate(data)) {
     const e = firstError(validate.errors ?? []);
     const missing = e.keyword === 'required' || e.keyword === 'additionalProperties';
-    const pos = locate(e.instancePath + (e.keyword === 'additionalProperties' ? `/${(e.params as { additionalProperty: string }).additionalProperty}` : ''), missing);
+    const pos = locate(
+      e.instancePath + (e.keyword === 'additionalProperties' ? `/${(e.params as { additionalProperty: string }).additionalProperty}` : ''),
+      missing,
+    );
     throw new ScenarioFileError(file, pos.line, pos.column, describe(e));
   }
   return { data: data as T, locate };

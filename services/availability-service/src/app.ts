@@ -33,12 +33,12 @@ const responseSchema = {
   },
 };
 
-export async function buildAvailabilityApp(
-  config: AvailabilityServiceConfig,
-  logStream?: NodeJS.WritableStream,
-): Promise<FastifyInstance> {
+export async function buildAvailabilityApp(config: AvailabilityServiceConfig, logStream?: NodeJS.WritableStream): Promise<FastifyInstance> {
   const app = createApp({
-    service: SERVICE, instance: config.INSTANCE_ID, logLevel: config.LOG_LEVEL, logStream: logStream ?? cappedLogFile(config),
+    service: SERVICE,
+    instance: config.INSTANCE_ID,
+    logLevel: config.LOG_LEVEL,
+    logStream: logStream ?? cappedLogFile(config),
     description: 'Common free hours of two users, read from user-service.',
   });
   const users = new UpstreamClient(config.USER_SERVICE_BASE, config.UPSTREAM_TIMEOUT_MS);

@@ -4,7 +4,13 @@ import { commonHours } from './common-hours.js';
 describe('commonHours', () => {
   it('keeps the hours both users share, per day, ascending', () => {
     expect(commonHours({ monday: [11, 9, 10], friday: [1] }, { monday: [10, 11, 12], tuesday: [9] })).toEqual({
-      monday: [10, 11], tuesday: [], wednesday: [], thursday: [], friday: [], saturday: [], sunday: [],
+      monday: [10, 11],
+      tuesday: [],
+      wednesday: [],
+      thursday: [],
+      friday: [],
+      saturday: [],
+      sunday: [],
     });
   });
 

@@ -12,7 +12,10 @@ export class CappedLogFile extends Writable {
   private fd: number;
   private size: number;
 
-  constructor(readonly path: string, private readonly maxBytes: number) {
+  constructor(
+    readonly path: string,
+    private readonly maxBytes: number,
+  ) {
     super();
     this.fd = openSync(path, 'a');
     this.size = fstatSync(this.fd).size;

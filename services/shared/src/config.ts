@@ -12,12 +12,23 @@ interface FieldBase<K extends Kind> {
   default?: K extends 'int' ? number : string;
   description: string;
 }
-export interface StringField extends FieldBase<'string'> { pattern?: RegExp }
-export interface UrlField extends FieldBase<'url'> { protocols: readonly string[] }
+export interface StringField extends FieldBase<'string'> {
+  pattern?: RegExp;
+}
+export interface UrlField extends FieldBase<'url'> {
+  protocols: readonly string[];
+}
 /** A comma-separated list of URLs: the replicas of one upstream. */
-export interface UrlsField extends FieldBase<'urls'> { protocols: readonly string[] }
-export interface IntField extends FieldBase<'int'> { min: number; max: number }
-export interface EnumField extends FieldBase<'enum'> { values: readonly string[] }
+export interface UrlsField extends FieldBase<'urls'> {
+  protocols: readonly string[];
+}
+export interface IntField extends FieldBase<'int'> {
+  min: number;
+  max: number;
+}
+export interface EnumField extends FieldBase<'enum'> {
+  values: readonly string[];
+}
 export type Field = StringField | UrlField | UrlsField | IntField | EnumField;
 export type ConfigSchema = Record<string, Field>;
 
@@ -27,7 +38,10 @@ export type ConfigOf<S extends ConfigSchema> = {
 
 export class ConfigError extends Error {
   readonly code = 'W2MEET_CONFIG';
-  constructor(readonly variable: string, reason: string) {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
     super(`${variable}: ${reason}`);
   }
 }
@@ -108,7 +122,10 @@ export const commonSchema = {
   },
   LOG_FILE_MAX_MB: { kind: 'int', min: 1, max: 10_000, default: 20, description: 'size at which LOG_FILE is rotated' },
   SHUTDOWN_TIMEOUT_MS: {
-    kind: 'int', min: 100, max: 120_000, default: 10_000,
+    kind: 'int',
+    min: 100,
+    max: 120_000,
+    default: 10_000,
     description: 'how long to wait for in-flight work on SIGTERM',
   },
 } as const satisfies ConfigSchema;

@@ -12,7 +12,9 @@ function appWithLogs() {
     },
   });
   const app = createApp({ service: 'test-service', instance: 'test-1', logStream });
-  app.post('/things', { schema: { body: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } } } }, async () => ({ ok: true }));
+  app.post('/things', { schema: { body: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } } } }, async () => ({
+    ok: true,
+  }));
   app.get('/teapot', async () => {
     throw new HttpError(418, 'short and stout');
   });
@@ -31,7 +33,14 @@ describe('createApp: the behaviour every service shares', () => {
     expect(res.headers['x-instance']).toBe('test-1');
     expect(res.headers['server-timing']).toMatch(/^app;dur=\d+\.\d{3}$/);
     const done = lines.find((l) => l.msg === 'request completed');
-    expect(done).toMatchObject({ case_id: 'abc-1', service: 'test-service', instance: 'test-1', method: 'POST', path: '/things', status: 200 });
+    expect(done).toMatchObject({
+      case_id: 'abc-1',
+      service: 'test-service',
+      instance: 'test-1',
+      method: 'POST',
+      path: '/things',
+      status: 200,
+    });
     expect(typeof done!.duration_ms).toBe('number');
   });
 

@@ -70,7 +70,10 @@ export function createApp(options: AppOptions): FastifyInstance {
     frameworkErrors: (error, request, rawReply) => {
       const caseId = sanitizeCaseId(request.headers['case-id']);
       const reply = rawReply as unknown as FastifyReply;
-      reply.code(400).header('Case-ID', caseId).header('X-Instance', instance)
+      reply
+        .code(400)
+        .header('Case-ID', caseId)
+        .header('X-Instance', instance)
         .send(errorBody(caseId, [{ loc: ['path'], msg: `Malformed URL: ${error.message}`, type: 'value_error.url' }]));
     },
     // Headers too large (or a request Node cannot parse at all) end before Fastify has a request:
@@ -78,11 +81,15 @@ export function createApp(options: AppOptions): FastifyInstance {
     clientErrorHandler: (error, socket) => {
       if (!socket.writable) return socket.destroy();
       const tooLarge = (error as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW';
-      const [status, reason, msg] = tooLarge ? [431, 'Request Header Fields Too Large', 'Request headers are too large'] : [400, 'Bad Request', 'Malformed request'];
+      const [status, reason, msg] = tooLarge
+        ? [431, 'Request Header Fields Too Large', 'Request headers are too large']
+        : [400, 'Bad Request', 'Malformed request'];
       const caseId = sanitizeCaseId(undefined);
       const body = JSON.stringify(errorBody(caseId, [{ loc: ['headers'], msg, type: 'http_error' }]));
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nCase-ID: ${caseId}\r\n`
-        + `X-Instance: ${instance}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nCase-ID: ${caseId}\r\n` +
+          `X-Instance: ${instance}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     },
   });
 

@@ -19,7 +19,7 @@ describe('mapping what an upstream answered', () => {
     expect(error?.statusCode ?? null).toBe(expected);
   });
 
-  it('turns an unreachable upstream into 503 with the service\'s message', async () => {
+  it("turns an unreachable upstream into 503 with the service's message", async () => {
     const call = Promise.reject(new UpstreamUnavailableError('refused'));
     const err = await callUpstream([call], messages).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);

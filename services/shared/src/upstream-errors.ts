@@ -27,7 +27,10 @@ export async function callUpstream<T>(calls: Promise<UpstreamResponse<T>>[], mes
     if (err instanceof UpstreamUnavailableError) throw new HttpError(503, messages.unavailable);
     throw err;
   }
-  const error = mapUpstreamStatuses(responses.map((r) => r.status), messages);
+  const error = mapUpstreamStatuses(
+    responses.map((r) => r.status),
+    messages,
+  );
   if (error) throw error;
   return responses;
 }

@@ -51,7 +51,10 @@ export async function buildSuggestionApp(
   random: () => number = Math.random,
 ): Promise<FastifyInstance> {
   const app = createApp({
-    service: SERVICE, instance: config.INSTANCE_ID, logLevel: config.LOG_LEVEL, logStream: logStream ?? cappedLogFile(config),
+    service: SERVICE,
+    instance: config.INSTANCE_ID,
+    logLevel: config.LOG_LEVEL,
+    logStream: logStream ?? cappedLogFile(config),
     description: 'Meeting slot suggestions for two users, from availability-service.',
   });
   const availability = new UpstreamClient(config.AVAILABILITY_SERVICE_BASE, config.UPSTREAM_TIMEOUT_MS);

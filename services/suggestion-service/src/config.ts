@@ -2,9 +2,17 @@ import { commonSchema, loadConfig, type ConfigSchema } from '../../shared/src/co
 
 export const suggestionServiceSchema = {
   ...commonSchema,
-  AVAILABILITY_SERVICE_BASE: { kind: 'urls', protocols: ['http'], description: 'base URL of availability-service (comma-separated for several replicas)' },
+  AVAILABILITY_SERVICE_BASE: {
+    kind: 'urls',
+    protocols: ['http'],
+    description: 'base URL of availability-service (comma-separated for several replicas)',
+  },
   UPSTREAM_TIMEOUT_MS: {
-    kind: 'int', min: 10, max: 120_000, default: 5000, description: 'timeout of each call to availability-service',
+    kind: 'int',
+    min: 10,
+    max: 120_000,
+    default: 5000,
+    description: 'timeout of each call to availability-service',
   },
 } as const satisfies ConfigSchema;
 

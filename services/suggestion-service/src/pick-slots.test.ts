@@ -17,7 +17,7 @@ describe('pickSuggestions', () => {
     expect(pickSuggestions(common, 'last', 'last')).toEqual([last]);
   });
 
-  it('picks user1\'s, then user2\'s, when they differ', () => {
+  it("picks user1's, then user2's, when they differ", () => {
     expect(pickSuggestions(common, 'first', 'last')).toEqual([first, last]);
     expect(pickSuggestions(common, 'last', 'first')).toEqual([last, first]);
   });

@@ -6,8 +6,16 @@ import { registerHealth } from '../../shared/src/health.js';
 import type { UserServiceConfig } from './config.js';
 import { UserCache } from './user-cache.js';
 import {
-  cacheKey, emailSchema, isSameUser, normalizeAvailabilities, normalizeEmail, userBodySchema, userResponseSchema,
-  userUpdateSchema, type Preference, type User,
+  cacheKey,
+  emailSchema,
+  isSameUser,
+  normalizeAvailabilities,
+  normalizeEmail,
+  userBodySchema,
+  userResponseSchema,
+  userUpdateSchema,
+  type Preference,
+  type User,
 } from './user-model.js';
 import { StoreUnavailableError, UserStore } from './user-store.js';
 
@@ -43,7 +51,10 @@ function notFound(): HttpError {
 
 export async function buildUserApp(config: UserServiceConfig, logStream?: NodeJS.WritableStream): Promise<FastifyInstance> {
   const app = createApp({
-    service: SERVICE, instance: config.INSTANCE_ID, logLevel: config.LOG_LEVEL, logStream: logStream ?? cappedLogFile(config),
+    service: SERVICE,
+    instance: config.INSTANCE_ID,
+    logLevel: config.LOG_LEVEL,
+    logStream: logStream ?? cappedLogFile(config),
     description: 'Users and their weekly availability; cache-aside reads through Redis.',
   });
   const store = new UserStore(config.PG_DSN, config.PG_TIMEOUT_MS, config.PG_POOL_SIZE);
@@ -81,9 +92,7 @@ export async function buildUserApp(config: UserServiceConfig, logStream?: NodeJS
     const body = request.body;
     const email = normalizeEmail(body.email!);
     const created = await withStore(() =>
-      request.timing.time('db', () =>
-        store.create(email, normalizeAvailabilities(body.availabilities ?? {}), body.preferences ?? 'first'),
-      ),
+      request.timing.time('db', () => store.create(email, normalizeAvailabilities(body.availabilities ?? {}), body.preferences ?? 'first')),
     );
     if (created) {
       request.log.info({ email }, 'user created');
@@ -98,11 +107,15 @@ export async function buildUserApp(config: UserServiceConfig, logStream?: NodeJS
     throw new HttpError(409, `User ${email} already exists with other data`);
   });
 
-  app.get<{ Params: { email: string } }>('/users/:email', { schema: { params: emailParams, response: responses(200) } }, async (request) => {
-    const user = await withStore(() => request.timing.time('db', () => store.get(normalizeEmail(request.params.email))));
-    if (!user) throw notFound();
-    return user;
-  });
+  app.get<{ Params: { email: string } }>(
+    '/users/:email',
+    { schema: { params: emailParams, response: responses(200) } },
+    async (request) => {
+      const user = await withStore(() => request.timing.time('db', () => store.get(normalizeEmail(request.params.email))));
+      if (!user) throw notFound();
+      return user;
+    },
+  );
 
   app.put<{ Params: { email: string }; Body: UserBody }>(
     '/users/:email',
@@ -116,9 +129,7 @@ export async function buildUserApp(config: UserServiceConfig, logStream?: NodeJS
         ]);
       }
       const availabilities = body.availabilities ? normalizeAvailabilities(body.availabilities) : null;
-      const user = await withStore(() =>
-        request.timing.time('db', () => store.update(email, availabilities, body.preferences ?? null)),
-      );
+      const user = await withStore(() => request.timing.time('db', () => store.update(email, availabilities, body.preferences ?? null)));
       if (!user) throw notFound();
       await invalidate(request, email);
       return user;

@@ -6,7 +6,10 @@ export const userServiceSchema = {
   REDIS_URL: { kind: 'url', protocols: ['redis'], description: 'Redis URL for the cache-aside read' },
   TTL_SECONDS: { kind: 'int', min: 1, max: 86_400 * 30, default: 300, description: 'cache entry lifetime' },
   REDIS_TIMEOUT_MS: {
-    kind: 'int', min: 1, max: 60_000, default: 100,
+    kind: 'int',
+    min: 1,
+    max: 60_000,
+    default: 100,
     description: 'a Redis command slower than this is bypassed and served from Postgres',
   },
   PG_TIMEOUT_MS: { kind: 'int', min: 10, max: 120_000, default: 2000, description: 'Postgres connect and query timeout' },

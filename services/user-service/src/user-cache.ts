@@ -8,7 +8,11 @@ import { Redis } from 'ioredis';
 export class UserCache {
   private readonly redis: Redis;
 
-  constructor(url: string, timeoutMs: number, private readonly ttlSeconds: number) {
+  constructor(
+    url: string,
+    timeoutMs: number,
+    private readonly ttlSeconds: number,
+  ) {
     this.redis = new Redis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

@@ -15,7 +15,12 @@ describe('the stored form of a user', () => {
   });
 
   it('never gives two stored users one cache key, where upper case folds letters together', () => {
-    const pairs = [['ſam@x.de', 'sam@x.de'], ['straße@x.de', 'strasse@x.de'], ['ǆ@x.de', 'ǅ@x.de'], ['ﬀ@x.de', 'ff@x.de']];
+    const pairs = [
+      ['ſam@x.de', 'sam@x.de'],
+      ['straße@x.de', 'strasse@x.de'],
+      ['ǆ@x.de', 'ǅ@x.de'],
+      ['ﬀ@x.de', 'ff@x.de'],
+    ];
     for (const [a, b] of pairs) {
       const [na, nb] = [normalizeEmail(a!), normalizeEmail(b!)];
       if (na === nb) continue; // one stored user: sharing a key is right
@@ -26,7 +31,12 @@ describe('the stored form of a user', () => {
 });
 
 describe('a repeated POST', () => {
-  const stored = { email: 'a@b.de', availabilities: normalizeAvailabilities({ monday: [9, 10] }), preferences: 'last' as const, created_at: '' };
+  const stored = {
+    email: 'a@b.de',
+    availabilities: normalizeAvailabilities({ monday: [9, 10] }),
+    preferences: 'last' as const,
+    created_at: '',
+  };
   it('is the same user only with the same hours and preference', () => {
     expect(isSameUser(stored, normalizeAvailabilities({ monday: [10, 9, 9] }), 'last')).toBe(true);
     expect(isSameUser(stored, normalizeAvailabilities({ monday: [10] }), 'last')).toBe(false);

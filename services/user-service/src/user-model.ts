@@ -62,8 +62,9 @@ export function normalizeAvailabilities(input: Partial<Record<string, number[]>>
 
 /** Whether a stored user holds exactly this (normalised) availability and preference. */
 export function isSameUser(stored: User, availabilities: Availabilities, preferences: Preference): boolean {
-  return stored.preferences === preferences
-    && WEEKDAYS.every((d) => (stored.availabilities[d] ?? []).join(',') === availabilities[d].join(','));
+  return (
+    stored.preferences === preferences && WEEKDAYS.every((d) => (stored.availabilities[d] ?? []).join(',') === availabilities[d].join(','))
+  );
 }
 
 export function normalizeEmail(email: string): string {

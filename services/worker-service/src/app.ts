@@ -26,18 +26,23 @@ const taskBodySchema = {
 export async function buildWorkerApp(config: WorkerServiceConfig, logStream?: NodeJS.WritableStream): Promise<FastifyInstance> {
   const instance = config.INSTANCE_ID || hostname();
   const app = createApp({
-    service: SERVICE, instance, logLevel: config.LOG_LEVEL, logStream: logStream ?? cappedLogFile(config),
+    service: SERVICE,
+    instance,
+    logLevel: config.LOG_LEVEL,
+    logStream: logStream ?? cappedLogFile(config),
     description: 'Queues meeting jobs on RabbitMQ and processes them asynchronously.',
   });
   const stats = new JobStats();
   const suggestions = new UpstreamClient(config.SUGGESTION_SERVICE_BASE, config.UPSTREAM_TIMEOUT_MS, 16);
   let processor: JobProcessor | null = null;
-  const broker = new Broker(
-    config.RABBITMQ_URL, config.QUEUE_NAME, config.PREFETCH, config.PUBLISH_TIMEOUT_MS, app.log,
-    (msg, channel) => processor!.handle(msg, channel),
+  const broker = new Broker(config.RABBITMQ_URL, config.QUEUE_NAME, config.PREFETCH, config.PUBLISH_TIMEOUT_MS, app.log, (msg, channel) =>
+    processor!.handle(msg, channel),
   );
   processor = new JobProcessor(broker, suggestions, stats, {
-    instance, workMs: config.JOB_WORK_MS, maxAttempts: config.JOB_MAX_ATTEMPTS, log: app.log,
+    instance,
+    workMs: config.JOB_WORK_MS,
+    maxAttempts: config.JOB_MAX_ATTEMPTS,
+    log: app.log,
   });
   app.addHook('onReady', async () => broker.start());
   // Graceful stop: take no new job, finish and acknowledge the ones in hand, then disconnect.

@@ -101,9 +101,11 @@ export class Broker {
         });
       }
       this.current = { connection, publish, consume };
-      const { consumerTag } = await bounded(consume.consume(this.queue, (msg) => {
-        if (msg) void this.handler(msg, consume);
-      }));
+      const { consumerTag } = await bounded(
+        consume.consume(this.queue, (msg) => {
+          if (msg) void this.handler(msg, consume);
+        }),
+      );
       this.consumerTag = consumerTag;
       this.log.info({ queue: this.queue }, 'rabbitmq connected');
     } catch (err) {
@@ -136,17 +138,33 @@ export class Broker {
    */
   publishToQueue(body: object, caseId: string, messageId: string, patient = false): Promise<void> {
     return this.confirmed(patient, (ch, done) =>
-      ch.sendToQueue(this.queue, Buffer.from(JSON.stringify(body)), {
-        persistent: true, contentType: 'application/json', messageId, headers: { 'case-id': caseId },
-      }, done),
+      ch.sendToQueue(
+        this.queue,
+        Buffer.from(JSON.stringify(body)),
+        {
+          persistent: true,
+          contentType: 'application/json',
+          messageId,
+          headers: { 'case-id': caseId },
+        },
+        done,
+      ),
     );
   }
 
   publishDone(event: object, caseId: string): Promise<void> {
     return this.confirmed(true, (ch, done) =>
-      ch.publish(this.doneExchange, '', Buffer.from(JSON.stringify(event)), {
-        persistent: true, contentType: 'application/json', headers: { 'case-id': caseId },
-      }, done),
+      ch.publish(
+        this.doneExchange,
+        '',
+        Buffer.from(JSON.stringify(event)),
+        {
+          persistent: true,
+          contentType: 'application/json',
+          headers: { 'case-id': caseId },
+        },
+        done,
+      ),
     );
   }
 

@@ -67,9 +67,10 @@ export class JobProcessor {
         this.stats.retried++;
         log.warn({ job_id: job.job_id, attempt: job.attempt, reason: result.reason }, 'job retried');
       } else {
-        const done = result.kind === 'done'
-          ? result
-          : { outcome: 'failed' as const, suggestion: null, reason: `gave up after ${job.attempt} attempts: ${result.reason}` };
+        const done =
+          result.kind === 'done'
+            ? result
+            : { outcome: 'failed' as const, suggestion: null, reason: `gave up after ${job.attempt} attempts: ${result.reason}` };
         if (this.options.workMs > 0) await sleep(this.options.workMs);
         await this.complete(job, msg.fields.redelivered, done.outcome, done.suggestion, done.reason);
         if (done.outcome === 'failed') this.stats.failed++;

@@ -15,23 +15,29 @@ export const CATALOGUE: readonly Component[] = [
   redis,
   rabbitmq,
   serviceComponent({
-    name: 'user-service', gatewayPrefix: '/users/', dependsOn: ['postgres', 'redis'],
+    name: 'user-service',
+    gatewayPrefix: '/users/',
+    dependsOn: ['postgres', 'redis'],
     env: (book, s) => ({
       PG_DSN: postgresUrl(book.hostPorts('postgres')[0]!, s, s.postgresDb, book.keepPlaceholders),
       REDIS_URL: redisUrl(book.hostPorts('redis')[0]!, s, book.keepPlaceholders),
     }),
   }),
   serviceComponent({
-    name: 'availability-service', gatewayPrefix: '/availability/',
+    name: 'availability-service',
+    gatewayPrefix: '/availability/',
     env: (book) => ({ USER_SERVICE_BASE: serviceBases(book, 'user-service') }),
   }),
   serviceComponent({
-    name: 'suggestion-service', gatewayPrefix: '/suggestion/',
+    name: 'suggestion-service',
+    gatewayPrefix: '/suggestion/',
     env: (book) => ({ AVAILABILITY_SERVICE_BASE: serviceBases(book, 'availability-service') }),
   }),
   // The worker needs only the broker to be healthy; it retries suggestions that are not there yet.
   serviceComponent({
-    name: 'worker-service', gatewayPrefix: '/worker/', dependsOn: ['rabbitmq'],
+    name: 'worker-service',
+    gatewayPrefix: '/worker/',
+    dependsOn: ['rabbitmq'],
     env: (book, s) => ({
       RABBITMQ_URL: amqpUrl(book.hostPorts('rabbitmq')[0]!, s, book.keepPlaceholders),
       SUGGESTION_SERVICE_BASE: serviceBases(book, 'suggestion-service'),

@@ -102,7 +102,12 @@ export function userInfo(user: string, password: string, keepPlaceholders = fals
 
 /** A container health check that opens a TCP port and, for HTTP, expects 200 from /health. */
 export function httpHealthCheck(port: number): string[] {
-  return ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET /health HTTP/1.0\\r\\nCase-ID: w2meet-probe\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`];
+  return [
+    'CMD',
+    'bash',
+    '-c',
+    `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET /health HTTP/1.0\\r\\nCase-ID: w2meet-probe\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`,
+  ];
 }
 
 /** Compose's health-check timings: every 2 s, and 250 ms apart while it starts. */

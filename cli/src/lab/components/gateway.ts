@@ -8,14 +8,20 @@ import { COMPOSE_HEALTH, type Component } from './component.js';
 const PORT = 8080;
 
 /** nginx takes its whole configuration from the environment, so no file has to be copied in. */
-const CONTAINER_START = 'printf "%s" "$W2MEET_NGINX_CONF" > /tmp/gateway.conf && mkdir -p /tmp/nginx && exec nginx -c /tmp/gateway.conf -g "daemon off;"';
+const CONTAINER_START =
+  'printf "%s" "$W2MEET_NGINX_CONF" > /tmp/gateway.conf && mkdir -p /tmp/nginx && exec nginx -c /tmp/gateway.conf -g "daemon off;"';
 const HEALTH = ['CMD', 'curl', '-fsS', '-o', '/dev/null', `http://127.0.0.1:${PORT}/health`];
 
 /** The gateway's configuration inside a container (and the compose file): every replica by name. */
 export function containerGatewayConfig(spec: LabSpec, book: AddressBook): string {
   const upstreams = Object.fromEntries(spec.components.filter((c) => c.kind === 'service').map((c) => [c.name, book.hostPorts(c.name)]));
   return renderGatewayConfig(spec, {
-    listen: String(PORT), upstreams, pidFile: '/tmp/nginx.pid', errorLog: '/dev/stderr', accessLog: '/dev/stdout', tempDir: '/tmp/nginx',
+    listen: String(PORT),
+    upstreams,
+    pidFile: '/tmp/nginx.pid',
+    errorLog: '/dev/stderr',
+    accessLog: '/dev/stdout',
+    tempDir: '/tmp/nginx',
   });
 }
 
@@ -35,7 +41,8 @@ export const gateway: Component = {
     return {
       command: binary('nginx'),
       args: ['-p', nginx, '-c', join(nginx, 'nginx.conf'), '-e', join(logs, 'gateway.log'), '-g', 'daemon off;'],
-      env: baseEnv, extraLogFiles: [join(logs, 'gateway-access.log')],
+      env: baseEnv,
+      extraLogFiles: [join(logs, 'gateway-access.log')],
     };
   },
   container: ({ spec, book, flavour }) => ({

@@ -47,8 +47,19 @@ export const postgres: Component = {
     const pgDir = join(dir, 'postgres');
     return {
       command: binary('postgres'),
-      args: ['-D', join(pgDir, 'data'), '-p', String(port), '-c', `listen_addresses=${host}`, '-c', `unix_socket_directories=${join(pgDir, 'run')}`],
-      env: baseEnv, cwd: pgDir, ...(postgresUser ?? {}),
+      args: [
+        '-D',
+        join(pgDir, 'data'),
+        '-p',
+        String(port),
+        '-c',
+        `listen_addresses=${host}`,
+        '-c',
+        `unix_socket_directories=${join(pgDir, 'run')}`,
+      ],
+      env: baseEnv,
+      cwd: pgDir,
+      ...(postgresUser ?? {}),
     };
   },
   container: ({ spec, flavour }) => {
@@ -61,7 +72,10 @@ export const postgres: Component = {
     image: OFFICIAL_IMAGES.postgres,
     environment: { POSTGRES_USER: secrets.postgresUser, POSTGRES_PASSWORD: secrets.postgresPassword, POSTGRES_DB: secrets.postgresDb },
     volumes: ['postgres:/var/lib/postgresql/data', './initdb:/docker-entrypoint-initdb.d:ro'],
-    healthcheck: { test: ['CMD-SHELL', `pg_isready -q -h 127.0.0.1 -U ${secrets.postgresUser} -d ${secrets.postgresDb}`], ...COMPOSE_HEALTH },
+    healthcheck: {
+      test: ['CMD-SHELL', `pg_isready -q -h 127.0.0.1 -U ${secrets.postgresUser} -d ${secrets.postgresDb}`],
+      ...COMPOSE_HEALTH,
+    },
     stop_signal: 'SIGINT',
   }),
 };

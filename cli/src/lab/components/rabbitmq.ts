@@ -33,7 +33,9 @@ export const rabbitmq: Component = {
   process: ({ spec, dir, host, port, binary, extraPort, baseEnv }) => {
     const home = join(dir, 'rabbitmq');
     return {
-      command: binary('rabbitmq-server'), args: [], cwd: home,
+      command: binary('rabbitmq-server'),
+      args: [],
+      cwd: home,
       env: {
         ...baseEnv,
         HOME: home,
@@ -57,7 +59,8 @@ export const rabbitmq: Component = {
   },
   container: ({ spec, flavour }) => {
     const env = {
-      RABBITMQ_DEFAULT_USER: spec.secrets.rabbitUser, RABBITMQ_DEFAULT_PASS: spec.secrets.rabbitPassword,
+      RABBITMQ_DEFAULT_USER: spec.secrets.rabbitUser,
+      RABBITMQ_DEFAULT_PASS: spec.secrets.rabbitPassword,
       RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: RABBITMQ_QUIET_SCHEDULERS,
     };
     // Its boot is the longest on the start-up's critical path and CPU-bound: on a small machine it

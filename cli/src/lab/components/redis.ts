@@ -32,15 +32,32 @@ export const redis: Component = {
   process: ({ dir, host, port, binary, baseEnv }) => ({
     command: binary('redis-server'),
     // The password is in the config file (private to the lab), never on a command line others can read.
-    args: [join(dir, 'redis', 'redis.conf'), '--port', String(port), '--bind', host, '--save', '', '--appendonly', 'no', '--dir', join(dir, 'redis')],
+    args: [
+      join(dir, 'redis', 'redis.conf'),
+      '--port',
+      String(port),
+      '--bind',
+      host,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      join(dir, 'redis'),
+    ],
     env: baseEnv,
   }),
   container: ({ spec, flavour }) => {
     const env = { REDIS_PASSWORD: spec.secrets.redisPassword };
     return flavour === 'local'
-      ? { cmd: ['setpriv', '--reuid=redis', '--regid=redis', '--init-groups', '--', 'sh', '-c', START], env, health: ['CMD-SHELL', HEALTH], replaceEntrypoint: true }
-      // The image drops to its redis user only when the command starts with redis-server: ask for it.
-      : { cmd: ['sh', '-c', START], env, health: ['CMD-SHELL', HEALTH], user: 'redis' };
+      ? {
+          cmd: ['setpriv', '--reuid=redis', '--regid=redis', '--init-groups', '--', 'sh', '-c', START],
+          env,
+          health: ['CMD-SHELL', HEALTH],
+          replaceEntrypoint: true,
+        }
+      : // The image drops to its redis user only when the command starts with redis-server: ask for it.
+        { cmd: ['sh', '-c', START], env, health: ['CMD-SHELL', HEALTH], user: 'redis' };
   },
   compose: ({ secrets }) => ({
     image: OFFICIAL_IMAGES.redis,

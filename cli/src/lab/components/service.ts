@@ -10,7 +10,11 @@ const PORT = 8000;
 export const LOG_CAP_MB = 20;
 
 /** Service bases are lists: callers balance over the replicas and skip one that refuses. */
-export const serviceBases = (book: AddressBook, name: ComponentName) => book.hostPorts(name).map((hp) => `http://${hp}`).join(',');
+export const serviceBases = (book: AddressBook, name: ComponentName) =>
+  book
+    .hostPorts(name)
+    .map((hp) => `http://${hp}`)
+    .join(',');
 
 interface ServiceDefinition {
   name: ServiceName;
@@ -40,8 +44,13 @@ export function serviceComponent(definition: ServiceDefinition): Component {
       args: ['--enable-source-maps', serviceBundle(name)],
       // The service writes its request log itself, capped (stdout and stderr still go to the same file).
       env: {
-        ...baseEnv, ...serviceEnv(definition, book, spec.secrets, spec.serviceEnv), PORT: String(port), HOST: host, INSTANCE_ID: id,
-        LOG_FILE: `${logs}/${id}.log`, LOG_FILE_MAX_MB: String(LOG_CAP_MB),
+        ...baseEnv,
+        ...serviceEnv(definition, book, spec.secrets, spec.serviceEnv),
+        PORT: String(port),
+        HOST: host,
+        INSTANCE_ID: id,
+        LOG_FILE: `${logs}/${id}.log`,
+        LOG_FILE_MAX_MB: String(LOG_CAP_MB),
       },
     }),
     container: ({ spec, id, book }) => ({

@@ -12,7 +12,11 @@ function fromOneLine(text: string): AptSource[] {
   for (const raw of text.split('\n')) {
     const line = raw.replace(/#.*/, '').trim();
     if (!line.startsWith('deb ')) continue;
-    const parts = line.slice(4).replace(/\[[^\]]*\]/, '').trim().split(/\s+/);
+    const parts = line
+      .slice(4)
+      .replace(/\[[^\]]*\]/, '')
+      .trim()
+      .split(/\s+/);
     if (parts.length >= 2) out.push({ uri: parts[0]!, suite: parts[1]! });
   }
   return out;
@@ -22,9 +26,13 @@ function fromOneLine(text: string): AptSource[] {
 function fromDeb822(text: string): AptSource[] {
   const out: AptSource[] = [];
   for (const paragraph of text.split(/\n\s*\n/)) {
-    const field = (name: string) => paragraph.match(new RegExp(`^${name}:\\s*(.+)$`, 'mi'))?.[1]?.trim().split(/\s+/) ?? [];
+    const field = (name: string) =>
+      paragraph
+        .match(new RegExp(`^${name}:\\s*(.+)$`, 'mi'))?.[1]
+        ?.trim()
+        .split(/\s+/) ?? [];
     if (!field('Types').includes('deb')) continue;
-    if (/^Enabled:\s*no/mi.test(paragraph)) continue;
+    if (/^Enabled:\s*no/im.test(paragraph)) continue;
     for (const uri of field('URIs')) for (const suite of field('Suites')) out.push({ uri, suite });
   }
   return out;

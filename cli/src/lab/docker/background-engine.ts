@@ -49,7 +49,9 @@ export function spawnDockerd(dockerd: string, log: string, detached: boolean): C
 /** Waits until the Engine answers, or fails with its log's tail when it exits or stays silent. */
 export async function waitForEngine(docker: Docker, child: ChildProcess, log: string, timeoutMs = 30_000): Promise<string> {
   let exited: number | null = null;
-  child.once('exit', (code) => { exited = code ?? -1; });
+  child.once('exit', (code) => {
+    exited = code ?? -1;
+  });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const version = await pingDocker(docker);
@@ -65,7 +67,11 @@ export async function waitForEngine(docker: Docker, child: ChildProcess, log: st
 }
 
 /** Starts a background Engine and records it; returns its version and where its log is. */
-export async function startBackgroundEngine(docker: Docker, dockerd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ version: string; record: EngineRecord }> {
+export async function startBackgroundEngine(
+  docker: Docker,
+  dockerd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ version: string; record: EngineRecord }> {
   const dir = engineDir(env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const log = join(dir, 'dockerd.log');

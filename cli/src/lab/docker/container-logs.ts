@@ -13,7 +13,9 @@ export async function* containerLogLines(
   const container = docker.getContainer(containerId);
   const out = new PassThrough();
   const base = {
-    stdout: true, stderr: true, timestamps: false,
+    stdout: true,
+    stderr: true,
+    timestamps: false,
     ...(options.tail !== undefined ? { tail: options.tail } : {}),
     // The Engine reads only the log after `since`: a trace needs seconds of log, not the whole run's.
     ...(options.since ? { since: Math.floor(options.since.getTime() / 1000) } : {}),
@@ -22,10 +24,14 @@ export async function* containerLogLines(
     const stream = (await container.logs({ ...base, follow: true })) as NodeJS.ReadableStream & { destroy?: () => void };
     docker.modem.demuxStream(stream, out, out);
     stream.on('end', () => out.end());
-    options.signal?.addEventListener('abort', () => {
-      stream.destroy?.();
-      out.end();
-    }, { once: true });
+    options.signal?.addEventListener(
+      'abort',
+      () => {
+        stream.destroy?.();
+        out.end();
+      },
+      { once: true },
+    );
   } else {
     const buffer = (await container.logs({ ...base, follow: false })) as unknown as Buffer;
     // A non-following read comes back whole, still framed: 8-byte headers before each chunk.

@@ -2,10 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { buildLabSpec } from '../spec.js';
 import { planContainers } from './container-plan.js';
 
-const secrets = { postgresUser: 'w2meet', postgresPassword: 'p/w d', postgresDb: 'w2meet', rabbitUser: 'w2meet', rabbitPassword: 'rpw', redisPassword: 'r3dis' };
+const secrets = {
+  postgresUser: 'w2meet',
+  postgresPassword: 'p/w d',
+  postgresDb: 'w2meet',
+  rabbitUser: 'w2meet',
+  rabbitPassword: 'rpw',
+  redisPassword: 'r3dis',
+};
 const images = {
-  postgres: 'img/base', redis: 'img/base', rabbitmq: 'img/base', gateway: 'img/base',
-  'user-service': 'img/user', 'availability-service': 'img/avail', 'suggestion-service': 'img/sugg', 'worker-service': 'img/worker',
+  postgres: 'img/base',
+  redis: 'img/base',
+  rabbitmq: 'img/base',
+  gateway: 'img/base',
+  'user-service': 'img/user',
+  'availability-service': 'img/avail',
+  'suggestion-service': 'img/sugg',
+  'worker-service': 'img/worker',
 };
 
 function plan(flavour: 'local' | 'official', infraPorts?: Record<string, number>) {
@@ -14,7 +27,8 @@ function plan(flavour: 'local' | 'official', infraPorts?: Record<string, number>
   return planContainers({ spec, images, flavours, infraPorts });
 }
 
-const env = (options: { Env?: string[] }) => Object.fromEntries((options.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+const env = (options: { Env?: string[] }) =>
+  Object.fromEntries((options.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
 
 describe('planContainers', () => {
   it('publishes the gateway alone, on 127.0.0.1, and labels every container with its lab and instance', () => {

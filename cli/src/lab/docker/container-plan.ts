@@ -46,7 +46,10 @@ export function labNetworkBook(spec: LabSpec): AddressBook {
 }
 
 /** The one published port: the gateway's on 127.0.0.1, or an infrastructure port with --expose-infra. */
-function published(port: number, hostPort: number): Pick<ContainerCreateOptions, 'ExposedPorts'> & { bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
+function published(
+  port: number,
+  hostPort: number,
+): Pick<ContainerCreateOptions, 'ExposedPorts'> & { bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
   const key = `${port}/tcp`;
   return { ExposedPorts: { [key]: {} }, bindings: { [key]: [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }] } };
 }
@@ -66,8 +69,12 @@ export function planContainers(input: ContainerPlanInput): DockerInstance[] {
     return instanceIds(c).map((id, index): DockerInstance => {
       const launch = component.container({ spec, id, book, flavour: flavours[c.name] ?? 'official' });
       const volume = launch.dataPath ? volumeName(lab, c.name) : undefined;
-      const publish = c.kind === 'gateway' ? published(component.innerPort, spec.gatewayPort)
-        : input.infraPorts?.[c.name] ? published(component.innerPort, input.infraPorts[c.name]!) : null;
+      const publish =
+        c.kind === 'gateway'
+          ? published(component.innerPort, spec.gatewayPort)
+          : input.infraPorts?.[c.name]
+            ? published(component.innerPort, input.infraPorts[c.name]!)
+            : null;
       const options: ContainerCreateOptions = {
         name: containerName(lab, id),
         Hostname: id,
@@ -81,7 +88,9 @@ export function planContainers(input: ContainerPlanInput): DockerInstance[] {
         ...(launch.replaceEntrypoint ? { Entrypoint: [] } : {}),
         ...(publish ? { ExposedPorts: publish.ExposedPorts } : {}),
         HostConfig: {
-          NetworkMode: networkName(lab), RestartPolicy: { Name: 'no' }, Init: true,
+          NetworkMode: networkName(lab),
+          RestartPolicy: { Name: 'no' },
+          Init: true,
           // A busy service's request log is capped, as on processes: 20 MB and one older file.
           LogConfig: { Type: 'json-file', Config: { 'max-size': '20m', 'max-file': '2' } },
           ...(launch.cpuShares ? { CpuShares: launch.cpuShares } : {}),
@@ -91,8 +100,15 @@ export function planContainers(input: ContainerPlanInput): DockerInstance[] {
         NetworkingConfig: { EndpointsConfig: { [networkName(lab)]: { Aliases: [id, c.name] } } },
       };
       return {
-        id, name: c.name, kind: c.kind, replica: index + 1, ...waits, timeline: {},
-        containerName: containerName(lab, id), volume, options,
+        id,
+        name: c.name,
+        kind: c.kind,
+        replica: index + 1,
+        ...waits,
+        timeline: {},
+        containerName: containerName(lab, id),
+        volume,
+        options,
       };
     });
   });

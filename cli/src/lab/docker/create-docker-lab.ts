@@ -9,7 +9,9 @@ import { writeRecord } from './lab-record.js';
 import { credentialLabels } from './volume-credentials.js';
 
 /** The images a lab runs and how each is run: built or pulled by the real driver, given by a fake. */
-export type ImageSource = (context: CreateContext) => Promise<{ images: ImageRefs; flavours: Partial<Record<ComponentName, ImageFlavour>> }>;
+export type ImageSource = (
+  context: CreateContext,
+) => Promise<{ images: ImageRefs; flavours: Partial<Record<ComponentName, ImageFlavour>> }>;
 
 export interface DockerCreateInput {
   spec: LabSpec;
@@ -37,7 +39,10 @@ export function startPriority(instance: Pick<DockerInstance, 'name' | 'kind' | '
  * does: creating is a third of what bringing up a container costs here, and off the start chain.
  * Returns the plan and each container's creation, which `start` waits for.
  */
-export async function createDockerLab(input: DockerCreateInput, context: CreateContext): Promise<{ spec: LabSpec; plan: DockerInstance[]; creations: Map<string, Promise<string>>; createdAt: string }> {
+export async function createDockerLab(
+  input: DockerCreateInput,
+  context: CreateContext,
+): Promise<{ spec: LabSpec; plan: DockerInstance[]; creations: Map<string, Promise<string>>; createdAt: string }> {
   const { engine } = input;
   let spec = input.spec;
   // Ports are fixed when the lab is made, so a restarted container keeps its published address.

@@ -11,7 +11,12 @@ import { DockerDriver } from './docker-driver.js';
 import { FakeEngine } from './fake-engine.js';
 
 const secrets = { postgresUser: 'u', postgresPassword: 'p', postgresDb: 'd', rabbitUser: 'r', rabbitPassword: 'rp', redisPassword: 'x' };
-const images = Object.fromEntries(['postgres', 'redis', 'rabbitmq', 'gateway', 'user-service', 'availability-service', 'suggestion-service', 'worker-service'].map((n) => [n, `img/${n}`])) as Record<ComponentName, string>;
+const images = Object.fromEntries(
+  ['postgres', 'redis', 'rabbitmq', 'gateway', 'user-service', 'availability-service', 'suggestion-service', 'worker-service'].map((n) => [
+    n,
+    `img/${n}`,
+  ]),
+) as Record<ComponentName, string>;
 const folders: string[] = [];
 
 afterEach(() => {
@@ -24,13 +29,19 @@ function setup() {
   folders.push(state);
   const engine = new FakeEngine();
   const driver = new DockerDriver({
-    engine, mode: 'local', exposeInfra: false, env: { W2MEET_STATE_DIR: state },
+    engine,
+    mode: 'local',
+    exposeInfra: false,
+    env: { W2MEET_STATE_DIR: state },
     images: async () => ({ images, flavours: {} }),
   });
   // The fake addresses are not real: a probe passes when the address is one the fake Engine gave.
-  const probeFor = (spec: ProbeSpec): Probe => async () => {
-    if (!/172\.30\.0\.\d+|127\.0\.0\.1/.test(JSON.stringify(spec))) throw new Error(`not an address of the fake Engine: ${JSON.stringify(spec)}`);
-  };
+  const probeFor =
+    (spec: ProbeSpec): Probe =>
+    async () => {
+      if (!/172\.30\.0\.\d+|127\.0\.0\.1/.test(JSON.stringify(spec)))
+        throw new Error(`not an address of the fake Engine: ${JSON.stringify(spec)}`);
+    };
   const runtime = new LabRuntime<DockerInstance>(driver, { probeFor, probeHealthy: async () => true, afterHealthy: async () => {} });
   return { engine, driver, runtime };
 }
@@ -50,18 +61,25 @@ describe('the Docker driver over a fake Engine', () => {
     expect(status.instances.find((i) => i.id === 'worker-service')!.dependsOn).toEqual(['rabbitmq']);
   });
 
-  it('finds a lab from its containers\' labels alone, with what each waits for', async () => {
+  it("finds a lab from its containers' labels alone, with what each waits for", async () => {
     const { engine, runtime } = setup();
     await runtime.up(labSpec());
-    const fresh = new LabRuntime<DockerInstance>(new DockerDriver({
-      engine, mode: 'local', exposeInfra: false, env: { W2MEET_STATE_DIR: mkdtempSync(join(tmpdir(), 'w2meet-other-')) }, images: async () => ({ images, flavours: {} }),
-    }), { probeHealthy: async () => true });
+    const fresh = new LabRuntime<DockerInstance>(
+      new DockerDriver({
+        engine,
+        mode: 'local',
+        exposeInfra: false,
+        env: { W2MEET_STATE_DIR: mkdtempSync(join(tmpdir(), 'w2meet-other-')) },
+        images: async () => ({ images, flavours: {} }),
+      }),
+      { probeHealthy: async () => true },
+    );
     const status = (await fresh.status('unit'))!;
     expect(status.instances.map((i) => i.id)).toContain('availability-service-2');
     expect(status.instances.find((i) => i.id === 'gateway')!.startsAfter).toContain('worker-service');
   });
 
-  it('says a container that exits while starting exited, with its code and its log, and removes the lab\'s containers and network', async () => {
+  it("says a container that exits while starting exited, with its code and its log, and removes the lab's containers and network", async () => {
     const { engine, runtime } = setup();
     engine.exitOnStart.set('redis', 3);
     await expect(runtime.up(labSpec())).rejects.toThrow(/redis: the container exited \(code 3\)[\s\S]*log of redis/);
@@ -71,7 +89,7 @@ describe('the Docker driver over a fake Engine', () => {
     expect(engine.volumes.size).toBe(2);
   });
 
-  it('runs rabbitmqctl in the broker\'s container for the alarm, and removes volumes only with down -v', async () => {
+  it("runs rabbitmqctl in the broker's container for the alarm, and removes volumes only with down -v", async () => {
     const { engine, runtime } = setup();
     await runtime.up(labSpec());
     await runtime.fault('unit', 'alarm', 'rabbitmq');

@@ -68,14 +68,25 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
     const record = await readRecord(lab, this.options.env).catch(() => null);
     // Read-only: credentials are read where the data keeps them, never made here.
     const secrets = await volumeCredentials(this.engine, lab, this.options.env).catch(() => null);
-    const instances = waitsAmong(found.map((c) => ({
-      id: c.id, name: c.name as DockerInstance['name'], kind: componentFor(c.name).kind, replica: c.replica, containerId: c.containerId,
-      containerName: '', options: {}, timeline: record?.timeline[c.id] ?? {},
-    })));
+    const instances = waitsAmong(
+      found.map((c) => ({
+        id: c.id,
+        name: c.name as DockerInstance['name'],
+        kind: componentFor(c.name).kind,
+        replica: c.replica,
+        containerId: c.containerId,
+        containerName: '',
+        options: {},
+        timeline: record?.timeline[c.id] ?? {},
+      })),
+    );
     const gateway = instances.find((i) => i.kind === 'gateway');
     const published = gateway ? await this.published(gateway) : null;
     return {
-      name: lab, createdAt: record?.createdAt ?? '', secrets, instances,
+      name: lab,
+      createdAt: record?.createdAt ?? '',
+      secrets,
+      instances,
       gatewayUrl: published ? `http://${published.host}:${published.port}` : '',
     };
   }
@@ -84,17 +95,22 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
     const made = await createDockerLab({ ...this.options, spec }, context);
     this.creations.set(spec.name, made.creations);
     return {
-      name: spec.name, createdAt: made.createdAt, secrets: spec.secrets, instances: made.plan,
+      name: spec.name,
+      createdAt: made.createdAt,
+      secrets: spec.secrets,
+      instances: made.plan,
       gatewayUrl: `http://127.0.0.1:${made.spec.gatewayPort}`,
     };
   }
 
   save(lab: DockerLab): Promise<void> {
-    this.saving = this.saving.catch(() => {}).then(async () => {
-      const record = await readRecord(lab.name, this.options.env).catch(() => null);
-      const timeline = Object.fromEntries(lab.instances.map((i) => [i.id, i.timeline]));
-      await writeRecord(lab.name, { createdAt: lab.createdAt, images: record?.images ?? this.options.mode, timeline }, this.options.env);
-    });
+    this.saving = this.saving
+      .catch(() => {})
+      .then(async () => {
+        const record = await readRecord(lab.name, this.options.env).catch(() => null);
+        const timeline = Object.fromEntries(lab.instances.map((i) => [i.id, i.timeline]));
+        await writeRecord(lab.name, { createdAt: lab.createdAt, images: record?.images ?? this.options.mode, timeline }, this.options.env);
+      });
     return this.saving;
   }
 
@@ -165,7 +181,9 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
     const ip = info.NetworkSettings.Networks[networkName(lab.name)]?.IPAddress;
     const published = info.NetworkSettings.Ports?.[`${inner}/tcp`]?.[0];
     return {
-      pid: info.State.Pid || null, startedAt: info.State.StartedAt ?? null, engineHealth: healthOf(info.State),
+      pid: info.State.Pid || null,
+      startedAt: info.State.StartedAt ?? null,
+      engineHealth: healthOf(info.State),
       address: published ? `${published.HostIp}:${published.HostPort}` : ip ? `${ip}:${inner}` : '-',
     };
   }
@@ -175,7 +193,11 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
   }
 
   logs(_lab: DockerLab, instances: DockerInstance[], options: LogOptions): AsyncIterable<LogLine> {
-    return containerLogs(this.engine, instances.map((i) => ({ id: i.id, containerId: i.containerId! })), options);
+    return containerLogs(
+      this.engine,
+      instances.map((i) => ({ id: i.id, containerId: i.containerId! })),
+      options,
+    );
   }
 
   async credentials(lab: string): Promise<LabSecrets | null> {
@@ -186,7 +208,8 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
   /** rabbitmqctl inside the broker's container, as its own user (whose home holds the cookie). */
   brokerCommand(_lab: DockerLab, i: DockerInstance, args: string[]): Promise<void> {
     return this.engine.exec(i.containerId!, ['rabbitmqctl', ...args], {
-      user: 'rabbitmq', env: ['HOME=/var/lib/rabbitmq', `RABBITMQ_NODENAME=${CONTAINER_NODE_NAME}`],
+      user: 'rabbitmq',
+      env: ['HOME=/var/lib/rabbitmq', `RABBITMQ_NODENAME=${CONTAINER_NODE_NAME}`],
     });
   }
 }

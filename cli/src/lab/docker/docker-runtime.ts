@@ -22,15 +22,25 @@ export class DockerRuntime extends LabRuntime<DockerInstance> {
     const env = options.env ?? process.env;
     const docker = options.docker ?? dockerClient(env);
     const mode = options.images ?? 'local';
-    super(new DockerDriver({
-      engine: dockerodeEngine(docker, env), mode, exposeInfra: options.exposeInfra ?? false, env,
-      images: async ({ progress, signal }) => {
-        const images = await buildLabImages(docker, mode, (line) => progress({ type: 'info', message: line }), { registry: options.registry, signal });
-        const roles = ['postgres', 'redis', 'rabbitmq', 'gateway'] as const;
-        const flavours = Object.fromEntries(await Promise.all(roles.map(async (role) => [role, await imageFlavour(docker, images[role])])));
-        return { images, flavours };
-      },
-    }));
+    super(
+      new DockerDriver({
+        engine: dockerodeEngine(docker, env),
+        mode,
+        exposeInfra: options.exposeInfra ?? false,
+        env,
+        images: async ({ progress, signal }) => {
+          const images = await buildLabImages(docker, mode, (line) => progress({ type: 'info', message: line }), {
+            registry: options.registry,
+            signal,
+          });
+          const roles = ['postgres', 'redis', 'rabbitmq', 'gateway'] as const;
+          const flavours = Object.fromEntries(
+            await Promise.all(roles.map(async (role) => [role, await imageFlavour(docker, images[role])])),
+          );
+          return { images, flavours };
+        },
+      }),
+    );
     this.docker = docker;
   }
 }

@@ -86,7 +86,10 @@ export function dockerodeEngine(docker: Docker, env: NodeJS.ProcessEnv): EngineC
       await new Promise((resolve) => stream.on('end', resolve));
       const { ExitCode } = await exec.inspect();
       // The output is still framed (8-byte headers): only its printable text is worth showing.
-      const printed = Buffer.concat(chunks).toString().replace(/[^\x20-\x7e\n]/g, '').trim();
+      const printed = Buffer.concat(chunks)
+        .toString()
+        .replace(/[^\x20-\x7e\n]/g, '')
+        .trim();
       if (ExitCode !== 0) throw new FaultError(`${cmd.join(' ')} failed (exit ${ExitCode}): ${printed}`);
     },
     logLines: (id, options) => containerLogLines(docker, id, options),
@@ -98,12 +101,21 @@ export function dockerodeEngine(docker: Docker, env: NodeJS.ProcessEnv): EngineC
     // An existing volume keeps its labels: the credentials it was made with.
     ensureVolume: async (lab, name, labels) => void (await docker.createVolume({ Name: name, Labels: { ...labLabels(lab), ...labels } })),
     removeNetworks: async (lab) => {
-      for (const n of await docker.listNetworks({ filters: labFilter(lab) })) await docker.getNetwork(n.Id).remove().catch(() => {});
+      for (const n of await docker.listNetworks({ filters: labFilter(lab) }))
+        await docker
+          .getNetwork(n.Id)
+          .remove()
+          .catch(() => {});
     },
-    labVolumes: async (lab) => ((await docker.listVolumes({ filters: labFilter(lab) })).Volumes ?? []).map((v) => ({ Name: v.Name, Labels: v.Labels ?? {} })),
+    labVolumes: async (lab) =>
+      ((await docker.listVolumes({ filters: labFilter(lab) })).Volumes ?? []).map((v) => ({ Name: v.Name, Labels: v.Labels ?? {} })),
     removeVolumes: async (lab) => {
       const { Volumes } = await docker.listVolumes({ filters: labFilter(lab) });
-      for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove({ force: true }).catch(() => {});
+      for (const v of Volumes ?? [])
+        await docker
+          .getVolume(v.Name)
+          .remove({ force: true })
+          .catch(() => {});
     },
   };
 }

@@ -53,7 +53,10 @@ export function searchPath(env: NodeJS.ProcessEnv = process.env): string[] {
 
 /** systemd is PID 1 when /run/systemd/system exists; the unit is Debian's docker.io one. */
 export function systemdHasDockerUnit(): boolean {
-  return existsSync('/run/systemd/system') && (existsSync('/lib/systemd/system/docker.service') || existsSync('/etc/systemd/system/docker.service'));
+  return (
+    existsSync('/run/systemd/system') &&
+    (existsSync('/lib/systemd/system/docker.service') || existsSync('/etc/systemd/system/docker.service'))
+  );
 }
 
 export async function gatherDockerFacts(sources: FactSources): Promise<DockerFacts> {
@@ -103,7 +106,9 @@ export interface DoctorCheck {
 export function dockerChecks(facts: DockerFacts): DoctorCheck[] {
   const engineFix = facts.remote
     ? `start the Engine at DOCKER_HOST=${facts.address}, or unset DOCKER_HOST`
-    : facts.systemdUnit ? 'systemctl start docker' : 'w2meet doctor --fix (starts dockerd in the background; `w2meet doctor --stop-engine` stops it)';
+    : facts.systemdUnit
+      ? 'systemctl start docker'
+      : 'w2meet doctor --fix (starts dockerd in the background; `w2meet doctor --stop-engine` stops it)';
   return [
     {
       name: 'docker client',
@@ -116,7 +121,11 @@ export function dockerChecks(facts: DockerFacts): DoctorCheck[] {
       name: 'docker engine',
       // An Engine that answers is installed somewhere, even if not on this PATH.
       ok: !!facts.dockerd || !!facts.answering,
-      detail: facts.dockerd ?? (facts.answering ? `not on this machine's PATH; one answers at ${facts.address}` : 'not installed: no dockerd (a docker client is not an Engine)'),
+      detail:
+        facts.dockerd ??
+        (facts.answering
+          ? `not on this machine's PATH; one answers at ${facts.address}`
+          : 'not installed: no dockerd (a docker client is not an Engine)'),
       fix: 'apt-get install -y docker.io',
       packages: ['docker.io'],
     },

@@ -38,7 +38,11 @@ export function dockerAddress(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Waits for a stream of Engine progress messages to end, passing each message on. */
-export function followProgress(docker: Docker, stream: NodeJS.ReadableStream, onMessage?: (m: Record<string, unknown>) => void): Promise<void> {
+export function followProgress(
+  docker: Docker,
+  stream: NodeJS.ReadableStream,
+  onMessage?: (m: Record<string, unknown>) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     docker.modem.followProgress(
       stream,

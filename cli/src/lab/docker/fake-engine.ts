@@ -28,17 +28,31 @@ export class FakeEngine implements EngineClient {
   async requireReachable() {}
 
   async labContainers(lab: string): Promise<LabContainer[]> {
-    return [...this.containers.values()].filter((c) => c.options.Labels?.[LABEL_LAB] === lab).map((c) => ({
-      id: c.options.Labels![LABEL_INSTANCE]!, name: c.options.Labels![LABEL_COMPONENT]!, replica: Number(c.options.Labels![LABEL_REPLICA]), containerId: c.id,
-    }));
+    return [...this.containers.values()]
+      .filter((c) => c.options.Labels?.[LABEL_LAB] === lab)
+      .map((c) => ({
+        id: c.options.Labels![LABEL_INSTANCE]!,
+        name: c.options.Labels![LABEL_COMPONENT]!,
+        replica: Number(c.options.Labels![LABEL_REPLICA]),
+        containerId: c.id,
+      }));
   }
 
   async inspect(id: string): Promise<ContainerInspectInfo> {
     const c = this.get(id);
     const network = String(c.options.HostConfig?.NetworkMode);
-    const binding = Object.entries(c.options.HostConfig?.PortBindings ?? {})[0] as [string, { HostIp: string; HostPort: string }[]] | undefined;
+    const binding = Object.entries(c.options.HostConfig?.PortBindings ?? {})[0] as
+      | [string, { HostIp: string; HostPort: string }[]]
+      | undefined;
     return {
-      State: { Running: c.running, Paused: c.paused, Status: c.running ? 'running' : 'exited', ExitCode: c.exitCode, Pid: c.running ? 4242 : 0, StartedAt: '2026-11-29T00:00:00Z' },
+      State: {
+        Running: c.running,
+        Paused: c.paused,
+        Status: c.running ? 'running' : 'exited',
+        ExitCode: c.exitCode,
+        Pid: c.running ? 4242 : 0,
+        StartedAt: '2026-11-29T00:00:00Z',
+      },
       NetworkSettings: {
         Networks: c.running ? { [network]: { IPAddress: c.ip } } : {},
         Ports: c.running && binding ? { [binding[0]]: binding[1] } : {},

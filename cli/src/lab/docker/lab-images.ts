@@ -39,7 +39,12 @@ export function mirroredName(ref: string): string {
  * the default registry, w2meet's own name (`w2meet/mirror/…`) from a mirror, whose own tag is
  * removed again.
  */
-export async function pullImage(docker: Docker, ref: string, registry: string | undefined, onProgress: (l: string) => void): Promise<string> {
+export async function pullImage(
+  docker: Docker,
+  ref: string,
+  registry: string | undefined,
+  onProgress: (l: string) => void,
+): Promise<string> {
   if (!registry && (await imageExists(docker, ref))) return ref;
   const from = registry ? `${registry}/${ref}` : ref;
   onProgress(`pulling ${from}`);
@@ -51,14 +56,19 @@ export async function pullImage(docker: Docker, ref: string, registry: string | 
   } catch (err) {
     throw new ImagePullError(
       `cannot pull ${from}: ${(err as Error).message}`,
-      registry ? `is a registry listening at ${registry}?` : 'no registry answers here: use --images local to build the images from Debian\'s packages',
+      registry
+        ? `is a registry listening at ${registry}?`
+        : "no registry answers here: use --images local to build the images from Debian's packages",
     );
   }
   if (!registry) return ref;
   const mirrored = mirroredName(ref);
   const [repo, tag] = mirrored.split(':');
   await docker.getImage(from).tag({ repo: repo!, tag: tag! });
-  await docker.getImage(from).remove({ noprune: true }).catch(() => {});
+  await docker
+    .getImage(from)
+    .remove({ noprune: true })
+    .catch(() => {});
   return mirrored;
 }
 
@@ -163,7 +173,10 @@ export async function pushLocalImages(docker: Docker, registry: string, onProgre
     }
     pushed.push(`${target}:${tag}`);
     // The registry has it now; the host keeps no tag of w2meet's naming another registry.
-    await docker.getImage(`${target}:${tag}`).remove({ noprune: true }).catch(() => {});
+    await docker
+      .getImage(`${target}:${tag}`)
+      .remove({ noprune: true })
+      .catch(() => {});
   }
   return pushed;
 }
@@ -202,7 +215,11 @@ export async function pruneLabImages(docker: Docker): Promise<string[]> {
     // An image both built and pulled under another name (a pushed local base) loses only w2meet's names.
     const others = (image.RepoTags ?? []).filter((t) => !t.startsWith('w2meet/') && t !== '<none>:<none>');
     if (others.length) {
-      for (const t of (image.RepoTags ?? []).filter((t) => t.startsWith('w2meet/'))) await docker.getImage(t).remove({ noprune: true }).catch(() => {});
+      for (const t of (image.RepoTags ?? []).filter((t) => t.startsWith('w2meet/')))
+        await docker
+          .getImage(t)
+          .remove({ noprune: true })
+          .catch(() => {});
       removed.push(...(image.RepoTags ?? []).filter((t) => t.startsWith('w2meet/')));
       continue;
     }

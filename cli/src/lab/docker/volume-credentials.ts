@@ -25,12 +25,19 @@ export function decodeCredentials(label: string): LabSecrets {
  * were labelled fall back to the lab folder's file, which held them then; volumes whose credentials
  * are nowhere are an error that says how to start afresh.
  */
-export async function volumeCredentials(engine: Pick<EngineClient, 'labVolumes'>, lab: string, env: NodeJS.ProcessEnv = process.env): Promise<LabSecrets | null> {
+export async function volumeCredentials(
+  engine: Pick<EngineClient, 'labVolumes'>,
+  lab: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LabSecrets | null> {
   const volumes = await engine.labVolumes(lab);
   if (!volumes.length) return null;
   const labelled = volumes.find((v) => v.Labels?.[LABEL_CREDENTIALS]);
   if (labelled) return decodeCredentials(labelled.Labels[LABEL_CREDENTIALS]!);
   const legacy = await readSecretsFile(labDir(lab, env));
   if (legacy) return legacy;
-  throw new LostCredentialsError(lab, volumes.map((v) => v.Name));
+  throw new LostCredentialsError(
+    lab,
+    volumes.map((v) => v.Name),
+  );
 }

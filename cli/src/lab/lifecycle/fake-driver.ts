@@ -95,12 +95,14 @@ export class FakeDriver implements RuntimeDriver {
   }
 
   /** The probe factory to give the lifecycle: an instance answers once it runs and its delay has passed. */
-  probeFor = (spec: ProbeSpec): Probe => async () => {
-    const id = hostOf(spec);
-    const since = this.startedAt.get(id);
-    if (this.states.get(id) !== 'running' || since === undefined) throw new Error(`${id} does not run`);
-    if (this.neverHealthy.has(id) || Date.now() - since < (this.healthyAfterMs[id] ?? 0)) throw new Error(`${id} does not answer yet`);
-  };
+  probeFor =
+    (spec: ProbeSpec): Probe =>
+    async () => {
+      const id = hostOf(spec);
+      const since = this.startedAt.get(id);
+      if (this.states.get(id) !== 'running' || since === undefined) throw new Error(`${id} does not run`);
+      if (this.neverHealthy.has(id) || Date.now() - since < (this.healthyAfterMs[id] ?? 0)) throw new Error(`${id} does not answer yet`);
+    };
 
   probeHealthy = async (spec: ProbeSpec): Promise<boolean> => {
     try {

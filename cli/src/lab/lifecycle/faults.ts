@@ -43,7 +43,12 @@ export const FAULTS: Record<FaultVerb, Fault> = {
 };
 
 /** Starts it again where it was (its port, its container) and waits until it is healthy. */
-async function restartAndWait<I extends DriverInstance>(driver: RuntimeDriver<I>, lab: DriverLab<I>, i: I, checks?: HealthChecks): Promise<void> {
+async function restartAndWait<I extends DriverInstance>(
+  driver: RuntimeDriver<I>,
+  lab: DriverLab<I>,
+  i: I,
+  checks?: HealthChecks,
+): Promise<void> {
   const running = await driver.start(lab, i);
   // The new pid is kept at once: a fault that overlaps this one must not forget it.
   await driver.save(lab, [i]);

@@ -9,7 +9,9 @@ const secrets = { postgresUser: 'u', postgresPassword: 'p', postgresDb: 'd', rab
 /** The lab without Postgres (whose schema step needs a real server): Redis, RabbitMQ, the services, the gateway. */
 function spec(): LabSpec {
   const s = buildLabSpec(secrets, { name: 'unit', gatewayPort: 0, replicas: { 'availability-service': 2, 'suggestion-service': 1 } });
-  s.components = s.components.filter((c) => c.name !== 'postgres').map((c) => (c.name === 'user-service' ? { ...c, dependsOn: ['redis'] } : c));
+  s.components = s.components
+    .filter((c) => c.name !== 'postgres')
+    .map((c) => (c.name === 'user-service' ? { ...c, dependsOn: ['redis'] } : c));
   return s;
 }
 

@@ -76,26 +76,32 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
     const progress = options.onProgress ?? (() => {});
     const t0 = Date.now();
     try {
-      await startInOrder(lab.instances, async (instance, started) => {
-        if (failed.signal.aborted) return;
-        progress({ type: 'starting', id: instance.id });
-        const running = await this.driver.start(lab, instance);
-        instance.timeline = { started: Date.now() - t0 };
-        await this.driver.save(lab, [instance]);
-        started();
-        await waitHealthy(this.driver, lab, instance, running, failed.signal, this.checks);
-        await afterHealthy(this.driver, lab, instance, this.checks);
-        instance.timeline.healthy = Date.now() - t0;
-        await this.driver.save(lab, [instance]);
-        progress({ type: 'healthy', id: instance.id, ms: instance.timeline.healthy });
-      }, failed);
+      await startInOrder(
+        lab.instances,
+        async (instance, started) => {
+          if (failed.signal.aborted) return;
+          progress({ type: 'starting', id: instance.id });
+          const running = await this.driver.start(lab, instance);
+          instance.timeline = { started: Date.now() - t0 };
+          await this.driver.save(lab, [instance]);
+          started();
+          await waitHealthy(this.driver, lab, instance, running, failed.signal, this.checks);
+          await afterHealthy(this.driver, lab, instance, this.checks);
+          instance.timeline.healthy = Date.now() - t0;
+          await this.driver.save(lab, [instance]);
+          progress({ type: 'healthy', id: instance.id, ms: instance.timeline.healthy });
+        },
+        failed,
+      );
       if (failed.signal.aborted) throw new AbortedError('interrupted while starting the lab');
     } catch (err) {
       failed.abort();
       await this.stopAll(lab);
       await this.driver.remove(lab.name, { volumes: false });
       if (options.signal?.aborted) {
-        throw new AbortedError('interrupted while starting the lab; everything it started was stopped (its data stays until `w2meet down -v`)');
+        throw new AbortedError(
+          'interrupted while starting the lab; everything it started was stopped (its data stays until `w2meet down -v`)',
+        );
       }
       throw err;
     }
@@ -105,10 +111,12 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
   /** Stops every instance, what waits for others first; returns every instance's id. */
   private async stopAll(lab: DriverLab<I>): Promise<string[]> {
     for (const tier of stopTiers(lab.instances)) {
-      await Promise.all(tier.map(async (i) => {
-        const state = await this.driver.state(lab, i).catch(() => 'exited' as const);
-        if (state === 'running' || state === 'paused') await this.driver.signal(lab, i, 'stop').catch(() => {});
-      }));
+      await Promise.all(
+        tier.map(async (i) => {
+          const state = await this.driver.state(lab, i).catch(() => 'exited' as const);
+          if (state === 'running' || state === 'paused') await this.driver.signal(lab, i, 'stop').catch(() => {});
+        }),
+      );
     }
     return lab.instances.map((i) => i.id);
   }
@@ -128,15 +136,25 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
   }
 
   private async statusOf(lab: DriverLab<I>): Promise<LabStatus> {
-    const instances = await Promise.all(lab.instances.map(async (i): Promise<InstanceStatus> => {
-      const [state, details] = await Promise.all([this.driver.state(lab, i), this.driver.details(lab, i)]);
-      return {
-        id: i.id, name: i.name, kind: i.kind, replica: i.replica, state,
-        health: state === 'running' ? await this.health(lab, i, details.engineHealth) : 'unknown',
-        address: details.address, pid: state === 'running' || state === 'paused' ? details.pid : null,
-        startedAt: details.startedAt, timeline: i.timeline, dependsOn: i.dependsOn, startsAfter: i.startsAfter,
-      };
-    }));
+    const instances = await Promise.all(
+      lab.instances.map(async (i): Promise<InstanceStatus> => {
+        const [state, details] = await Promise.all([this.driver.state(lab, i), this.driver.details(lab, i)]);
+        return {
+          id: i.id,
+          name: i.name,
+          kind: i.kind,
+          replica: i.replica,
+          state,
+          health: state === 'running' ? await this.health(lab, i, details.engineHealth) : 'unknown',
+          address: details.address,
+          pid: state === 'running' || state === 'paused' ? details.pid : null,
+          startedAt: details.startedAt,
+          timeline: i.timeline,
+          dependsOn: i.dependsOn,
+          startsAfter: i.startsAfter,
+        };
+      }),
+    );
     return { lab: lab.name, runtime: this.driver.name, gatewayUrl: lab.gatewayUrl, createdAt: lab.createdAt, instances };
   }
 
@@ -156,7 +174,10 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
   async fault(lab: string, verb: FaultVerb, target: string): Promise<string[]> {
     const found = await this.requireLab(lab);
     const targets = resolveTarget(found.instances, target);
-    checkAlarmTarget(verb, targets.map((i) => i.name));
+    checkAlarmTarget(
+      verb,
+      targets.map((i) => i.name),
+    );
     await Promise.all(targets.map((i) => FAULTS[verb](this.driver, found, i, this.checks)));
     await this.driver.save(found, targets);
     return targets.map((i) => i.id);

@@ -55,7 +55,12 @@ export interface HealthChecks {
 }
 
 /** Once healthy: what its component runs before anything that needs it starts (the schema). */
-export async function afterHealthy<I extends DriverInstance>(driver: RuntimeDriver<I>, lab: DriverLab<I>, instance: I, checks: HealthChecks = {}): Promise<void> {
+export async function afterHealthy<I extends DriverInstance>(
+  driver: RuntimeDriver<I>,
+  lab: DriverLab<I>,
+  instance: I,
+  checks: HealthChecks = {},
+): Promise<void> {
   const step = checks.afterHealthy ?? componentFor(instance.name).afterHealthy;
   if (!step) return;
   const at = await driver.address(lab, instance);
@@ -64,5 +69,8 @@ export async function afterHealthy<I extends DriverInstance>(driver: RuntimeDriv
 }
 
 function missingSecrets(id: string): never {
-  throw new LabStartError(`${id}: the lab's credentials cannot be read`, 'run `w2meet down -v` and `w2meet up` to make the lab again with new ones');
+  throw new LabStartError(
+    `${id}: the lab's credentials cannot be read`,
+    'run `w2meet down -v` and `w2meet up` to make the lab again with new ones',
+  );
 }

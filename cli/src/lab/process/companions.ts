@@ -17,7 +17,8 @@ export async function startCompanions(instance: ProcessInstance): Promise<void> 
     companion.startedAt = new Date().toISOString();
     try {
       await waitFor(probeFor(companion.probe), {
-        timeoutMs: COMPANION_START_MS, describe: `${instance.id}'s ${companion.id}`,
+        timeoutMs: COMPANION_START_MS,
+        describe: `${instance.id}'s ${companion.id}`,
         exited: () => (spawned.alive() ? null : 'the process exited'),
       });
     } catch (err) {
@@ -29,9 +30,11 @@ export async function startCompanions(instance: ProcessInstance): Promise<void> 
 /** Stops every instance's companions that are still the lab's own processes. */
 export async function stopCompanions(instances: ProcessInstance[], graceMs: number): Promise<void> {
   const companions: Companion[] = instances.flatMap((i) => i.companions ?? []);
-  await Promise.all(companions.map(async (c) => {
-    if (groupIsOurs(c)) await stopGroup(c.pid, c.stopSignal, graceMs);
-    c.pid = null;
-    c.intended = 'stopped';
-  }));
+  await Promise.all(
+    companions.map(async (c) => {
+      if (groupIsOurs(c)) await stopGroup(c.pid, c.stopSignal, graceMs);
+      c.pid = null;
+      c.intended = 'stopped';
+    }),
+  );
 }

@@ -37,7 +37,7 @@ export async function createProcessLab({ spec, dir, env, isRoot }: CreateInput, 
   const free = await freePorts(keys.length);
   const ports = Object.fromEntries(keys.map((k, i) => [k, free[i]!]));
   if (spec.gatewayPort !== 0) ports.gateway = spec.gatewayPort;
-  const postgresUser = isRoot ? systemUser('postgres') ?? undefined : undefined;
+  const postgresUser = isRoot ? (systemUser('postgres') ?? undefined) : undefined;
   if (isRoot && !postgresUser) {
     throw new PrerequisiteError('Postgres will not run as root and there is no `postgres` user to run it as');
   }
@@ -52,12 +52,17 @@ export async function createProcessLab({ spec, dir, env, isRoot }: CreateInput, 
   const instances = planProcesses({ spec, dir, binaries, ports, postgresUser, baseEnv: env });
   const gateway = instances.find((i) => i.name === 'gateway')!;
   const state: ProcessLabState = {
-    version: 1, lab: spec.name, runtime: 'process', createdAt: new Date().toISOString(),
-    gatewayUrl: `http://127.0.0.1:${gateway.port}`, secrets: spec.secrets, instances,
+    version: 1,
+    lab: spec.name,
+    runtime: 'process',
+    createdAt: new Date().toISOString(),
+    gatewayUrl: `http://127.0.0.1:${gateway.port}`,
+    secrets: spec.secrets,
+    instances,
   };
   // The credentials live beside the data they protect, and go with it (`down -v`).
   await writeSecretsFile(dir, spec.secrets);
-  context.progress({ type: 'info', message: 'preparing the lab\'s data folders' });
+  context.progress({ type: 'info', message: "preparing the lab's data folders" });
   await prepareLab(dir, spec, instances, binaries, postgresUser, context.signal);
   // initdb heard an interrupt itself; one between the steps is heard here, before anything starts.
   if (context.signal.aborted) throw new AbortedError('interrupted while preparing the lab; nothing was started');

@@ -3,10 +3,21 @@ import { PrerequisiteError } from '../../errors.js';
 import { buildLabSpec } from '../spec.js';
 import { planProcesses, portKeys } from './plan.js';
 
-const secrets = { postgresUser: 'w2meet', postgresPassword: 'pw', postgresDb: 'w2meet', rabbitUser: 'w2meet', redisPassword: 'r3dis', rabbitPassword: 'rpw' };
+const secrets = {
+  postgresUser: 'w2meet',
+  postgresPassword: 'pw',
+  postgresDb: 'w2meet',
+  rabbitUser: 'w2meet',
+  redisPassword: 'r3dis',
+  rabbitPassword: 'rpw',
+};
 const binaries = {
-  postgres: '/pg/postgres', initdb: '/pg/initdb', 'redis-server': '/bin/redis-server',
-  'rabbitmq-server': '/rmq/rabbitmq-server', epmd: '/bin/epmd', nginx: '/bin/nginx',
+  postgres: '/pg/postgres',
+  initdb: '/pg/initdb',
+  'redis-server': '/bin/redis-server',
+  'rabbitmq-server': '/rmq/rabbitmq-server',
+  epmd: '/bin/epmd',
+  nginx: '/bin/nginx',
 };
 
 function plan(replicas = {}) {
@@ -16,11 +27,19 @@ function plan(replicas = {}) {
 }
 
 describe('planProcesses', () => {
-  it('has one instance per replica with the default replicas; epmd is RabbitMQ\'s companion, not an instance', () => {
+  it("has one instance per replica with the default replicas; epmd is RabbitMQ's companion, not an instance", () => {
     const ids = plan().map((i) => i.id);
     expect(ids).toEqual([
-      'postgres', 'redis', 'rabbitmq', 'user-service', 'availability-service-1', 'availability-service-2',
-      'suggestion-service-1', 'suggestion-service-2', 'worker-service', 'gateway',
+      'postgres',
+      'redis',
+      'rabbitmq',
+      'user-service',
+      'availability-service-1',
+      'availability-service-2',
+      'suggestion-service-1',
+      'suggestion-service-2',
+      'worker-service',
+      'gateway',
     ]);
   });
 
@@ -34,7 +53,9 @@ describe('planProcesses', () => {
     expect(suggestion.dependsOn).toEqual([]);
     expect(suggestion.startsAfter).toEqual([]);
     const gateway = instances.find((i) => i.id === 'gateway')!;
-    expect(gateway.startsAfter).toEqual(expect.arrayContaining(['availability-service-1', 'availability-service-3', 'suggestion-service-1', 'worker-service']));
+    expect(gateway.startsAfter).toEqual(
+      expect.arrayContaining(['availability-service-1', 'availability-service-3', 'suggestion-service-1', 'worker-service']),
+    );
   });
 
   it('gives RabbitMQ its own node name, ports and folders, and the generated credentials', () => {

@@ -56,15 +56,38 @@ export function planProcesses(input: PlanInput): ProcessInstance[] {
     return instanceIds(c).map((id, index): ProcessInstance => {
       const p = port(id);
       const launch = component.process({
-        spec, id, dir, logs, host: HOST, port: p, book, binary, extraPort: port, baseEnv: env, postgresUser: input.postgresUser,
+        spec,
+        id,
+        dir,
+        logs,
+        host: HOST,
+        port: p,
+        book,
+        binary,
+        extraPort: port,
+        baseEnv: env,
+        postgresUser: input.postgresUser,
       });
       return {
-        id, name: c.name, kind: c.kind, replica: index + 1, port: p, ...waits,
-        command: launch.command, args: launch.args, env: launch.env, cwd: launch.cwd ?? dir,
+        id,
+        name: c.name,
+        kind: c.kind,
+        replica: index + 1,
+        port: p,
+        ...waits,
+        command: launch.command,
+        args: launch.args,
+        env: launch.env,
+        cwd: launch.cwd ?? dir,
         ...(launch.uid !== undefined ? { uid: launch.uid, gid: launch.gid } : {}),
-        stopSignal: component.stopSignal, logFile: join(logs, `${id}.log`), extraLogFiles: launch.extraLogFiles ?? [],
+        stopSignal: component.stopSignal,
+        logFile: join(logs, `${id}.log`),
+        extraLogFiles: launch.extraLogFiles ?? [],
         companions: c.name === 'rabbitmq' ? [epmd(binary('epmd'), port('epmd'), env, dir, logs)] : [],
-        pid: null, intended: 'stopped', startedAt: null, timeline: {},
+        pid: null,
+        intended: 'stopped',
+        startedAt: null,
+        timeline: {},
       };
     });
   });
@@ -73,9 +96,18 @@ export function planProcesses(input: PlanInput): ProcessInstance[] {
 /** RabbitMQ's own epmd on a port of the lab's, on loopback: never the machine's shared one. */
 function epmd(command: string, port: number, env: Record<string, string>, dir: string, logs: string): Companion {
   return {
-    id: 'epmd', command, args: ['-port', String(port)], env: { ...env, ERL_EPMD_ADDRESS: HOST }, cwd: dir, port,
-    stopSignal: 'SIGTERM', logFile: join(logs, 'epmd.log'), probe: { kind: 'epmd', host: HOST, port },
-    pid: null, intended: 'stopped', startedAt: null,
+    id: 'epmd',
+    command,
+    args: ['-port', String(port)],
+    env: { ...env, ERL_EPMD_ADDRESS: HOST },
+    cwd: dir,
+    port,
+    stopSignal: 'SIGTERM',
+    logFile: join(logs, 'epmd.log'),
+    probe: { kind: 'epmd', host: HOST, port },
+    pid: null,
+    intended: 'stopped',
+    startedAt: null,
   };
 }
 

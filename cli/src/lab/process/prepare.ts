@@ -41,8 +41,19 @@ async function preparePostgres(dir: string, spec: LabSpec, initdb: string, owner
     // Not spawnSync: a blocked event loop would not hear Ctrl-C until initdb was done.
     await runChildCommand(
       initdb,
-      ['-D', data, '-U', spec.secrets.postgresUser, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256',
-        '--auth-local=peer', '-E', 'UTF8', '--locale=C', '--no-sync'],
+      [
+        '-D',
+        data,
+        '-U',
+        spec.secrets.postgresUser,
+        `--pwfile=${pwfile}`,
+        '--auth-host=scram-sha-256',
+        '--auth-local=peer',
+        '-E',
+        'UTF8',
+        '--locale=C',
+        '--no-sync',
+      ],
       { cwd: pgDir, signal, code: 'LAB_START', ...(owner ? { uid: owner.uid, gid: owner.gid } : {}) },
     );
   } catch (err) {
@@ -60,13 +71,17 @@ async function prepareRabbit(dir: string, spec: LabSpec) {
   await mkdir(join(rmq, 'mnesia'), { recursive: true });
   await mkdir(join(rmq, 'log'), { recursive: true });
   // Only the lab's own user, with the lab's generated password; the guest user is never created.
-  await writeFile(join(rmq, 'rabbitmq.conf'), [
-    `default_user = ${spec.secrets.rabbitUser}`,
-    `default_pass = ${spec.secrets.rabbitPassword}`,
-    'loopback_users = none',
-    `vm_memory_high_watermark.relative = ${PROCESS_WATERMARK}`,
-    '',
-  ].join('\n'), { mode: 0o600 });
+  await writeFile(
+    join(rmq, 'rabbitmq.conf'),
+    [
+      `default_user = ${spec.secrets.rabbitUser}`,
+      `default_pass = ${spec.secrets.rabbitPassword}`,
+      'loopback_users = none',
+      `vm_memory_high_watermark.relative = ${PROCESS_WATERMARK}`,
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
   await writeFile(join(rmq, 'advanced.config'), '[].\n');
   await writeFile(join(rmq, 'rabbitmq-env.conf'), '');
   await writeFile(join(rmq, 'enabled_plugins'), '[].\n');

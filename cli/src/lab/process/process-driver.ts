@@ -33,7 +33,10 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
   private readonly known = new Map<string, ProcessLab>();
   private saving: Promise<void> = Promise.resolve();
 
-  constructor(private readonly env: NodeJS.ProcessEnv, private readonly isRoot: boolean) {}
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly isRoot: boolean,
+  ) {}
 
   private dir(lab: string): string {
     return labDir(lab, this.env);
@@ -68,13 +71,15 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
    */
   save(lab: ProcessLab, instances: ProcessInstance[] = lab.instances): Promise<void> {
     const dir = this.dir(lab.name);
-    this.saving = this.saving.catch(() => {}).then(async () => {
-      const current = await readState(dir);
-      if (!current) return;
-      const mine = new Map(instances.map((i) => [i.id, i]));
-      current.instances = current.instances.map((i) => mine.get(i.id) ?? i);
-      await writeState(dir, current);
-    });
+    this.saving = this.saving
+      .catch(() => {})
+      .then(async () => {
+        const current = await readState(dir);
+        if (!current) return;
+        const mine = new Map(instances.map((i) => [i.id, i]));
+        current.instances = current.instances.map((i) => mine.get(i.id) ?? i);
+        await writeState(dir, current);
+      });
     return this.saving;
   }
 
@@ -142,7 +147,10 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
   async *logs(_lab: ProcessLab, instances: ProcessInstance[], options: LogOptions): AsyncGenerator<LogLine> {
     // Each log's older half (FILE.1) first, so a trace or a tail that spans a rotation finds it.
     const files = (i: ProcessInstance) => [i.logFile, ...i.extraLogFiles].flatMap((f) => [`${f}.1`, f]);
-    yield* readLogs(instances.map((i) => ({ instance: i.id, files: files(i) })), options);
+    yield* readLogs(
+      instances.map((i) => ({ instance: i.id, files: files(i) })),
+      options,
+    );
   }
 
   async credentials(lab: string): Promise<LabSecrets | null> {
@@ -157,7 +165,8 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
     await runChildCommand(ctl, ['-n', i.env.RABBITMQ_NODENAME!, ...args], {
       // The command's own Erlang node listens on loopback too, like the broker's.
       env: { ...i.env, RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: '', RABBITMQ_CTL_ERL_ARGS: '-kernel inet_dist_use_interface {127,0,0,1}' },
-      cwd: i.cwd, code: 'FAULT',
+      cwd: i.cwd,
+      code: 'FAULT',
     }).catch((err: Error) => {
       throw err instanceof FaultError ? err : new FaultError(err.message);
     });

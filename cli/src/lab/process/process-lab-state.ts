@@ -27,7 +27,10 @@ export function labFromState(state: ProcessLabState): DriverLab<ProcessInstance>
   }
   state.instances = instances;
   return {
-    name: state.lab, createdAt: state.createdAt, gatewayUrl: state.gatewayUrl,
-    secrets: completeSecrets(state.secrets), instances,
+    name: state.lab,
+    createdAt: state.createdAt,
+    gatewayUrl: state.gatewayUrl,
+    secrets: completeSecrets(state.secrets),
+    instances,
   };
 }

@@ -74,7 +74,9 @@ function legacyOurs(pid: number, cwd: string | undefined): boolean {
   if (!cwd || identityOf(pid) === null) return false;
   try {
     if (readlinkSync(`/proc/${pid}/cwd`) === cwd) return true;
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.startsWith(cwd));
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .some((arg) => arg.startsWith(cwd));
   } catch {
     return false;
   }

@@ -18,7 +18,9 @@ async function answering(reply: string): Promise<number> {
 describe('probes that can tell a refusal from a wait', () => {
   it('a Redis that refuses the password is fatal at once', async () => {
     const port = await answering('-WRONGPASS invalid username-password pair or user is disabled.\r\n');
-    await expect(waitFor(redisProbe('127.0.0.1', port, 'pw'), { timeoutMs: 10_000, describe: 'redis' })).rejects.toBeInstanceOf(FatalProbeError);
+    await expect(waitFor(redisProbe('127.0.0.1', port, 'pw'), { timeoutMs: 10_000, describe: 'redis' })).rejects.toBeInstanceOf(
+      FatalProbeError,
+    );
   });
 
   it('a refused connection is something to wait for, whatever digits its port has', async () => {
@@ -26,7 +28,9 @@ describe('probes that can tell a refusal from a wait', () => {
     // known closed: bound here, then released.
     const port = await closedPortWith403();
     const started = Date.now();
-    await expect(waitFor(amqpProbe(`amqp://u:p@127.0.0.1:${port}`), { timeoutMs: 600, describe: 'rabbitmq' })).rejects.toThrow(/not healthy after 600 ms/);
+    await expect(waitFor(amqpProbe(`amqp://u:p@127.0.0.1:${port}`), { timeoutMs: 600, describe: 'rabbitmq' })).rejects.toThrow(
+      /not healthy after 600 ms/,
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
   });
 });

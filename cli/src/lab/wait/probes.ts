@@ -100,13 +100,17 @@ export function tcpProbe(host: string, port: number): Probe {
  * credentials (its data was made with others). `waitFor` gives up at once with it.
  */
 export class FatalProbeError extends Error {
-  constructor(message: string, readonly hint: string) {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
     super(message);
   }
 }
 
-const CREDENTIALS_HINT = 'its data was made with other credentials than the lab has now: `w2meet down -v` removes the lab\'s data '
-  + '(and with it the old credentials), then `w2meet up` starts afresh';
+const CREDENTIALS_HINT =
+  "its data was made with other credentials than the lab has now: `w2meet down -v` removes the lab's data " +
+  '(and with it the old credentials), then `w2meet up` starts afresh';
 
 /** Authenticates when the lab's Redis has a password (labs made before it had one do not), then PING. */
 export function redisProbe(host: string, port: number, password?: string): Probe {
@@ -118,7 +122,8 @@ export function redisProbe(host: string, port: number, password?: string): Probe
       await probe(signal);
     } catch (err) {
       const message = (err as Error).message;
-      if (/WRONGPASS|invalid password/.test(message)) throw new FatalProbeError(`Redis at ${host}:${port} refused the lab's password`, CREDENTIALS_HINT);
+      if (/WRONGPASS|invalid password/.test(message))
+        throw new FatalProbeError(`Redis at ${host}:${port} refused the lab's password`, CREDENTIALS_HINT);
       throw err;
     }
   };
@@ -134,7 +139,8 @@ export function postgresProbe(connectionString: string): Probe {
     } catch (err) {
       // 28P01: wrong password; 28000: no such role or no pg_hba entry for it.
       const code = (err as { code?: string }).code;
-      if (code === '28P01' || code === '28000') throw new FatalProbeError(`Postgres refused the lab's credentials: ${(err as Error).message}`, CREDENTIALS_HINT);
+      if (code === '28P01' || code === '28000')
+        throw new FatalProbeError(`Postgres refused the lab's credentials: ${(err as Error).message}`, CREDENTIALS_HINT);
       throw err;
     } finally {
       await client.end().catch(() => {});
@@ -149,7 +155,8 @@ export function amqpProbe(url: string): Probe {
       connection = await amqp.connect(url, { timeout: 2000 });
     } catch (err) {
       const message = (err as Error).message;
-      if (/ACCESS[_-]REFUSED/.test(message)) throw new FatalProbeError(`RabbitMQ refused the lab's credentials: ${message}`, CREDENTIALS_HINT);
+      if (/ACCESS[_-]REFUSED/.test(message))
+        throw new FatalProbeError(`RabbitMQ refused the lab's credentials: ${message}`, CREDENTIALS_HINT);
       throw err;
     }
     connection.on('error', () => {});

@@ -24,7 +24,7 @@ const MAX_IN_FLIGHT = 256;
 export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<StepOutcome> {
   const burst = step.burst;
   const amqpUrl = ctx.target.lab?.amqpUrl;
-  if (!amqpUrl) throw new MissingCapabilityError('counting completions needs the lab\'s broker, which cannot be reached from here', 'queue');
+  if (!amqpUrl) throw new MissingCapabilityError("counting completions needs the lab's broker, which cannot be reached from here", 'queue');
   const users = ctx.vars[burst.users] as MadeUser[];
   const listener = new CompletionListener(amqpUrl, `${ctx.runId}-${step.name}`);
   await listener.connect();
@@ -39,22 +39,31 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
   const start = ctx.clock.nowUs();
   // Settled from the start: a fault that fails while the sends go on is a step failure to report
   // at the end, never an unhandled rejection that ends the whole run.
-  const faults = Promise.allSettled((burst.during ?? []).map(async (f) => {
-    await sleep(f.after_ms, undefined, { signal: ctx.signal });
-    await ctx.faults!.apply(f.verb, f.target);
-    if (f.duration_ms !== undefined) {
-      await sleep(f.duration_ms, undefined, { signal: ctx.signal });
-      const undo = undoVerb(f.verb);
-      if (undo) await ctx.faults!.apply(undo, f.target, true);
-    }
-  }));
+  const faults = Promise.allSettled(
+    (burst.during ?? []).map(async (f) => {
+      await sleep(f.after_ms, undefined, { signal: ctx.signal });
+      await ctx.faults!.apply(f.verb, f.target);
+      if (f.duration_ms !== undefined) {
+        await sleep(f.duration_ms, undefined, { signal: ctx.signal });
+        const undo = undoVerb(f.verb);
+        if (undo) await ctx.faults!.apply(undo, f.target, true);
+      }
+    }),
+  );
   try {
     sampler.start();
     const sent = await runOpenLoop({
-      rate: burst.rate, total: burst.jobs, maxInFlight: MAX_IN_FLIGHT, clock: ctx.clock, signal: ctx.signal,
+      rate: burst.rate,
+      total: burst.jobs,
+      maxInFlight: MAX_IN_FLIGHT,
+      clock: ctx.clock,
+      signal: ctx.signal,
       send: async (intendedUs, i) => {
         const body = { userId1: users[i % users.length]!.id, userId2: users[(i + 1) % users.length]!.id };
-        const ex = await http.send({ method: 'POST', path: '/worker/tasks', headers: { 'Case-ID': caseIdFor(ctx.runId, step.name, i) }, body }, intendedUs);
+        const ex = await http.send(
+          { method: 'POST', path: '/worker/tasks', headers: { 'Case-ID': caseIdFor(ctx.runId, step.name, i) }, body },
+          intendedUs,
+        );
         // A 5xx or no answer is a refusal: no promise was made, so the job cannot be lost. Anything
         // else but 202 breaks the contract.
         const refusal = ex.status === 0 || ex.status >= 500;
@@ -68,7 +77,8 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
       },
     });
     const lastSendUs = ctx.clock.nowUs();
-    for (const r of await faults) if (r.status === 'rejected') failures.push(`a fault during the burst failed: ${(r.reason as Error).message}`);
+    for (const r of await faults)
+      if (r.status === 'rejected') failures.push(`a fault during the burst failed: ${(r.reason as Error).message}`);
     const drainDeadline = ctx.clock.nowUs() + (burst.drain_timeout_ms ?? DEFAULT_DRAIN_TIMEOUT_MS) * 1000;
     const done = () => [...accepted].every((id) => listener.byJob().has(id));
     while (!done() && ctx.clock.nowUs() < drainDeadline && !ctx.signal.aborted) await sleep(50);
@@ -83,9 +93,14 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
     failures.push(...recorder.failures);
     const metrics = recorder.metrics((lastSendUs - start) / 1000);
     const out: Record<string, number> = {
-      accepted: accepted.size, refused, completed, lost: lost.length, duplicates,
+      accepted: accepted.size,
+      refused,
+      completed,
+      lost: lost.length,
+      duplicates,
       redelivered: listener.events.filter((e) => e.redelivered).length,
-      dropped: sent.dropped, dropped_ratio: sent.dropped / burst.jobs,
+      dropped: sent.dropped,
+      dropped_ratio: sent.dropped / burst.jobs,
       drain_ms: (drainedUs - lastSendUs) / 1000,
       jobs_per_s: completed / Math.max(1e-6, (drainedUs - start) / 1e6),
       // The rate at which the queue emptied once the sending stopped: the workers' drain rate.
@@ -95,7 +110,10 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
       send_errors: sent.errors,
     };
     for (const [k, v] of Object.entries(metrics)) if (/^(latency|server)\./.test(k)) out[`enqueue.${k}`] = v;
-    for (const [name, h] of [['deep', deep], ['shallow', shallow]] as const) {
+    for (const [name, h] of [
+      ['deep', deep],
+      ['shallow', shallow],
+    ] as const) {
       const s = h.summary();
       if (s.count) for (const [k, v] of Object.entries(s)) if (k !== 'count') out[`enqueue.${name}.latency.${k}`] = v;
     }

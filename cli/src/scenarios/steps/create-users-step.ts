@@ -28,7 +28,9 @@ export async function runCreateUsersStep(step: CreateUsersStep, ctx: StepContext
     while (next < users.length && !ctx.signal.aborted) {
       const i = next++;
       const ex = await ctx.http.send({
-        method: 'POST', path: '/users/users', headers: { 'Case-ID': caseIdFor(ctx.runId, step.name, i) },
+        method: 'POST',
+        path: '/users/users',
+        headers: { 'Case-ID': caseIdFor(ctx.runId, step.name, i) },
         body: { email: users[i]!.email, availabilities: AVAILABILITIES, preferences: PREFERENCES[i % 2] },
       });
       if (ex.status !== 201 && failures.length < 5) failures.push(`POST /users/users for ${users[i]!.email}: ${ex.status || ex.error}`);

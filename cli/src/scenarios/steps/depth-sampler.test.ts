@@ -12,16 +12,14 @@ describe('the queue depth sampler', () => {
   });
 
   it('counts unreadable answers and failed requests instead of throwing from its timer', async () => {
-    const answers = [
-      { status: 200, text: 'not json' },
-      new Error('socket hang up'),
-      { status: 200, text: '{"queue_depth": 7}' },
-    ];
-    const http = { send: async () => {
-      const next = answers.shift()!;
-      if (next instanceof Error) throw next;
-      return next;
-    } } as unknown as HttpTarget;
+    const answers = [{ status: 200, text: 'not json' }, new Error('socket hang up'), { status: 200, text: '{"queue_depth": 7}' }];
+    const http = {
+      send: async () => {
+        const next = answers.shift()!;
+        if (next instanceof Error) throw next;
+        return next;
+      },
+    } as unknown as HttpTarget;
     const rejections: unknown[] = [];
     const onRejection = (r: unknown) => rejections.push(r);
     process.on('unhandledRejection', onRejection);

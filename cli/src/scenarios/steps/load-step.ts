@@ -53,8 +53,12 @@ export async function runLoadStep(step: LoadStep, ctx: StepContext): Promise<Ste
       sendErrors = result.errorMessages;
     } else {
       await runClosedLoop({
-        connections: load.connections!, total: load.count, durationUs: load.duration_ms === undefined ? undefined : load.duration_ms * 1000,
-        clock: ctx.clock, send, signal: ctx.signal,
+        connections: load.connections!,
+        total: load.count,
+        durationUs: load.duration_ms === undefined ? undefined : load.duration_ms * 1000,
+        clock: ctx.clock,
+        send,
+        signal: ctx.signal,
       });
     }
   } finally {

@@ -20,7 +20,8 @@ async function execute(dsn: string, statement: string): Promise<void> {
  */
 export async function runSqlStep(step: SqlStep, ctx: StepContext): Promise<StepOutcome> {
   const dsn = ctx.target.lab?.pgDsn;
-  if (!dsn || !ctx.faults) throw new MissingCapabilityError('sql steps need the lab\'s Postgres, which cannot be reached from here', 'database');
+  if (!dsn || !ctx.faults)
+    throw new MissingCapabilityError("sql steps need the lab's Postgres, which cannot be reached from here", 'database');
   const start = ctx.clock.nowUs();
   const { run, undo, undo_of: undoOf } = step.sql;
   if (undoOf) {

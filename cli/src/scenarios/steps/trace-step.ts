@@ -19,7 +19,7 @@ async function collect(ctx: StepContext, caseId: string, since: Date): Promise<L
  * logged it (or the time is up), keeping each hop's records and its own time for the report.
  */
 export async function runTraceStep(step: TraceStep, ctx: StepContext): Promise<StepOutcome> {
-  if (!ctx.target.lab) throw new MissingCapabilityError('tracing reads the lab\'s logs; this target has none', 'logs');
+  if (!ctx.target.lab) throw new MissingCapabilityError("tracing reads the lab's logs; this target has none", 'logs');
   const caseId = caseIdFor(ctx.runId, step.name);
   // A second of slack: log times are the lab's clock, read to the second.
   const since = new Date(Date.now() - 1000);
@@ -37,7 +37,9 @@ export async function runTraceStep(step: TraceStep, ctx: StepContext): Promise<S
     await sleep(250);
   }
   const metrics: Record<string, number> = {
-    hops_seen: step.trace.hops.length - missing.length, hops_missing: missing.length, total_ms: ex.latencyMs,
+    hops_seen: step.trace.hops.length - missing.length,
+    hops_missing: missing.length,
+    total_ms: ex.latencyMs,
   };
   for (const line of lines) {
     const ms = line.record && line.record.msg === 'request completed' ? hopMs(line.record) : undefined;

@@ -23,7 +23,11 @@ function probeFor(step: WaitStep, ctx: StepContext): Probe {
   if (wait.for === 'queue_empty') {
     let emptyInARow = 0;
     return async () => {
-      const ex = await ctx.http.send({ method: 'GET', path: '/worker/stats', headers: { 'Case-ID': caseIdFor(ctx.runId, step.name, attempt++) } });
+      const ex = await ctx.http.send({
+        method: 'GET',
+        path: '/worker/stats',
+        headers: { 'Case-ID': caseIdFor(ctx.runId, step.name, attempt++) },
+      });
       const depth = ex.status === 200 ? (JSON.parse(ex.text) as { queue_depth: number | null }).queue_depth : null;
       // Two empty readings in a row: one can fall between a redelivery and its consumption.
       emptyInARow = depth === 0 ? emptyInARow + 1 : 0;

@@ -5,13 +5,18 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AbortedError, W2meetError } from '../../errors.js';
-import { importTree, mountsUnder, packageCounter, unmountUnder } from './local-base-image.js';
+import { importTree, packageCounter } from './local-base-image.js';
+import { mountsUnder, unmountUnder } from './tree-mounts.js';
 
 describe("the first image build's progress", () => {
   it("counts debootstrap's package lines per phase and says every Nth, with the time taken", () => {
     const said: string[] = [];
     let t = 0;
-    const take = packageCounter((l) => said.push(l), 2, () => t);
+    const take = packageCounter(
+      (l) => said.push(l),
+      2,
+      () => t,
+    );
     expect(take('I: Retrieving InRelease')).toBe(false);
     t = 5000;
     for (const name of ['adduser', 'apt', 'base-files']) expect(take(`I: Retrieving ${name} 3.134`)).toBe(true);
@@ -37,7 +42,12 @@ describe('unmounting inside the image tree', () => {
       line(`${root}/with\\040space`, 'tmpfs'),
     ].join('\n');
     expect(mountsUnder(`${root}/`, mounts)).toEqual([
-      `${root}/with space`, `${root}/sys`, `${root}/proc/sys/fs/binfmt_misc`, `${root}/proc`, `${root}/dev/pts`, `${root}/dev/pts`,
+      `${root}/with space`,
+      `${root}/sys`,
+      `${root}/proc/sys/fs/binfmt_misc`,
+      `${root}/proc`,
+      `${root}/dev/pts`,
+      `${root}/dev/pts`,
     ]);
   });
 
@@ -56,7 +66,9 @@ describe('unmounting inside the image tree', () => {
       },
     });
     expect(calls).toEqual([
-      ['umount', '-l', `${root}/proc`], ['umount', '-l', `${root}/dev/pts`], ['umount', '-l', `${root}/dev/pts`],
+      ['umount', '-l', `${root}/proc`],
+      ['umount', '-l', `${root}/dev/pts`],
+      ['umount', '-l', `${root}/dev/pts`],
     ]);
     expect(mounted).toEqual([]);
   });
@@ -64,11 +76,15 @@ describe('unmounting inside the image tree', () => {
   it('a mount that stays is an error naming it and what umount said, so the tree is not removed through it', async () => {
     const err = await unmountUnder(root, {
       readMounts: () => line(`${root}/dev`, 'devtmpfs'),
-      run: async () => { throw new W2meetError('IMAGE_BUILD', 'umount failed (exit 32):\numount: target is busy'); },
+      run: async () => {
+        throw new W2meetError('IMAGE_BUILD', 'umount failed (exit 32):\numount: target is busy');
+      },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(W2meetError);
     expect((err as W2meetError).code).toBe('IMAGE_BUILD');
-    expect((err as W2meetError).message).toBe(`still mounted inside the image tree: ${root}/dev\numount failed (exit 32):\numount: target is busy`);
+    expect((err as W2meetError).message).toBe(
+      `still mounted inside the image tree: ${root}/dev\numount failed (exit 32):\numount: target is busy`,
+    );
     expect((err as W2meetError).hint).toContain(`then remove ${root}`);
   });
 
@@ -103,12 +119,16 @@ describe('streaming the tree into the image import', () => {
 
   it('gives the import the whole tree but /proc, /sys and /dev', async () => {
     let entries: string[] = [];
-    await importTree(dir, async (archive) => { entries = await listArchive(archive); });
+    await importTree(dir, async (archive) => {
+      entries = await listArchive(archive);
+    });
     expect(entries).toEqual(['./', './etc/', './etc/hostname']);
   });
 
   it("fails with tar's exit code and stderr when tar fails, even though the import took what it was given", async () => {
-    const err = await importTree(join(dir, 'missing'), async (archive) => { await listArchive(archive).catch(() => []); }).catch((e: unknown) => e);
+    const err = await importTree(join(dir, 'missing'), async (archive) => {
+      await listArchive(archive).catch(() => []);
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(W2meetError);
     expect((err as W2meetError).code).toBe('IMAGE_BUILD');
     expect((err as W2meetError).message).toMatch(/^tar failed \(exit 2\):\n.*missing.*No such file or directory/s);
@@ -129,12 +149,16 @@ describe('streaming the tree into the image import', () => {
   it('an abort ends tar and rejects with AbortedError', async () => {
     writeFileSync(join(dir, 'etc', 'big'), Buffer.alloc(8 * 1024 * 1024, 1));
     const controller = new AbortController();
-    const err = await importTree(dir, async (archive) => {
-      // A slow import: the abort comes while tar is blocked on its pipe.
-      await new Promise((r) => setTimeout(r, 100));
-      controller.abort();
-      for await (const chunk of archive) void chunk;
-    }, { signal: controller.signal }).catch((e: unknown) => e);
+    const err = await importTree(
+      dir,
+      async (archive) => {
+        // A slow import: the abort comes while tar is blocked on its pipe.
+        await new Promise((r) => setTimeout(r, 100));
+        controller.abort();
+        for await (const chunk of archive) void chunk;
+      },
+      { signal: controller.signal },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AbortedError);
   });
 });

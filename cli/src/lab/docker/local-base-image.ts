@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { execa } from 'execa';
-import { AbortedError, ImageBuildError, PrerequisiteError } from '../../errors.js';
+import { AbortedError, PrerequisiteError } from '../../errors.js';
 import { commandFailure, FORCE_KILL_AFTER_MS, runChildCommand } from '../child-command.js';
 import { VERSION } from '../../version.js';
 import { removeUnusedPlugins } from '../rabbitmq-apps.js';
 import { debianMirror, hostCodename } from './apt-mirror.js';
+import { unmountUnder } from './tree-mounts.js';
 import { followProgress, imageExists } from './engine.js';
 import { LABEL_IMAGE_HASH, LABEL_IMAGE_ROLE, LABEL_VERSION } from './labels.js';
 
@@ -32,69 +33,21 @@ export interface LocalImageRecipe {
 
 export function localRecipe(): LocalImageRecipe {
   const suite = hostCodename();
-  if (!suite) throw new PrerequisiteError('cannot tell the host\'s Debian release from /etc/os-release; local images need a Debian host');
+  if (!suite) throw new PrerequisiteError("cannot tell the host's Debian release from /etc/os-release; local images need a Debian host");
   const mirror = debianMirror(suite);
   if (!mirror) throw new PrerequisiteError(`no apt source for ${suite} in /etc/apt; local images are built from the host's Debian mirror`);
   return { suite, mirror, packages: LOCAL_PACKAGES, node: process.version };
 }
 
 export function recipeHash(recipe: LocalImageRecipe): string {
-  return createHash('sha256').update(JSON.stringify({ ...recipe, RECIPE })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify({ ...recipe, RECIPE }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function localImageRef(recipe: LocalImageRecipe): string {
   return `${LOCAL_REPO}:${recipeHash(recipe)}`;
-}
-
-/**
- * The mount points at or under `dir` in the text of /proc/mounts, deepest first. A mount listed
- * twice (one stacked on another) is listed twice: each needs its own umount.
- */
-export function mountsUnder(dir: string, mounts: string): string[] {
-  const root = dir.replace(/\/+$/, '');
-  return mounts.split('\n')
-    .map((l) => l.split(' ')[1])
-    .filter((m): m is string => !!m)
-    // The kernel writes a space, a tab, a newline and a backslash in a path as octal escapes.
-    .map((m) => m.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))))
-    .filter((m) => m === root || m.startsWith(`${root}/`))
-    .sort()
-    .reverse();
-}
-
-export interface UnmountDeps {
-  run: typeof runChildCommand;
-  readMounts: () => string;
-}
-
-const hostMounts: UnmountDeps = { run: runChildCommand, readMounts: () => readFileSync('/proc/mounts', 'utf8') };
-
-/**
- * debootstrap leaves /proc (and sometimes more: /sys, /dev bound from the host) mounted inside the
- * tree when it fails. Each is unmounted, deepest first, and waited for; then /proc/mounts is read
- * again, and anything still mounted there is an error, since removing the tree through it would
- * reach into the host's own /proc, /sys or /dev. Not cancellable: it is the cleanup after an
- * interrupt too.
- */
-export async function unmountUnder(dir: string, deps: UnmountDeps = hostMounts): Promise<void> {
-  const failures: string[] = [];
-  for (const m of mountsUnder(dir, deps.readMounts())) {
-    try {
-      // -l: a process still inside (a dpkg helper being killed) does not keep it mounted.
-      await deps.run('umount', ['-l', m], { code: 'IMAGE_BUILD' });
-    } catch (err) {
-      // Not fatal by itself: the second umount of a mount listed twice, or of one that went with
-      // its parent, fails with nothing left mounted. What is still mounted is judged below.
-      failures.push(err instanceof Error ? err.message : String(err));
-    }
-  }
-  const left = mountsUnder(dir, deps.readMounts());
-  if (left.length) {
-    throw new ImageBuildError(
-      `still mounted inside the image tree: ${left.join(', ')}${failures.length ? `\n${failures.join('\n')}` : ''}`,
-      `unmount them (umount -l), then remove ${dir}; it was left in place so nothing outside it is removed`,
-    );
-  }
 }
 
 /**
@@ -139,7 +92,7 @@ export async function importTree(
   if (archived.status === 'fulfilled') for (const line of archived.value.stderr.split('\n').filter(Boolean)) options.onWarning?.(line);
 }
 
-export type BuildProgress = (line: string) => void
+export type BuildProgress = (line: string) => void;
 
 const PER_PACKAGE = /^I: (Retrieving|Validating|Extracting|Unpacking|Installing|Configuring) [a-z0-9]/;
 
@@ -170,7 +123,11 @@ export async function ensureLocalBaseImage(
   const recipe = localRecipe();
   const ref = localImageRef(recipe);
   if (!options.force && (await imageExists(docker, ref))) return { ref, built: false };
-  if (process.getuid?.() !== 0) throw new PrerequisiteError('building local images runs debootstrap, which needs root', 'run as root, or use --images official where a registry answers');
+  if (process.getuid?.() !== 0)
+    throw new PrerequisiteError(
+      'building local images runs debootstrap, which needs root',
+      'run as root, or use --images official where a registry answers',
+    );
   const dir = mkdtempSync('/var/tmp/w2meet-rootfs-');
   // The tree goes whatever happens; a failure to remove it is said, not lost, and never hides the build's own error.
   const removeTree = async (buildFailed: boolean) => {
@@ -185,13 +142,17 @@ export async function ensureLocalBaseImage(
   try {
     onProgress(`debootstrap ${recipe.suite} from ${recipe.mirror} (${recipe.packages.join(', ')})`);
     const packages = packageCounter(onProgress);
-    await runChildCommand('debootstrap', ['--variant=minbase', `--include=${recipe.packages.join(',')}`, recipe.suite, dir, recipe.mirror], {
-      code: 'IMAGE_BUILD',
-      signal: options.signal,
-      onLine: (l) => {
-        if (!packages(l) && /^I: /.test(l)) onProgress(l);
+    await runChildCommand(
+      'debootstrap',
+      ['--variant=minbase', `--include=${recipe.packages.join(',')}`, recipe.suite, dir, recipe.mirror],
+      {
+        code: 'IMAGE_BUILD',
+        signal: options.signal,
+        onLine: (l) => {
+          if (!packages(l) && /^I: /.test(l)) onProgress(l);
+        },
       },
-    });
+    );
     if (options.signal?.aborted) throw new AbortedError();
     await unmountUnder(dir);
     // The services run on the host's own Node.js: it needs only glibc and libstdc++, both in the tree.
@@ -207,21 +168,28 @@ export async function ensureLocalBaseImage(
     rmSync(join(dir, 'var/cache/apt/archives'), { recursive: true, force: true });
     onProgress(`importing ${ref}`);
     try {
-      await importTree(dir, async (archive) => {
-        const stream = await docker.importImage(archive, {
-          repo: LOCAL_REPO,
-          tag: ref.split(':')[1],
-          changes: [
-            `LABEL ${LABEL_IMAGE_HASH}=${recipeHash(recipe)} ${LABEL_IMAGE_ROLE}=local-base ${LABEL_VERSION}=${VERSION}`,
-            'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8',
-            'CMD ["/bin/bash"]',
-          ],
-        } as unknown as Record<string, unknown>);
-        await followProgress(docker, stream);
-      }, { signal: options.signal, onWarning: onProgress });
+      await importTree(
+        dir,
+        async (archive) => {
+          const stream = await docker.importImage(archive, {
+            repo: LOCAL_REPO,
+            tag: ref.split(':')[1],
+            changes: [
+              `LABEL ${LABEL_IMAGE_HASH}=${recipeHash(recipe)} ${LABEL_IMAGE_ROLE}=local-base ${LABEL_VERSION}=${VERSION}`,
+              'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8',
+              'CMD ["/bin/bash"]',
+            ],
+          } as unknown as Record<string, unknown>);
+          await followProgress(docker, stream);
+        },
+        { signal: options.signal, onWarning: onProgress },
+      );
     } catch (err) {
       // The tree may have been cut off mid-stream: an image of it must not pass for the recipe's.
-      await docker.getImage(ref).remove({ force: true }).catch(() => {});
+      await docker
+        .getImage(ref)
+        .remove({ force: true })
+        .catch(() => {});
       throw err;
     }
   } catch (err) {

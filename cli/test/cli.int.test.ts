@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../src/lab/process/supervisor.js';
-import { packageRoot } from '../src/lab/paths.js';
+import { labDir, packageRoot } from '../src/lab/paths.js';
 import { http, TEST_LAB, testLab } from './test-lab.js';
 import { runCli } from './run-cli.js';
 
@@ -24,7 +24,9 @@ describe('w2meet up, status, logs, faults and down on the process runtime', () =
     expect(res.code, res.stderr).toBe(0);
     const status = JSON.parse(res.stdout);
     gateway = status.gatewayUrl;
-    expect(status.instances).toHaveLength(11);
+    // Ten instances: RabbitMQ's epmd runs inside the process driver, as its companion, not as an instance.
+    expect(status.instances).toHaveLength(10);
+    expect(status.instances.map((i: { id: string }) => i.id)).not.toContain('epmd');
     for (const i of status.instances) expect(i, i.id).toMatchObject({ state: 'running', health: 'healthy' });
     expect((await http(`${gateway}/health`)).status).toBe(200);
   });
@@ -93,10 +95,16 @@ describe('w2meet up, status, logs, faults and down on the process runtime', () =
 
   it('down stops everything, twice without complaint, and status then shows no lab', async () => {
     const status = JSON.parse((await runCli(['status', ...lab, '--json'])).stdout);
+    const state = JSON.parse(readFileSync(join(labDir(LAB), 'state.json'), 'utf8')) as {
+      instances: { companions: { id: string; pid: number }[] }[];
+    };
+    const epmd = state.instances.flatMap((i) => i.companions).find((c) => c.id === 'epmd')!;
+    expect(isAlive(epmd.pid), 'epmd runs beside the broker').toBe(true);
     const first = await runCli(['down', ...lab]);
     expect(first.code).toBe(0);
-    expect(first.stderr).toContain('stopped 11 components');
+    expect(first.stderr).toContain('stopped 10 components');
     for (const i of status.instances) expect(isAlive(i.pid), i.id).toBe(false);
+    expect(isAlive(epmd.pid), 'epmd stops with the lab').toBe(false);
     const second = await runCli(['down', ...lab]);
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('nothing was running');

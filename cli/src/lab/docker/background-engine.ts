@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { EngineStartError } from '../../errors.js';
 import { identityOf, isSameProcess, type ProcessIdentity } from '../process-identity.js';
-import { logTail } from '../process/supervisor.js';
+import { logTail } from '../log-tail.js';
 import { pingDocker } from './engine.js';
 
 /**

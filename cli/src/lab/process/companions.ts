@@ -2,7 +2,8 @@ import { LabStartError } from '../../errors.js';
 import { probeFor } from '../wait/probe-for.js';
 import { waitFor } from '../wait/probes.js';
 import type { Companion, ProcessInstance } from './state.js';
-import { groupIsOurs, identityToRecord, instanceState, logTail, spawnInstance, stopGroup } from './supervisor.js';
+import { logTail } from '../log-tail.js';
+import { groupIsOurs, identityToRecord, instanceState, spawnInstance, stopGroup } from './supervisor.js';
 
 const COMPANION_START_MS = 10_000;
 

@@ -16,7 +16,8 @@ import { createProcessLab } from './create-process-lab.js';
 import { capGatewayLog, labFromState } from './process-lab-state.js';
 import { PROCESS_WATERMARK } from './prepare.js';
 import { readState, statePath, writeState, type ProcessInstance, type ProcessLabState } from './state.js';
-import { groupIsOurs, identityToRecord, instanceState, logTail, spawnInstance, stopGroup } from './supervisor.js';
+import { logTail } from '../log-tail.js';
+import { groupIsOurs, identityToRecord, instanceState, spawnInstance, stopGroup } from './supervisor.js';
 
 const STOP_GRACE_MS = 8000;
 

@@ -167,13 +167,3 @@ export async function stopGroup(pid: number, signal: NodeJS.Signals, graceMs: nu
   const killDeadline = Date.now() + 2000;
   while (Date.now() < killDeadline && (isAlive(pid) || groupAlive(pid))) await new Promise((r) => setTimeout(r, 25));
 }
-
-/** The last lines of a log file, for error messages. */
-export function logTail(path: string, lines = 15): string {
-  try {
-    const text = readFileSync(path, 'utf8');
-    return text.split('\n').filter(Boolean).slice(-lines).join('\n');
-  } catch {
-    return '(no log yet)';
-  }
-}

@@ -28,6 +28,14 @@ describe('ExchangeRecorder', () => {
     expect(r.metrics(1, ['a-1', 'a-2'])).toMatchObject({ 'instances.count': 2, 'instances.missing': 0, 'instances.spread': 0.2 });
     expect(r.metrics(1, ['a-1', 'a-2', 'a-3'])).toMatchObject({ 'instances.count': 2, 'instances.missing': 1 });
   });
+
+  it('gives no spread when nothing answered or no replica is known: an even split of nothing is no evidence', () => {
+    expect(new ExchangeRecorder().metrics(1, ['a-1', 'a-2'])).not.toHaveProperty('instances.spread');
+    const r = new ExchangeRecorder();
+    // Answers without X-Instance, from a lab whose replicas are not known.
+    r.record(ex({}), null);
+    expect(r.metrics(1, [])).not.toHaveProperty('instances.spread');
+  });
 });
 
 describe('unmetExpectation', () => {

@@ -88,8 +88,9 @@ export class ExchangeRecorder {
       const even = this.count / Math.max(1, counts.length);
       m['instances.count'] = counts.filter((n) => n > 0).length;
       m['instances.missing'] = counts.filter((n) => n === 0).length;
-      // The largest share's distance from an even split, as a fraction of the even share.
-      m['instances.spread'] = even > 0 ? Math.max(...counts.map((n) => Math.abs(n - even))) / even : 0;
+      // The largest share's distance from an even split, as a fraction of the even share. With no
+      // answer, or no instance known to share them, there is no split to speak of: no figure.
+      if (this.count > 0 && counts.length > 0) m['instances.spread'] = Math.max(...counts.map((n) => Math.abs(n - even))) / even;
     }
     return m;
   }

@@ -24,7 +24,7 @@ const exchangeMetrics = [
 
 const PATTERNS: Record<StepKind, string[]> = {
   request: exchangeMetrics,
-  load: [...exchangeMetrics, 'dropped', 'dropped_ratio', 'send_errors', 'instances\\.(count|spread|missing)'],
+  load: [...exchangeMetrics, 'dropped', 'dropped_ratio', 'send_errors', 'max_lag_ms', 'instances\\.(count|spread|missing)'],
   fault: ['duration_ms'],
   wait: ['waited_ms'],
   burst: [
@@ -42,6 +42,8 @@ const PATTERNS: Record<StepKind, string[]> = {
     'dropped_ratio',
     'depth_unreadable',
     'send_errors',
+    'max_lag_ms',
+    `enqueue\\.(deep|shallow)\\.not_accepted`,
     `enqueue\\.${TIMES}`,
     `enqueue\\.(deep|shallow)\\.${TIMES}`,
   ],

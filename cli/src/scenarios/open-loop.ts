@@ -10,6 +10,8 @@ export interface OpenLoopOptions {
   clock: Clock;
   /** Performs one send; `intendedUs` is when the schedule wanted it to start. */
   send: (intendedUs: number, index: number) => Promise<void>;
+  /** Told of each send that was dropped, so a caller can count it where it belongs. */
+  onDropped?: (intendedUs: number, index: number) => void;
   signal?: AbortSignal;
 }
 
@@ -51,6 +53,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     maxLagUs = Math.max(maxLagUs, clock.nowUs() - intended);
     if (open.size >= maxInFlight) {
       dropped++;
+      options.onDropped?.(intended, i);
       continue;
     }
     sent++;

@@ -47,6 +47,13 @@ export interface LoadSpec {
   duration_ms?: number;
   /** Count the answering replicas of this service (`X-Instance`) against those the lab runs. */
   instances_of?: string;
+  /**
+   * Sends go through a list as `{{item}}`, each item `repeat` times, its reads `apart` sends from
+   * each other (from the start again at the end): with 2 and 64, each user is read once and again
+   * 64 sends later, a miss and then a hit, so hits and misses interleave under load without two
+   * connections reading the same new user at once.
+   */
+  cycle?: { over: string; repeat?: number; apart?: number };
 }
 
 export interface LoadStep {
@@ -90,6 +97,11 @@ export interface BurstSpec {
   deep_depth?: number;
   /** How long the queue may take to drain after the last send. @default 120000 */
   drain_timeout_ms?: number;
+  /**
+   * The first sends warm the connections up and are left out of the enqueue-latency populations
+   * (they are still sent, counted and checked for loss). @default 0
+   */
+  warmup_jobs?: number;
 }
 
 export interface BurstStep {

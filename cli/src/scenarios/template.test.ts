@@ -13,6 +13,11 @@ describe('templates', () => {
     expect(() => fillString('/u/{{users.5.email}}', vars)).toThrow('{{users.5.email}} has no value');
   });
 
+  it('takes the i-th item of a list with $i, so two lists can be walked side by side', () => {
+    expect(fillString('/s?a={{users.$i.email}}', { ...vars, i: 1 })).toBe('/s?a=b@x');
+    expect(() => fillString('/s?a={{users.$i.email}}', { ...vars, i: 2 })).toThrow('{{users.$i.email}} has no value');
+  });
+
   it('lists the names a text uses', () => {
     expect(templateNames('{{a.b}} and {{ c }}')).toEqual(['a.b', 'c']);
   });

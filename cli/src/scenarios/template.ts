@@ -1,7 +1,7 @@
 import { PlaceholderError } from '../errors.js';
 
-/** `{{users.0.email}}`-style placeholders in paths, headers and bodies. */
-const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+/** `{{users.0.email}}`-style placeholders in paths, headers and bodies; `{{users.$i.email}}` per send. */
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.$-]+)\s*\}\}/g;
 
 export function templateNames(text: string): string[] {
   return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
@@ -9,9 +9,11 @@ export function templateNames(text: string): string[] {
 
 export type Vars = Record<string, unknown>;
 
+/** `$i` in a name stands for the send's index: `{{pairs.$i.id}}` takes the i-th item of a list. */
 function lookup(vars: Vars, name: string): unknown {
   let value: unknown = vars;
-  for (const part of name.split('.')) {
+  for (const raw of name.split('.')) {
+    const part = raw === '$i' ? String(vars.i) : raw;
     if (value === null || typeof value !== 'object') return undefined;
     value = (value as Record<string, unknown>)[part];
   }

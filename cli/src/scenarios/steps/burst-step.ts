@@ -15,6 +15,12 @@ const DEFAULT_DRAIN_TIMEOUT_MS = 120_000;
 /** A queue this deep counts as deep: enqueue latency then is the claim "the API does not block". */
 const DEFAULT_DEEP_DEPTH = 500;
 const MAX_IN_FLIGHT = 256;
+/**
+ * A send that was not accepted (an answer other than 202, no answer, or dropped because the API
+ * was too far behind) counts against "the API answers at once" as the slowest answer there is:
+ * the client's own timeout. Leaving it out would let a refusing API look fast.
+ */
+export const NOT_ACCEPTED_MS = 10_000;
 
 /**
  * Sends `jobs` tasks at a fixed rate, applying the `during` faults on their schedule, then waits
@@ -33,6 +39,16 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
   const recorder = new ExchangeRecorder();
   const deep = new LatencyHistogram();
   const shallow = new LatencyHistogram();
+  const notAccepted = { deep: 0, shallow: 0 };
+  const deepFrom = burst.deep_depth ?? DEFAULT_DEEP_DEPTH;
+  const warmup = burst.warmup_jobs ?? 0;
+  // The population of a send is the queue's depth when it was sent (the last reading, at most 250 ms old).
+  const population = (i: number, depthAtSend: number, ms: number, accepted: boolean) => {
+    if (i < warmup) return;
+    const which = depthAtSend >= deepFrom ? 'deep' : 'shallow';
+    (which === 'deep' ? deep : shallow).recordMs(accepted ? ms : NOT_ACCEPTED_MS);
+    if (!accepted) notAccepted[which]++;
+  };
   const accepted = new Set<string>();
   let refused = 0;
   const failures: string[] = [];
@@ -58,7 +74,9 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
       maxInFlight: MAX_IN_FLIGHT,
       clock: ctx.clock,
       signal: ctx.signal,
+      onDropped: (_intendedUs, i) => population(i, sampler.depth, 0, false),
       send: async (intendedUs, i) => {
+        const depthAtSend = sampler.depth;
         const body = { userId1: users[i % users.length]!.id, userId2: users[(i + 1) % users.length]!.id };
         const ex = await http.send(
           { method: 'POST', path: '/worker/tasks', headers: { 'Case-ID': caseIdFor(ctx.runId, step.name, i) }, body },
@@ -69,10 +87,8 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
         const refusal = ex.status === 0 || ex.status >= 500;
         if (refusal) refused++;
         recorder.record(ex, ex.status === 202 || refusal ? null : `POST /worker/tasks answered ${ex.status}`);
-        if (ex.status === 202) {
-          accepted.add((JSON.parse(ex.text) as { job_id: string }).job_id);
-          (sampler.depth >= (burst.deep_depth ?? DEFAULT_DEEP_DEPTH) ? deep : shallow).recordMs(ex.latencyMs);
-        }
+        if (ex.status === 202) accepted.add((JSON.parse(ex.text) as { job_id: string }).job_id);
+        population(i, depthAtSend, ex.latencyMs, ex.status === 202);
         ctx.sample(step.name, ex.latencyMs, ex.status);
       },
     });
@@ -108,6 +124,10 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
       max_depth: sampler.maxDepth,
       depth_unreadable: sampler.unreadable,
       send_errors: sent.errors,
+      // How far behind its schedule the sender fell at worst: a large lag means the load generator, not the API, set the pace.
+      max_lag_ms: sent.maxLagUs / 1000,
+      'enqueue.deep.not_accepted': notAccepted.deep,
+      'enqueue.shallow.not_accepted': notAccepted.shallow,
     };
     for (const [k, v] of Object.entries(metrics)) if (/^(latency|server)\./.test(k)) out[`enqueue.${k}`] = v;
     for (const [name, h] of [

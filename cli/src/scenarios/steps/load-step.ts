@@ -5,7 +5,9 @@ import { HttpTarget } from '../http-exchange.js';
 import { runOpenLoop } from '../open-loop.js';
 import type { LoadStep } from '../scenario-types.js';
 import { caseIdFor, type StepContext, type StepOutcome } from '../step-context.js';
+import { PlaceholderError } from '../../errors.js';
 import { fill } from '../template.js';
+import { cycleOrder } from './cycle-order.js';
 import { outgoing, variesPerSend } from './outgoing.js';
 
 const DEFAULT_MAX_IN_FLIGHT = 256;
@@ -16,6 +18,13 @@ async function expectedInstances(ctx: StepContext, component: string | undefined
   const status = await ctx.status();
   if (!status) return [];
   return status.instances.filter((i) => i.name === component).map((i) => i.id);
+}
+
+/** A list variable a load cycles through; one that is missing or empty is a mistake in the file. */
+function listOf(ctx: StepContext, name: string): unknown[] {
+  const list = ctx.vars[name];
+  if (!Array.isArray(list) || list.length === 0) throw new PlaceholderError(name);
+  return list;
 }
 
 /**
@@ -30,18 +39,24 @@ export async function runLoadStep(step: LoadStep, ctx: StepContext): Promise<Ste
   const open = load.rate !== undefined;
   const maxInFlight = load.max_in_flight ?? DEFAULT_MAX_IN_FLIGHT;
   const http = new HttpTarget(ctx.target.gatewayUrl, ctx.clock, open ? Math.min(maxInFlight, 128) : load.connections!);
-  const perSend = variesPerSend(load.request);
+  const cycled = load.cycle ? listOf(ctx, load.cycle.over) : undefined;
+  const order = cycled ? cycleOrder(cycled.length, load.cycle!.repeat ?? 1, load.cycle!.apart ?? 1) : [];
+  const perSend = cycled !== undefined || variesPerSend(load.request);
   const fixed = perSend ? undefined : outgoing(load.request, ctx.vars, '');
   const expect = fill(load.request.expect, ctx.vars);
   const send = async (startUs: number, i: number) => {
     const caseId = caseIdFor(ctx.runId, step.name, i);
-    const req = fixed ? { ...fixed, headers: { ...fixed.headers, 'Case-ID': caseId } } : outgoing(load.request, { ...ctx.vars, i }, caseId);
+    const item = cycled?.[order[i % order.length]!];
+    const req = fixed
+      ? { ...fixed, headers: { ...fixed.headers, 'Case-ID': caseId } }
+      : outgoing(load.request, { ...ctx.vars, i, item }, caseId);
     const ex = await http.send(req, startUs);
     recorder.record(ex, unmetExpectation(ex, expect));
     ctx.sample(step.name, ex.latencyMs, ex.status, ex.cache);
   };
   const start = ctx.clock.nowUs();
   let dropped = 0;
+  let maxLagUs = 0;
   let sendErrors: string[] = [];
   let sendErrorCount = 0;
   try {
@@ -49,6 +64,7 @@ export async function runLoadStep(step: LoadStep, ctx: StepContext): Promise<Ste
       const total = load.count ?? Math.floor((load.rate! * load.duration_ms!) / 1000);
       const result = await runOpenLoop({ rate: load.rate!, total, maxInFlight, clock: ctx.clock, send, signal: ctx.signal });
       dropped = result.dropped;
+      maxLagUs = result.maxLagUs;
       sendErrorCount = result.errors;
       sendErrors = result.errorMessages;
     } else {
@@ -70,6 +86,8 @@ export async function runLoadStep(step: LoadStep, ctx: StepContext): Promise<Ste
     metrics.dropped = dropped;
     metrics.dropped_ratio = dropped / Math.max(1, dropped + recorder.count);
     metrics.send_errors = sendErrorCount;
+    // How far behind its schedule the sender fell at worst: a large lag means the load generator, not the lab, set the pace.
+    metrics.max_lag_ms = maxLagUs / 1000;
   }
   const failures = [...recorder.failures];
   if (sendErrorCount) failures.push(`${sendErrorCount} sends failed inside the engine, e.g. ${sendErrors.join('; ')}`);

@@ -13,7 +13,7 @@ export function outgoing(spec: RequestSpec, vars: Vars, caseId: string): Outgoin
   return { method: spec.method ?? 'GET', path: filled.path, headers, body: filled.body };
 }
 
-/** True when the request varies with `{{i}}` or `{{item}}`, so it must be filled per send. */
+/** True when the request varies with `{{i}}`, `{{item}}` or a `$i` index, so it must be filled per send. */
 export function variesPerSend(spec: RequestSpec): boolean {
-  return templateNames(JSON.stringify(spec)).some((n) => n === 'i' || n.startsWith('item'));
+  return templateNames(JSON.stringify(spec)).some((n) => n === 'i' || n.startsWith('item') || n.split('.').includes('$i'));
 }

@@ -34,14 +34,13 @@ export function registerReport(program: Command): void {
       process.stdout.write(renderMarkdown(report));
       process.stderr.write(`\nwrote ${written.join(', ')}\n`);
       if (options.compare) {
-        const { compareLatencies, compareVerdicts, renderComparison } = await import('../reports/compare-runs.js');
+        const { compareLatencies, compareVerdicts, labDifferences, renderComparison } = await import('../reports/compare-runs.js');
         const { buildReport } = await import('../reports/build-report.js');
-        const { claimsForRun } = await import('../reports/write-reports.js');
         const otherDir = await resolveRunDir(options.compare, reportsDir(options.reports));
         const other = await readResults(otherDir);
-        const before = buildReport(other, claimsForRun(await loadClaims(), other));
+        const before = buildReport(other, await loadClaims());
         process.stdout.write(
-          `\n${renderComparison(other.runId, results.runId, compareLatencies(other, results), compareVerdicts(before.claims, report.claims))}`,
+          `\n${renderComparison(other.runId, results.runId, labDifferences(other.lab, results.lab), compareLatencies(other, results), compareVerdicts(before.claims, report.claims))}`,
         );
       }
     });

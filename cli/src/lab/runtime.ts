@@ -25,6 +25,8 @@ export interface InstanceStatus {
   pid: number | null;
   startedAt: string | null;
   timeline: Timeline;
+  /** The image it runs, where it runs as a container. */
+  image?: string;
   /** Instance ids it waited for before it started: healthy ones, and ones that had only to start. */
   dependsOn: string[];
   startsAfter: string[];

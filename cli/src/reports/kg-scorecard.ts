@@ -1,4 +1,5 @@
-import type { RunResults } from '../scenarios/run-results.js';
+import type { LabDescription, RunResults } from '../scenarios/run-results.js';
+import type { ClaimVerdict } from './claim-verdict.js';
 
 /** The knowledge goals as the document names them; KG10 is not in it. */
 export const KNOWLEDGE_GOALS: Record<string, string> = {
@@ -21,40 +22,95 @@ export interface GoalScore {
   kg: string;
   name: string;
   status: GoalStatus;
-  /** What shows it: scenarios with their outcome, or the lab itself. */
+  /** What shows it: scenarios with their outcome, claims with their verdict, or the lab itself. */
   evidence: string[];
 }
 
+type Shown = { shown: true; evidence: string[] } | { shown: false; why: string; evidence: string[] };
+
+/** KG2 from the lab itself: every instance a running, healthy container of an image w2meet built or pulled. */
+function containerised(lab: LabDescription): Shown {
+  const instances = lab.instances ?? [];
+  if (lab.kind !== 'lab' || lab.runtime !== 'docker' || !instances.length)
+    return {
+      shown: false,
+      why: `the lab ran ${lab.kind === 'url' ? 'elsewhere (--target)' : 'as local processes'}; run it on Docker to show this`,
+      evidence: [],
+    };
+  const bad = instances.filter((i) => !i.image || i.state !== 'running' || i.health !== 'healthy');
+  const images = new Set(instances.map((i) => i.image).filter(Boolean));
+  const evidence = [`${instances.length} containers from ${images.size} images (${[...images].join(', ')})`];
+  if (bad.length)
+    return {
+      shown: false,
+      why: `not every component ran healthy in a container: ${bad.map((i) => `${i.id} ${i.state}/${i.health}`).join(', ')}`,
+      evidence,
+    };
+  return { shown: true, evidence: [...evidence, 'every one running and healthy'] };
+}
+
+/** KG3 from the lab itself: each container started only once what it waits for was ready, and the gateway the one way in. */
+function orchestrated(lab: LabDescription): Shown {
+  const shown = containerised(lab);
+  if (!shown.shown) return shown;
+  const instances = lab.instances!;
+  const byId = new Map(instances.map((i) => [i.id, i]));
+  const early: string[] = [];
+  for (const i of instances) {
+    for (const d of i.dependsOn)
+      if ((i.started ?? -1) < (byId.get(d)?.healthy ?? Number.POSITIVE_INFINITY)) early.push(`${i.id} before ${d} was healthy`);
+    for (const d of i.startsAfter)
+      if ((i.started ?? -1) < (byId.get(d)?.started ?? Number.POSITIVE_INFINITY)) early.push(`${i.id} before ${d} started`);
+  }
+  const gateway = instances.find((i) => i.id === 'gateway');
+  const publishedServices = instances.filter(
+    (i) => i.id !== 'gateway' && i.address.startsWith('127.0.0.1:') && !/^(postgres|redis|rabbitmq)/.test(i.id),
+  );
+  if (early.length) return { shown: false, why: `started out of order: ${early.join(', ')}`, evidence: shown.evidence };
+  if (!gateway?.address.startsWith('127.0.0.1:'))
+    return { shown: false, why: 'the gateway is not published on 127.0.0.1', evidence: shown.evidence };
+  if (publishedServices.length)
+    return {
+      shown: false,
+      why: `services reachable past the gateway: ${publishedServices.map((i) => i.id).join(', ')}`,
+      evidence: shown.evidence,
+    };
+  const edges = instances.reduce((n, i) => n + i.dependsOn.length + i.startsAfter.length, 0);
+  return {
+    shown: true,
+    evidence: [
+      `${instances.length} containers started in dependency order (${edges} waits met, timed)`,
+      `the gateway alone is the way in, at ${gateway.address}`,
+    ],
+  };
+}
+
 /**
- * KG1-KG11 from a run: a goal is met when every scenario that evidences it ran and passed, not met
- * when one failed, not checked when none ran. Containerization and orchestration are shown by the
- * lab itself: met when it ran on Docker, brought up healthy in dependency order by `w2meet up`.
+ * KG1-KG11 from a run. A goal is met only when every scenario that evidences it ran and passed
+ * and every claim about it holds; not met when a scenario failed or a claim fails; not checked
+ * otherwise (a scenario skipped or not run, a claim not measured or inconclusive), with what is
+ * missing. Containerization and orchestration are read from the lab itself, not its runtime's name.
  */
-export function scoreGoals(results: RunResults): GoalScore[] {
-  return Object.entries(KNOWLEDGE_GOALS).map(([kg, name]) => {
-    if (kg === 'KG10') return { kg, name, status: 'not checked' as const, evidence: ['the knowledge-goals document has no KG10'] };
+export function scoreGoals(results: RunResults, verdicts: ClaimVerdict[] = []): GoalScore[] {
+  return Object.entries(KNOWLEDGE_GOALS).map(([kg, name]): GoalScore => {
+    if (kg === 'KG10') return { kg, name, status: 'not checked', evidence: ['the knowledge-goals document has no KG10'] };
     if (kg === 'KG2' || kg === 'KG3') {
-      const onDocker = results.lab.kind === 'lab' && results.lab.runtime === 'docker';
-      const what =
-        kg === 'KG2'
-          ? 'every component in its own container, built from a Dockerfile'
-          : 'containers started in dependency order, each once what it needs is healthy';
-      return onDocker
-        ? { kg, name, status: 'met' as const, evidence: [`lab ${results.lab.lab} on Docker: ${what}`] }
-        : {
-            kg,
-            name,
-            status: 'not checked' as const,
-            evidence: [
-              `the lab ran ${results.lab.kind === 'url' ? 'elsewhere (--target)' : 'as local processes'}; run it on Docker to show this`,
-            ],
-          };
+      const shown = kg === 'KG2' ? containerised(results.lab) : orchestrated(results.lab);
+      return shown.shown
+        ? { kg, name, status: 'met', evidence: shown.evidence }
+        : { kg, name, status: results.lab.runtime === 'docker' ? 'not met' : 'not checked', evidence: [shown.why, ...shown.evidence] };
     }
     const related = results.scenarios.filter((s) => s.kgs.includes(kg));
-    const ran = related.filter((s) => s.status !== 'skipped');
-    const evidence = related.map((s) => `${s.name}: ${s.status}${s.status === 'skipped' && s.reason ? ` (${s.reason})` : ''}`);
-    if (!ran.length)
-      return { kg, name, status: 'not checked' as const, evidence: evidence.length ? evidence : ['no scenario of this run evidences it'] };
-    return { kg, name, status: ran.some((s) => s.status === 'failed') ? ('not met' as const) : ('met' as const), evidence };
+    const claims = verdicts.filter((v) => v.kgs.includes(kg) && !v.outOfRun);
+    const evidence = [
+      ...related.map((s) => `${s.name}: ${s.status}${s.status === 'skipped' && s.reason ? ` (${s.reason})` : ''}`),
+      ...claims.map((v) => `claim ${v.id}: ${v.status === 'not-measured' ? 'not measured' : v.status}`),
+    ];
+    if (!related.length && !claims.length) return { kg, name, status: 'not checked', evidence: ['no scenario of this run evidences it'] };
+    if (related.some((s) => s.status === 'failed') || claims.some((v) => v.status === 'fails'))
+      return { kg, name, status: 'not met', evidence };
+    if (related.some((s) => s.status !== 'passed') || claims.some((v) => v.status !== 'holds'))
+      return { kg, name, status: 'not checked', evidence };
+    return { kg, name, status: 'met', evidence };
   });
 }

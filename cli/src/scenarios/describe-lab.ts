@@ -24,6 +24,17 @@ export function describeLab(target: EngineTarget, status: LabStatus | null): Lab
     lab: status.lab,
     runtime: status.runtime,
     replicas,
+    instances: status.instances.map((i) => ({
+      id: i.id,
+      state: i.state,
+      health: i.health,
+      ...(i.image ? { image: i.image } : {}),
+      address: i.address,
+      started: i.timeline.started,
+      healthy: i.timeline.healthy,
+      dependsOn: i.dependsOn,
+      startsAfter: i.startsAfter,
+    })),
     w2meetVersion: VERSION,
     host,
   };

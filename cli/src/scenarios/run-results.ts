@@ -80,6 +80,20 @@ export interface LabDescription {
   runtime?: RuntimeName;
   /** Replicas per component, from the lab's status. */
   replicas?: Record<string, number>;
+  /** Each instance as the lab's status showed it when the run began: what KG2 and KG3 are read from. */
+  instances?: Array<{
+    id: string;
+    state: string;
+    health: string;
+    /** The image a container runs (Docker only). */
+    image?: string;
+    address: string;
+    /** Ms since `up` began: when it started and when it was healthy. */
+    started?: number;
+    healthy?: number;
+    dependsOn: string[];
+    startsAfter: string[];
+  }>;
   w2meetVersion: string;
   host: { platform: string; release: string; cpus: number; cpuModel: string; memoryGiB: number; node: string };
 }

@@ -184,6 +184,7 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
       pid: info.State.Pid || null,
       startedAt: info.State.StartedAt ?? null,
       engineHealth: healthOf(info.State),
+      image: info.Config?.Image,
       address: published ? `${published.HostIp}:${published.HostPort}` : ip ? `${ip}:${inner}` : '-',
     };
   }

@@ -83,4 +83,6 @@ export interface InstanceDetails {
   address: string;
   /** The engine's own health, for when w2meet cannot probe it itself (no credentials, no address). */
   engineHealth?: Health;
+  /** The image it runs, where it runs as a container. */
+  image?: string;
 }

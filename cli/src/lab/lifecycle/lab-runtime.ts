@@ -149,6 +149,7 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
           address: details.address,
           pid: state === 'running' || state === 'paused' ? details.pid : null,
           startedAt: details.startedAt,
+          ...(details.image ? { image: details.image } : {}),
           timeline: i.timeline,
           dependsOn: i.dependsOn,
           startsAfter: i.startsAfter,

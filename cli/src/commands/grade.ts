@@ -9,7 +9,7 @@ export function registerGrade(program: Command): void {
     program
       .command('grade')
       .description(
-        'bring a lab up (or use the one up, or --target), run the suite, write every report, take down what it started; exit 0 only when every check passes and no claim fails',
+        'bring a lab up (or use the one up, or --target), run the suite, write every report, take down what it started; exit 0 when every check passes and every claim of the run holds, 3 a check failed, 4 a claim failed, 6 a claim was not measured, 7 a claim is inconclusive, 5 the lab did not start',
       )
       .argument('[scenarios...]', 'a subset of the suite (default: all of it)')
       .addOption(new Option('--runtime <runtime>', 'where a lab is started').choices(RUNTIME_CHOICES).default('auto'))

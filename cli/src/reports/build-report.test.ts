@@ -13,14 +13,22 @@ describe('a report built from a real run', () => {
     expect(first.claims.map((c) => c.interval)).toEqual(again.claims.map((c) => c.interval));
     const status = Object.fromEntries(first.claims.map((c) => [c.id, c.status]));
     // On this lab a miss costs Postgres and a hit does not; a missing user is never cached, so the
-    // 404 path is slower than the cached 200 path: the documented 41-vs-65 does not hold here.
+    // 404 path is slower than the cached 200 path: the documented 41-vs-65 does not hold here. Two
+    // workers drain no faster than one on two cores, where the suggestion calls set the pace.
     expect(status).toMatchObject({
       'cache-hit-2.5ms': 'holds',
       'caching-helps': 'holds',
       'error-41-vs-65': 'fails',
+      'queue-nonblocking': 'holds',
+      'queue-scaling': 'fails',
       'queue-no-loss': 'holds',
     });
-    expect(first.summary.claims).toEqual({ holds: 9, fails: 1, inconclusive: 0 });
+    expect(first.summary.claims).toEqual({ holds: 9, fails: 2, inconclusive: 0, notMeasured: 0 });
+    // The error claim is read four ways, and the report says that none of them meets the test.
+    const error = first.claims.find((c) => c.id === 'error-41-vs-65')!;
+    expect(error.readings.map((r) => r.label)).toEqual(['warm, client time', 'cold, server time', 'cold, client time']);
+    expect(error.readings.every((r) => r.ratio !== null && r.distributions.every((d) => d.n >= 1000))).toBe(true);
+    expect(error.finding).toMatch(/^No reading meets the test/);
   });
 
   it('scores the knowledge goals: met by passed scenarios, containers not shown by a process lab', () => {
@@ -48,7 +56,7 @@ describe('a report built from a real run', () => {
     const suggestion = r.traces.find((t) => t.step === 'suggestion-trace')!;
     expect(suggestion.hops.map((h) => h.component)).toEqual(['gateway', 'suggestion-service', 'availability-service', 'user-service']);
     for (const h of suggestion.hops) expect(h.ms).toBeGreaterThan(0);
-    // Each hop includes the ones below it.
-    expect(suggestion.hops[0]!.ms).toBeGreaterThanOrEqual(suggestion.hops[1]!.ms);
+    // Each hop includes the ones below it; nginx times the gateway to the millisecond.
+    expect(suggestion.hops[0]!.ms).toBeGreaterThanOrEqual(suggestion.hops[1]!.ms - 1);
   });
 });

@@ -24,7 +24,7 @@ export interface Report {
   summary: {
     scenarios: Record<ScenarioStatus, number>;
     checks: { passed: number; failed: number };
-    claims: { holds: number; fails: number; inconclusive: number };
+    claims: { holds: number; fails: number; inconclusive: number; notMeasured: number };
   };
   scenarios: Array<{ name: string; status: ScenarioStatus; reason: string | null; durationMs: number; kgs: string[] }>;
   /** Every expectation-bearing step and every check, each a line that passed or failed. */
@@ -44,8 +44,12 @@ function differences(lab: LabDescription): string[] {
             .map(([c, n]) => `${c} ${n}`)
             .join(', ') || 'one each'
         }`;
+  const what =
+    lab.kind === 'url'
+      ? 'The reference system is Python (FastAPI) services; what this deployment runs is not known to w2meet: only its answers were measured.'
+      : 'The reference system is Python (FastAPI) services; this lab runs the same contract as TypeScript (Fastify) services on Node.js.';
   return [
-    'The reference system is Python (FastAPI) services; this lab runs the same contract as TypeScript (Fastify) services on Node.js.',
+    what,
     `This run: ${where}, on ${lab.host.cpus} cores (${lab.host.cpuModel}), ${lab.host.memoryGiB} GiB, Node ${lab.host.node}, ${lab.host.platform} ${lab.host.release}.`,
     'The load generator shares the machine with the lab, so throughput figures are a floor and latencies include its own scheduling.',
     "The reference's figures come from a handful of requests in its own logs; a verdict here says whether the sentence holds for this lab, not what the reference measured.",
@@ -88,18 +92,10 @@ export function buildReport(results: RunResults, claims: Claim[], now = new Date
       scenarios: { passed: count(statuses, 'passed'), failed: count(statuses, 'failed'), skipped: count(statuses, 'skipped') },
       checks: { passed: checks.filter((c) => c.passed).length, failed: checks.filter((c) => !c.passed).length },
       claims: {
-        holds: count(
-          verdicts.map((v) => v.status),
-          'holds',
-        ),
-        fails: count(
-          verdicts.map((v) => v.status),
-          'fails',
-        ),
-        inconclusive: count(
-          verdicts.map((v) => v.status),
-          'inconclusive',
-        ),
+        holds: verdicts.filter((v) => v.status === 'holds').length,
+        fails: verdicts.filter((v) => v.status === 'fails').length,
+        inconclusive: verdicts.filter((v) => v.status === 'inconclusive').length,
+        notMeasured: verdicts.filter((v) => v.status === 'not-measured').length,
       },
     },
     scenarios: results.scenarios.map((s) => ({
@@ -111,7 +107,7 @@ export function buildReport(results: RunResults, claims: Claim[], now = new Date
     })),
     checks,
     claims: verdicts,
-    scorecard: scoreGoals(results),
+    scorecard: scoreGoals(results, verdicts),
     traces: hopBreakdown(results),
   };
 }

@@ -1,65 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram } from '../scenarios/latency-histogram.js';
-import type { RunResults, ScenarioResult, StepResult } from '../scenarios/run-results.js';
-import { seededRandom } from './bootstrap.js';
 import type { Claim } from './claim-types.js';
 import { judgeClaim } from './claim-verdict.js';
-
-/** n samples around a median: uniform on [0.8m, 1.2m], seeded. */
-function encoded(n: number, medianMs: number, seed = 1): string {
-  const random = seededRandom(seed);
-  const h = new LatencyHistogram();
-  for (let i = 0; i < n; i++) h.recordMs(medianMs * (0.8 + 0.4 * random()));
-  return h.encode();
-}
-
-const step = (name: string, over: Partial<StepResult> = {}): StepResult => ({
-  name,
-  kind: 'request',
-  phase: 'steps',
-  status: 'passed',
-  startedMs: 0,
-  durationMs: 1,
-  metrics: {},
-  histograms: {},
-  series: {},
-  failures: [],
-  ...over,
-});
-
-function results(steps: StepResult[], status: ScenarioResult['status'] = 'passed'): RunResults {
-  return {
-    schema: 'w2meet-results/1',
-    runId: 'r',
-    startedAt: '',
-    endedAt: '',
-    passed: true,
-    lab: {
-      kind: 'lab',
-      gatewayUrl: 'http://127.0.0.1:1',
-      lab: 'x',
-      runtime: 'process',
-      w2meetVersion: '0',
-      host: { platform: 'linux', release: '', cpus: 2, cpuModel: '', memoryGiB: 1, node: 'v20' },
-    },
-    scenarios: [
-      {
-        name: 'sc',
-        description: '',
-        kgs: ['KG8'],
-        claims: [],
-        file: '',
-        status,
-        reason: status === 'skipped' ? 'needs faults' : undefined,
-        startedAt: '',
-        durationMs: 1,
-        steps,
-        checks: [],
-        faults: [],
-      },
-    ],
-  };
-}
+import { encoded, results, step } from './test-results.js';
 
 const bound = (value: number, minN?: number): Claim => ({
   id: 'hit',
@@ -115,16 +57,129 @@ describe('judgeClaim', () => {
     expect(judgeClaim(relation(0.3), hits).status).toBe('fails');
   });
 
-  it('fails a claim with no samples, saying why', () => {
+  it('is not measured when its scenario or step did not run, and inconclusive when the step ran without the population it names', () => {
     expect(judgeClaim(bound(2.5), results([step('other')]))).toMatchObject({
-      status: 'fails',
-      reason: 'no samples: step sc/hits did not run',
+      status: 'not-measured',
+      reason: 'step sc/hits did not run',
+      outOfRun: false,
     });
     expect(judgeClaim(bound(2.5), results([step('hits')]))).toMatchObject({
-      status: 'fails',
-      reason: 'no samples: step sc/hits recorded no server samples',
+      status: 'inconclusive',
+      reason: 'no figure: step sc/hits recorded no server samples',
     });
-    expect(judgeClaim(bound(2.5), results([], 'skipped')).reason).toBe('no samples: scenario sc was skipped: needs faults');
+    expect(judgeClaim(bound(2.5), results([], 'skipped'))).toMatchObject({
+      status: 'not-measured',
+      reason: 'scenario sc was skipped: needs faults',
+    });
+    const elsewhere = {
+      ...bound(2.5),
+      test: { ...bound(2.5).test, of: { scenario: 'other', step: 'hits', histogram: 'server' } },
+    } as Claim;
+    expect(judgeClaim(elsewhere, hits)).toMatchObject({
+      status: 'not-measured',
+      outOfRun: true,
+      reason: 'scenario other was not in this run',
+    });
+  });
+
+  it('reads the median as the mean of the two middle values, the same figure the verdict uses', () => {
+    const v = judgeClaim(bound(2.5), hits);
+    expect(v.distributions[0]!.median).toBe(v.value);
+  });
+
+  it('is inconclusive, never held, when what creates its situation did not happen', () => {
+    const burst = (accepted: number, faultOk: boolean) => {
+      const r = results([step('through-faults', { kind: 'burst', metrics: { accepted, lost: 0 } })]);
+      r.scenarios[0]!.faults = [
+        { verb: 'restart', target: 'rabbitmq', atMs: 1, undo: false, ok: faultOk, error: faultOk ? undefined : 'exit 1' },
+      ];
+      return r;
+    };
+    const noLoss: Claim = {
+      id: 'no-loss',
+      kgs: [],
+      as_written: '',
+      measured_as: '',
+      requires: [
+        { scenario: 'sc', metric: 'through-faults.accepted', op: '>', value: 0, what: 'jobs were accepted' },
+        { scenario: 'sc', fault: { verb: 'restart', target: 'rabbitmq' }, what: 'RabbitMQ was restarted' },
+      ],
+      test: { kind: 'value', scenario: 'sc', metric: 'through-faults.lost', op: '==', value: 0 },
+    };
+    expect(judgeClaim(noLoss, burst(100, true)).status).toBe('holds');
+    expect(judgeClaim(noLoss, burst(0, true))).toMatchObject({
+      status: 'inconclusive',
+      reason: expect.stringMatching(/^jobs were accepted did not happen: through-faults.accepted was 0/),
+    });
+    expect(judgeClaim(noLoss, burst(100, false))).toMatchObject({
+      status: 'inconclusive',
+      reason: expect.stringMatching(/^RabbitMQ was restarted did not happen: restart rabbitmq failed \(exit 1\)/),
+    });
+    const failover: Claim = {
+      ...noLoss,
+      requires: [{ scenario: 'sc', step: 'kill-replica', what: 'a replica was killed' }],
+      test: { kind: 'steps', scenario: 'sc', steps: ['through-faults'] },
+    };
+    expect(judgeClaim(failover, burst(100, true))).toMatchObject({
+      status: 'inconclusive',
+      reason: expect.stringMatching(/^a replica was killed did not happen: step sc\/kill-replica did not run/),
+    });
+  });
+
+  it('fails a figure that is not there (no answers, no replica known), instead of reading it as even', () => {
+    const spread: Claim = {
+      id: 'lb',
+      kgs: [],
+      as_written: '',
+      measured_as: '',
+      test: { kind: 'value', scenario: 'sc', metric: 'spread.instances.spread', op: '<=', value: 0.1 },
+    };
+    expect(judgeClaim(spread, results([step('spread', { metrics: { count: 0 } })]))).toMatchObject({
+      status: 'fails',
+      reason: 'no figure: sc produced no spread.instances.spread',
+    });
+    expect(judgeClaim(spread, results([step('spread', { metrics: { 'instances.spread': null as unknown as number } })])).status).toBe(
+      'fails',
+    );
+  });
+
+  it('judges a ratio of two figures, and says what limits it where it does not hold', () => {
+    const scaling: Claim = {
+      id: 'scaling',
+      kgs: [],
+      as_written: '',
+      measured_as: '',
+      limits: 'The suggestion calls limit the drain',
+      test: { kind: 'metric-ratio', scenario: 'sc', a: 'two.drain', b: 'one.drain', op: '>=', factor: 1.2 },
+    };
+    const drains = (two: number) => results([step('one', { metrics: { drain: 160 } }), step('two', { metrics: { drain: two } })]);
+    expect(judgeClaim(scaling, drains(300)).status).toBe('holds');
+    expect(judgeClaim(scaling, drains(153))).toMatchObject({
+      status: 'fails',
+      reason: expect.stringMatching(/ratio 0.96, against >= 1.2. The suggestion calls limit the drain$/),
+    });
+  });
+
+  it('measures every reading of a relation and says which of them meet the test', () => {
+    const r = results([
+      step('a-warm', { histograms: { server: encoded(400, 3) } }),
+      step('b-warm', { histograms: { server: encoded(400, 2, 2) } }),
+      step('a-cold', { histograms: { server: encoded(400, 3, 3) } }),
+      step('b-cold', { histograms: { server: encoded(400, 4, 4) } }),
+    ]);
+    const ref = (s: string) => ({ scenario: 'sc', step: s, histogram: 'server' });
+    const claim: Claim = {
+      id: 'err',
+      kgs: [],
+      as_written: '',
+      measured_as: '',
+      test: { kind: 'relation', a: ref('a-warm'), b: ref('b-warm'), op: '<', factor: 1 },
+      readings: [{ label: 'cold', a: ref('a-cold'), b: ref('b-cold'), note: 'both sides miss' }],
+    };
+    const v = judgeClaim(claim, r);
+    expect(v.status).toBe('fails');
+    expect(v.readings[0]!.ratio!.estimate).toBeCloseTo(0.75, 1);
+    expect(v.finding).toMatch(/^The readings disagree: cold \(0.7\d\) meet the test; the verdict's reading, a-warm \(1.[45]\d\) do not.$/);
   });
 
   it('judges single figures and behaviours', () => {

@@ -1,9 +1,24 @@
-import type { RunResults, ScenarioResult } from '../scenarios/run-results.js';
+import type { RunResults } from '../scenarios/run-results.js';
 import { medianInterval, ratioInterval, type Interval } from './bootstrap.js';
-import type { Claim, HistogramRef } from './claim-types.js';
-import { histogramSamples } from './histogram-samples.js';
+import {
+  describeDistribution,
+  metricOf,
+  OPS,
+  samplesOf,
+  stepOf,
+  unmetPrecondition,
+  type Distribution,
+  type Evidence,
+} from './claim-evidence.js';
+import { judgeReadings, readingsFinding, type ReadingResult } from './claim-readings.js';
+import type { Claim } from './claim-types.js';
 
-export type VerdictStatus = 'holds' | 'fails' | 'inconclusive';
+/**
+ * `holds`/`fails`: measured, and the whole interval is on one side. `inconclusive`: measured, but
+ * undecided (the interval straddles the bound, too few samples, or what creates the claim's
+ * situation did not happen). `not-measured`: the run holds no measurement of it at all.
+ */
+export type VerdictStatus = 'holds' | 'fails' | 'inconclusive' | 'not-measured';
 
 export interface ClaimVerdict {
   id: string;
@@ -15,6 +30,8 @@ export interface ClaimVerdict {
   status: VerdictStatus;
   /** Why, in one sentence. */
   reason: string;
+  /** Not measured because its scenario was not part of this run (as opposed to skipped in it). */
+  outOfRun: boolean;
   /** Samples behind the figure (the smaller side for a relation). */
   n: number | null;
   /** The measured figure: a median (ms), a ratio of medians, or a single value. */
@@ -22,50 +39,20 @@ export interface ClaimVerdict {
   /** 95% bootstrap interval of `value`; null for single values and behaviours. */
   interval: { low: number; high: number } | null;
   /** Medians and p99s of the distributions involved, in ms. */
-  distributions: Array<{ label: string; ref: HistogramRef; n: number; median: number; p99: number }>;
+  distributions: Distribution[];
+  /** The other readings of the same sentence, each with its ratio and interval. */
+  readings: ReadingResult[];
+  /** Where readings exist: which of them meet the test, the verdict's own included. */
+  finding: string | null;
   documented: Claim['documented'] | null;
   /** "1.9 times faster than documented", when the claim has a documented figure in the same unit. */
   againstDocumented: string | null;
 }
 
 const DEFAULT_MIN_N = 30;
-const OPS = {
-  '<': (a: number, b: number) => a < b,
-  '<=': (a: number, b: number) => a <= b,
-  '>': (a: number, b: number) => a > b,
-  '>=': (a: number, b: number) => a >= b,
-  '==': (a: number, b: number) => a === b,
-};
-
-function scenarioOf(results: RunResults, name: string): ScenarioResult | undefined {
-  return results.scenarios.find((s) => s.name === name);
-}
-
-/** The samples of one distribution, or why there are none. */
-function samplesOf(results: RunResults, ref: HistogramRef): { samples: number[] } | { missing: string } {
-  const scenario = scenarioOf(results, ref.scenario);
-  if (!scenario) return { missing: `scenario ${ref.scenario} was not run` };
-  if (scenario.status === 'skipped') return { missing: `scenario ${ref.scenario} was skipped: ${scenario.reason}` };
-  const step = scenario.steps.find((s) => s.name === ref.step);
-  if (!step) return { missing: `step ${ref.scenario}/${ref.step} did not run` };
-  const encoded = step.histograms[ref.histogram];
-  if (!encoded) return { missing: `step ${ref.scenario}/${ref.step} recorded no ${ref.histogram} samples` };
-  return { samples: histogramSamples(encoded) };
-}
-
-function describeDistribution(ref: HistogramRef, samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    label: ref.label ?? `${ref.step} ${ref.histogram}`,
-    ref,
-    n: sorted.length,
-    median: sorted[Math.floor((sorted.length - 1) / 2)]!,
-    p99: sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)]!,
-  };
-}
 
 /** holds when the whole interval meets the test, fails when none of it does, else inconclusive. */
-function judge(interval: Interval, op: keyof typeof OPS, bound: number): VerdictStatus {
+function judge(interval: Interval, op: keyof typeof OPS, bound: number): 'holds' | 'fails' | 'inconclusive' {
   const meets = OPS[op];
   if (meets(interval.low, bound) && meets(interval.high, bound)) return 'holds';
   if (!meets(interval.low, bound) && !meets(interval.high, bound)) return 'fails';
@@ -78,98 +65,146 @@ function timesDocumented(measured: number, documented: number): string {
   return ratio >= 1 ? `${ratio.toFixed(1)} times faster than documented` : `${(1 / ratio).toFixed(1)} times slower than documented`;
 }
 
-const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3));
+export const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3));
 
-/** Turns one claim into a verdict on a run's results. A claim with no samples fails and says why. */
+function testInWords(claim: Claim): string {
+  const t = claim.test;
+  switch (t.kind) {
+    case 'bound':
+      return `median ${t.op} ${t.value} ms`;
+    case 'relation':
+      return `${t.a.label ?? t.a.step} / ${t.b.label ?? t.b.step} ${t.op} ${t.factor}`;
+    case 'value':
+      return `${t.metric} ${t.op} ${t.value}`;
+    case 'metric-ratio':
+      return `${t.label ?? `${t.a} / ${t.b}`} ${t.op} ${t.factor}`;
+    case 'steps':
+      return `${t.steps.length} steps meet their expectations`;
+  }
+}
+
+/** Turns one claim into a verdict on a run's results. */
 export function judgeClaim(claim: Claim, results: RunResults): ClaimVerdict {
-  const base = {
+  const base: ClaimVerdict = {
     id: claim.id,
     kgs: claim.kgs,
     asWritten: claim.as_written,
     measuredAs: claim.measured_as,
+    test: testInWords(claim),
+    status: 'not-measured',
+    reason: '',
+    outOfRun: false,
+    n: null,
+    value: null,
+    interval: null,
+    distributions: [],
+    readings: [],
+    finding: null,
     documented: claim.documented ?? null,
-    againstDocumented: null as string | null,
-    n: null as number | null,
-    value: null as number | null,
-    interval: null as ClaimVerdict['interval'],
-    distributions: [] as ClaimVerdict['distributions'],
+    againstDocumented: null,
   };
+  const verdict = measure(claim, results, base);
+  if (verdict.status === 'not-measured') return verdict;
+  // A measurement of a situation that never arose says nothing about the claim.
+  const unmet = unmetPrecondition(results, claim.requires);
+  if (unmet && verdict.status !== 'fails') return { ...verdict, status: 'inconclusive', reason: `${unmet}; ${verdict.reason}` };
+  if (unmet)
+    return { ...verdict, status: 'inconclusive', reason: `${unmet}, so the measurement does not speak to the claim (${verdict.reason})` };
+  if (verdict.status === 'fails' && claim.limits) return { ...verdict, reason: `${verdict.reason}. ${claim.limits}` };
+  return verdict;
+}
+
+/** The evidence's own verdict when there is no measurement: not measured, or (for a population that never occurred) `absentAs`. */
+function missing(base: ClaimVerdict, e: Exclude<Evidence<unknown>, { value: unknown }>, absentAs: 'inconclusive' | 'fails'): ClaimVerdict {
+  if ('notMeasured' in e) return { ...base, status: 'not-measured', reason: e.notMeasured, outOfRun: e.outOfRun ?? false };
+  return { ...base, status: absentAs, reason: `no figure: ${e.absent}` };
+}
+
+function withReadings(claim: Claim, results: RunResults, label: string, estimate: number, meets: (ratio: number) => boolean) {
+  const readings = judgeReadings(claim.readings ?? [], results);
+  return { readings, finding: readingsFinding({ label: `the verdict's reading, ${label}`, estimate }, readings, meets) };
+}
+
+function measure(claim: Claim, results: RunResults, base: ClaimVerdict): ClaimVerdict {
   const minN = claim.min_n ?? DEFAULT_MIN_N;
   const t = claim.test;
-  const fail = (test: string, reason: string): ClaimVerdict => ({ ...base, test, status: 'fails', reason });
 
   if (t.kind === 'bound') {
-    const test = `median ${t.op} ${t.value} ms`;
     const got = samplesOf(results, t.of);
-    if ('missing' in got) return fail(test, `no samples: ${got.missing}`);
-    const ci = medianInterval(got.samples);
-    const d = describeDistribution(t.of, got.samples);
-    const status = got.samples.length < minN ? 'inconclusive' : judge(ci, t.op, t.value);
-    const reason =
-      got.samples.length < minN
-        ? `${got.samples.length} samples, fewer than the ${minN} this claim needs`
-        : `median ${fmt(ci.estimate)} ms, 95% interval ${fmt(ci.low)}-${fmt(ci.high)} ms, against ${t.op} ${t.value} ms`;
-    const against = claim.documented?.unit === 'ms' ? timesDocumented(ci.estimate, claim.documented.value) : null;
+    if (!('value' in got)) return missing(base, got, 'inconclusive');
+    const ci = medianInterval(got.value);
+    const d = describeDistribution(t.of, got.value);
+    const few = got.value.length < minN;
     return {
       ...base,
-      test,
-      status,
-      reason,
+      status: few ? 'inconclusive' : judge(ci, t.op, t.value),
+      reason: few
+        ? `${got.value.length} samples, fewer than the ${minN} this claim needs`
+        : `median ${fmt(ci.estimate)} ms, 95% interval ${fmt(ci.low)}-${fmt(ci.high)} ms, against ${t.op} ${t.value} ms`,
       n: d.n,
       value: ci.estimate,
       interval: { low: ci.low, high: ci.high },
       distributions: [d],
-      againstDocumented: against,
+      againstDocumented: claim.documented?.unit === 'ms' ? timesDocumented(ci.estimate, claim.documented.value) : null,
     };
   }
 
   if (t.kind === 'relation') {
-    const test = `${t.a.label ?? t.a.step} / ${t.b.label ?? t.b.step} ${t.op} ${t.factor}`;
     const a = samplesOf(results, t.a);
     const b = samplesOf(results, t.b);
-    if ('missing' in a) return fail(test, `no samples: ${a.missing}`);
-    if ('missing' in b) return fail(test, `no samples: ${b.missing}`);
-    const ci = ratioInterval(a.samples, b.samples);
-    const n = Math.min(a.samples.length, b.samples.length);
-    const status = n < minN ? 'inconclusive' : judge(ci, t.op, t.factor);
-    const reason =
-      n < minN
-        ? `${n} samples on one side, fewer than the ${minN} this claim needs`
-        : `ratio of medians ${ci.estimate.toFixed(2)}, 95% interval ${ci.low.toFixed(2)}-${ci.high.toFixed(2)}, against ${t.op} ${t.factor}`;
-    const against =
-      claim.documented?.unit === 'ratio' ? `documented ratio ${claim.documented.value}, measured ${ci.estimate.toFixed(2)}` : null;
+    if (!('value' in a)) return missing(base, a, 'inconclusive');
+    if (!('value' in b)) return missing(base, b, 'inconclusive');
+    const ci = ratioInterval(a.value, b.value);
+    const n = Math.min(a.value.length, b.value.length);
+    const few = n < minN;
     return {
       ...base,
-      test,
-      status,
-      reason,
+      status: few ? 'inconclusive' : judge(ci, t.op, t.factor),
+      reason: few
+        ? `${n} samples on one side, fewer than the ${minN} this claim needs`
+        : `ratio of medians ${ci.estimate.toFixed(2)}, 95% interval ${ci.low.toFixed(2)}-${ci.high.toFixed(2)}, against ${t.op} ${t.factor}`,
       n,
       value: ci.estimate,
       interval: { low: ci.low, high: ci.high },
-      distributions: [describeDistribution(t.a, a.samples), describeDistribution(t.b, b.samples)],
-      againstDocumented: against,
+      distributions: [describeDistribution(t.a, a.value), describeDistribution(t.b, b.value)],
+      ...withReadings(claim, results, t.a.label ?? t.a.step, ci.estimate, (r) => OPS[t.op](r, t.factor)),
+      againstDocumented:
+        claim.documented?.unit === 'ratio' ? `documented ratio ${claim.documented.value}, measured ${ci.estimate.toFixed(2)}` : null,
     };
   }
 
-  const scenario = scenarioOf(results, t.scenario);
   if (t.kind === 'value') {
-    const test = `${t.metric} ${t.op} ${t.value}`;
-    if (!scenario || scenario.status === 'skipped')
-      return fail(test, `no figure: scenario ${t.scenario} ${scenario ? `was skipped: ${scenario.reason}` : 'was not run'}`);
-    const dot = t.metric.indexOf('.');
-    const value = scenario.steps.find((s) => s.name === t.metric.slice(0, dot))?.metrics[t.metric.slice(dot + 1)];
-    if (value === undefined) return fail(test, `no figure: ${t.scenario} produced no ${t.metric}`);
-    const holds = OPS[t.op](value, t.value);
-    return { ...base, test, status: holds ? 'holds' : 'fails', reason: `measured ${fmt(value)}, against ${t.op} ${t.value}`, value };
+    const got = metricOf(results, t.scenario, t.metric);
+    if (!('value' in got)) return missing(base, got, 'fails');
+    const holds = OPS[t.op](got.value, t.value);
+    return {
+      ...base,
+      status: holds ? 'holds' : 'fails',
+      reason: `measured ${fmt(got.value)}, against ${t.op} ${t.value}`,
+      value: got.value,
+    };
   }
 
-  const test = `${t.steps.length} steps meet their expectations`;
-  if (!scenario || scenario.status === 'skipped')
-    return fail(test, `not shown: scenario ${t.scenario} ${scenario ? `was skipped: ${scenario.reason}` : 'was not run'}`);
-  for (const name of t.steps) {
-    const step = scenario.steps.find((s) => s.name === name);
-    if (!step) return fail(test, `step ${t.scenario}/${name} did not run`);
-    if (step.status !== 'passed') return fail(test, `step ${t.scenario}/${name}: ${step.failures[0] ?? step.status}`);
+  if (t.kind === 'metric-ratio') {
+    const a = metricOf(results, t.scenario, t.a);
+    const b = metricOf(results, t.scenario, t.b);
+    if (!('value' in a)) return missing(base, a, 'inconclusive');
+    if (!('value' in b)) return missing(base, b, 'inconclusive');
+    if (b.value <= 0) return { ...base, status: 'inconclusive', reason: `${t.b} was ${b.value}: no ratio to take` };
+    const ratio = a.value / b.value;
+    return {
+      ...base,
+      status: OPS[t.op](ratio, t.factor) ? 'holds' : 'fails',
+      reason: `${fmt(a.value)} against ${fmt(b.value)}: ratio ${ratio.toFixed(2)}, against ${t.op} ${t.factor}`,
+      value: ratio,
+    };
   }
-  return { ...base, test, status: 'holds', reason: `all of ${t.steps.join(', ')} met their expectations` };
+
+  for (const name of t.steps) {
+    const step = stepOf(results, t.scenario, name);
+    if (!('value' in step)) return missing(base, step, 'fails');
+    if (step.value.status !== 'passed')
+      return { ...base, status: 'fails', reason: `step ${t.scenario}/${name}: ${step.value.failures[0] ?? step.value.status}` };
+  }
+  return { ...base, status: 'holds', reason: `all of ${t.steps.join(', ')} met their expectations` };
 }

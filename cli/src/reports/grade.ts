@@ -3,8 +3,10 @@ import { labSpec, parseReplicas, runtimeForLab, runtimeForUp, type RuntimeChoice
 import type { Runtime } from '../lab/runtime.js';
 import { runScenarios } from '../scenarios/run-command.js';
 import { selectScenarios } from '../scenarios/suite.js';
+import type { ClaimVerdict } from './claim-verdict.js';
 import { GRADE_EXIT } from './grade-exit.js';
 import { loadClaims } from './load-claims.js';
+import { claimCounts } from './render-markdown.js';
 import { FORMATS, writeReports } from './write-reports.js';
 
 export { GRADE_EXIT };
@@ -47,10 +49,22 @@ async function bringUp(options: GradeOptions): Promise<{ runtime: Runtime; start
  * --target), the suite run, every report format written, the lab it started taken down. Returns
  * the exit code: checks failed (3) before claims failed (4).
  */
-/** The grade's exit code from a report's summary: a failed check outranks a failed claim. */
-export function gradeExitCode(s: { scenarios: { failed: number }; checks: { failed: number }; claims: { fails: number } }): number {
+/**
+ * The grade's exit code from the scenarios and the verdicts: a failed check outranks a failed
+ * claim, which outranks one not measured, which outranks one inconclusive. Claims whose scenario
+ * was not part of the run do not count.
+ */
+export function gradeExitCode(report: {
+  summary: { scenarios: { failed: number }; checks: { failed: number } };
+  claims: Array<Pick<ClaimVerdict, 'status' | 'outOfRun'>>;
+}): number {
+  const s = report.summary;
   if (s.scenarios.failed > 0 || s.checks.failed > 0) return GRADE_EXIT.checksFailed;
-  return s.claims.fails > 0 ? GRADE_EXIT.claimsFailed : GRADE_EXIT.passed;
+  const inRun = report.claims.filter((c) => !c.outOfRun);
+  if (inRun.some((c) => c.status === 'fails')) return GRADE_EXIT.claimsFailed;
+  if (inRun.some((c) => c.status === 'not-measured')) return GRADE_EXIT.claimsNotMeasured;
+  if (inRun.some((c) => c.status === 'inconclusive')) return GRADE_EXIT.claimsInconclusive;
+  return GRADE_EXIT.passed;
 }
 
 export async function grade(options: GradeOptions): Promise<{ exitCode: number; runDir: string; summary: string }> {
@@ -68,8 +82,8 @@ export async function grade(options: GradeOptions): Promise<{ exitCode: number; 
     const runDir = path.replace(/\/results\.json$/, '');
     const { report, written } = await writeReports(runDir, results, claims, FORMATS);
     const s = report.summary;
-    const summary = `${s.scenarios.passed} scenarios passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped; claims ${s.claims.holds} hold, ${s.claims.fails} fail, ${s.claims.inconclusive} inconclusive\nreports: ${written.join(', ')}`;
-    const exitCode = gradeExitCode(s);
+    const summary = `${s.scenarios.passed} scenarios passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped; claims ${claimCounts(s.claims)}\nreports: ${written.join(', ')}`;
+    const exitCode = gradeExitCode(report);
     return { exitCode, runDir, summary };
   } finally {
     if (lab?.startedHere) {

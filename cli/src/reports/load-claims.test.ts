@@ -27,6 +27,24 @@ async function problem(text: string): Promise<ScenarioFileError> {
 const OF = '{ scenario: cache-aside, step: hits, histogram: cache.HIT.server }';
 
 describe('the claims file', () => {
+  it("refuses a claim naming a step its scenario does not have, at the claim's line", async () => {
+    const e = await problem(
+      claim(`{ kind: bound, of: { scenario: cache-aside, step: hitz, histogram: cache.HIT.server }, op: "<=", value: 2.5 }`),
+    );
+    expect(e.line).toBe(2);
+    expect(e.problem).toBe('claim sample names step hitz of scenario cache-aside, which has no such step');
+  });
+
+  it('refuses a claim naming a scenario the suite does not have, and a precondition on a missing step', async () => {
+    const e = await problem(claim(`{ kind: steps, scenario: caching, steps: [hits] }`));
+    expect(e.problem).toMatch(/^claim sample names scenario caching, which is not in the suite \(smoke, cache-aside/);
+    const text = claim(`{ kind: bound, of: ${OF}, op: "<=", value: 2.5 }`).replace(
+      '    test:',
+      '    requires: [{ scenario: cache-aside, step: redis-gone, what: x }]\n    test:',
+    );
+    expect((await problem(text)).problem).toBe('claim sample names step redis-gone of scenario cache-aside, which has no such step');
+  });
+
   it('loads the committed claims, every one with an id and a test', async () => {
     const claims = await loadClaims();
     expect(claims.length).toBeGreaterThanOrEqual(10);

@@ -1,5 +1,6 @@
 import type { RunResults } from '../scenarios/run-results.js';
 import type { Report } from './build-report.js';
+import { claimCounts } from './render-markdown.js';
 import { histogramSamples } from './histogram-samples.js';
 import { barChart, lineChart, percentileSeries, type Series } from './svg-charts.js';
 
@@ -80,13 +81,24 @@ function queueCharts(results: RunResults): string[] {
   return out;
 }
 
+/** A claim's further readings: each ratio, and what its sides do. */
+function readings(v: Report['claims'][number]): string {
+  if (!v.readings.length) return '';
+  const items = v.readings.map((r) =>
+    r.ratio
+      ? `<li>${esc(r.label)}: ratio ${r.ratio.estimate.toFixed(2)} (95% ${r.ratio.low.toFixed(2)}-${r.ratio.high.toFixed(2)}); medians ${r.distributions.map((d) => `${num(d.median)} ms, n ${d.n}`).join(' / ')}. ${esc(r.note)}</li>`
+      : `<li>${esc(r.label)}: not measured (${esc(r.missing ?? '')})</li>`,
+  );
+  return `<ul class="readings">${items.join('')}</ul>${v.finding ? `<p>${esc(v.finding)}</p>` : ''}`;
+}
+
 /** The report as one self-contained HTML file: inline CSS and SVG, nothing fetched to view it. */
 export function renderHtml(r: Report, results: RunResults): string {
   const s = r.summary;
   const badge = (status: string) => `<span class="b ${status.replace(/ /g, '-')}">${esc(status)}</span>`;
   const claims = r.claims.map(
     (v) =>
-      `<tr><td>${esc(v.id)}</td><td>${badge(v.status)}</td><td>${esc(v.test)}</td><td>${v.n ?? '-'}</td><td>${num(v.value)}</td><td>${v.interval ? `${num(v.interval.low)}-${num(v.interval.high)}` : '-'}</td><td>${v.documented ? `${v.documented.value} ${esc(v.documented.unit)}` : '-'}</td><td>${esc(v.againstDocumented ?? '')}</td></tr><tr class="sub"><td></td><td colspan="7"><q>${esc(v.asWritten)}</q><br>${esc(v.measuredAs)}. ${esc(v.reason)}.</td></tr>`,
+      `<tr><td>${esc(v.id)}</td><td>${badge(v.status === 'not-measured' ? 'not measured' : v.status)}</td><td>${esc(v.test)}</td><td>${v.n ?? '-'}</td><td>${num(v.value)}</td><td>${v.distributions.length ? v.distributions.map((d) => num(d.p99)).join(' / ') : '-'}</td><td>${v.interval ? `${num(v.interval.low)}-${num(v.interval.high)}` : '-'}</td><td>${v.documented ? `${v.documented.value} ${esc(v.documented.unit)}` : '-'}</td><td>${esc(v.againstDocumented ?? '')}</td></tr><tr class="sub"><td></td><td colspan="8"><q>${esc(v.asWritten)}</q><br>${esc(v.measuredAs)}. ${esc(v.reason)}.${v.documented?.source ? ` Documented figure: ${v.documented.value} ${esc(v.documented.unit)}, ${esc(v.documented.source)}.` : ''}${readings(v)}</td></tr>`,
   );
   const goals = r.scorecard.map(
     (g) => `<tr><td>${g.kg}</td><td>${esc(g.name)}</td><td>${badge(g.status)}</td><td>${esc(g.evidence.join('; '))}</td></tr>`,
@@ -121,10 +133,10 @@ tr.sub td{border-bottom:2px solid #ddd;color:#555;font-size:12px}
 .inconclusive,.not-checked,.skipped{background:#eee}figure{margin:1em 0}figcaption{font-size:12px;color:#555}
 </style></head><body>
 <h1>w2meet report <small>${esc(r.runId)}</small></h1>
-<p><strong>${s.scenarios.passed} scenarios passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped</strong> · checks ${s.checks.passed} passed, ${s.checks.failed} failed · claims ${s.claims.holds} hold, ${s.claims.fails} fail, ${s.claims.inconclusive} inconclusive</p>
+<p><strong>${s.scenarios.passed} scenarios passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped</strong> · checks ${s.checks.passed} passed, ${s.checks.failed} failed · claims ${claimCounts(s.claims)}</p>
 <h2>The lab</h2><ul>${r.differences.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>
 <h2>Claims</h2>
-<table><tr><th>claim</th><th>verdict</th><th>test</th><th>n</th><th>measured</th><th>95% interval</th><th>documented</th><th>against the document</th></tr>${claims.join('\n')}</table>
+<table><tr><th>claim</th><th>verdict</th><th>test</th><th>n</th><th>measured</th><th>p99 ms</th><th>95% interval</th><th>documented</th><th>against the document</th></tr>${claims.join('\n')}</table>
 <h2>Latency</h2>${latencyCharts(results).join('\n')}
 <h2>Queue</h2>${queueCharts(results).join('\n') || '<p>No queue burst in this run.</p>'}
 <h2>Where the time goes</h2>${waterfalls.join('\n') || '<p>No traced request in this run.</p>'}

@@ -5,8 +5,8 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 /**
  * JUnit XML for CI systems: one test suite per scenario (its steps and checks as test cases) and
- * one for the claims. A skipped scenario's cases are skipped with the reason; an inconclusive claim
- * is skipped too, since it neither holds nor fails.
+ * one for the claims. A skipped scenario's cases are skipped with the reason; an inconclusive or
+ * unmeasured claim is skipped too, since it neither holds nor fails.
  */
 export function renderJunit(r: Report): string {
   const suites: string[] = [];
@@ -34,13 +34,13 @@ export function renderJunit(r: Report): string {
     const inner =
       v.status === 'fails'
         ? `<failure message="${esc(v.reason)}"/>`
-        : v.status === 'inconclusive'
-          ? `<skipped message="${esc(`inconclusive: ${v.reason}`)}"/>`
+        : v.status === 'inconclusive' || v.status === 'not-measured'
+          ? `<skipped message="${esc(`${v.status === 'inconclusive' ? 'inconclusive' : 'not measured'}: ${v.reason}`)}"/>`
           : '';
     return `    <testcase classname="claims" name="${esc(`${v.id}: ${v.test}`)}">${inner}</testcase>`;
   });
   suites.push(
-    `  <testsuite name="claims" tests="${r.claims.length}" failures="${r.summary.claims.fails}" errors="0" skipped="${r.summary.claims.inconclusive}" time="0">\n${claimCases.join('\n')}\n  </testsuite>`,
+    `  <testsuite name="claims" tests="${r.claims.length}" failures="${r.summary.claims.fails}" errors="0" skipped="${r.summary.claims.inconclusive + r.summary.claims.notMeasured}" time="0">\n${claimCases.join('\n')}\n  </testsuite>`,
   );
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="w2meet ${esc(r.runId)}" tests="${tests}" failures="${failures}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -5,6 +5,7 @@ const MARK = {
   holds: '✅ holds',
   fails: '❌ fails',
   inconclusive: '❔ inconclusive',
+  'not-measured': '➖ not measured',
   met: '✅ met',
   'not met': '❌ not met',
   'not checked': '➖ not checked',
@@ -19,13 +20,27 @@ function claimRow(v: ClaimVerdict): string {
   return `| ${v.id} | ${MARK[v.status]} | ${cell(v.test)} | ${v.n ?? '-'} | ${num(v.value)} | ${p99} | ${ci} | ${doc} | ${cell(v.againstDocumented ?? '')} |`;
 }
 
+/** Each further reading of a claim, under it: its ratio, what its two sides do. */
+function readingLines(v: ClaimVerdict): string[] {
+  return v.readings.map((r) =>
+    r.ratio
+      ? `  - ${r.label}: ratio ${r.ratio.estimate.toFixed(2)} (95% ${r.ratio.low.toFixed(2)}-${r.ratio.high.toFixed(2)}), medians ${r.distributions.map((d) => `${num(d.median)} ms (n ${d.n})`).join(' / ')}. ${cell(r.note)}`
+      : `  - ${r.label}: not measured (${cell(r.missing ?? '')})`,
+  );
+}
+
+/** The claim counts in one phrase. */
+export function claimCounts(c: { holds: number; fails: number; inconclusive: number; notMeasured: number }): string {
+  return `${c.holds} hold, ${c.fails} fail, ${c.inconclusive} inconclusive, ${c.notMeasured} not measured`;
+}
+
 /** The report as Markdown: for a terminal, a pull request, or `$GITHUB_STEP_SUMMARY`. */
 export function renderMarkdown(r: Report): string {
   const s = r.summary;
   const lines = [
     `# w2meet report — run ${r.runId}`,
     '',
-    `**${s.scenarios.passed} scenarios passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped** · checks ${s.checks.passed} passed, ${s.checks.failed} failed · claims ${s.claims.holds} hold, ${s.claims.fails} fail, ${s.claims.inconclusive} inconclusive`,
+    `**${s.scenarios.passed} scenarios passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped** · checks ${s.checks.passed} passed, ${s.checks.failed} failed · claims ${claimCounts(s.claims)}`,
     '',
     '## The lab',
     '',
@@ -37,7 +52,11 @@ export function renderMarkdown(r: Report): string {
     '|---|---|---|---|---|---|---|---|---|',
     ...r.claims.map(claimRow),
     '',
-    ...r.claims.flatMap((v) => [`- **${v.id}**: "${cell(v.asWritten)}" Measured as ${v.measuredAs}. ${v.reason}.`]),
+    ...r.claims.flatMap((v) => [
+      `- **${v.id}**: "${cell(v.asWritten)}" Measured as ${v.measuredAs}. ${v.reason}.${v.documented?.source ? ` Documented figure: ${v.documented.value} ${v.documented.unit}, ${cell(v.documented.source)}.` : ''}`,
+      ...readingLines(v),
+      ...(v.finding ? [`  - ${cell(v.finding)}`] : []),
+    ]),
     '',
     '## Knowledge goals',
     '',

@@ -12,16 +12,6 @@ export type Format = (typeof FORMATS)[number];
 
 const FILES: Record<Format, string> = { md: 'report.md', html: 'report.html', json: 'report.json', junit: 'junit.xml' };
 
-/** Claims whose scenarios this run includes: a run of one scenario is not judged on the others. */
-export function claimsForRun(claims: Claim[], results: RunResults): Claim[] {
-  const ran = new Set(results.scenarios.map((s) => s.name));
-  const scenariosOf = (c: Claim) => {
-    const t = c.test;
-    return t.kind === 'bound' ? [t.of.scenario] : t.kind === 'relation' ? [t.a.scenario, t.b.scenario] : [t.scenario];
-  };
-  return claims.filter((c) => scenariosOf(c).every((s) => ran.has(s)));
-}
-
 /** Builds the report and writes each format into the run's folder; returns the report and paths. */
 export async function writeReports(
   runDir: string,
@@ -30,7 +20,7 @@ export async function writeReports(
   formats: readonly Format[],
   env: NodeJS.ProcessEnv = process.env,
 ) {
-  const report: Report = buildReport(results, claimsForRun(claims, results));
+  const report: Report = buildReport(results, claims);
   const written: string[] = [];
   const render: Record<Format, () => string> = {
     md: () => renderMarkdown(report),

@@ -42,6 +42,7 @@ await build({
     'bench/engine': join(root, 'cli', 'bench', 'engine.ts'),
     'bench/engine-server': join(root, 'cli', 'bench', 'engine-server.ts'),
     'bench/dashboard': join(root, 'cli', 'bench', 'dashboard.ts'),
+    'bench/grade-repeat': join(root, 'cli', 'bench', 'grade-repeat.ts'),
   },
   outdir: join(root, 'dist'),
   bundle: true,

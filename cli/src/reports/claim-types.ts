@@ -46,6 +46,12 @@ export interface Claim {
   readings?: Reading[];
   /** What limits the figure where the claim does not hold, for the report to say. */
   limits?: string;
+  /**
+   * How much the figure moves between two runs of an unchanged lab: the standard deviation of its
+   * logarithm over repeated grades (`npm run bench:grade`). The verdict's interval is widened by
+   * it, so a verdict near its bound is inconclusive rather than decided by one run's luck.
+   */
+  run_to_run?: { sd: number; measured: string };
   test: ClaimTest;
 }
 

@@ -182,6 +182,19 @@ describe('judgeClaim', () => {
     expect(v.finding).toMatch(/^The readings disagree: cold \(0.7\d\) meet the test; the verdict's reading, a-warm \(1.[45]\d\) do not.$/);
   });
 
+  it('widens the interval by the drift between runs, so a verdict near its bound is inconclusive and says why', () => {
+    // The median is about 1 ms: within this run's interval it clearly meets <= 1.3 ms.
+    expect(judgeClaim(bound(1.3), hits).status).toBe('holds');
+    const drifting = { ...bound(1.3), run_to_run: { sd: 0.19, measured: 'three grades gave 0.9, 1.0, 1.3' } };
+    const v = judgeClaim(drifting, hits);
+    expect(v.status).toBe('inconclusive');
+    expect(v.reason).toMatch(
+      /this run alone says it holds, but two runs of an unchanged lab differ by this much \(three grades gave 0.9, 1.0, 1.3\): across runs 0.6\d\d-1.4\d\d$/,
+    );
+    // Far from its bound it is decided all the same.
+    expect(judgeClaim({ ...drifting, test: { ...drifting.test, value: 2.5 } } as Claim, hits).status).toBe('holds');
+  });
+
   it('judges single figures and behaviours', () => {
     const r = results([
       step('spread', { metrics: { 'instances.spread': 0.02 } }),

@@ -1,5 +1,5 @@
 import type { RunResults } from '../scenarios/run-results.js';
-import { medianInterval, ratioInterval, type Interval } from './bootstrap.js';
+import { medianInterval, ratioInterval } from './bootstrap.js';
 import {
   describeDistribution,
   metricOf,
@@ -52,11 +52,40 @@ export interface ClaimVerdict {
 const DEFAULT_MIN_N = 30;
 
 /** holds when the whole interval meets the test, fails when none of it does, else inconclusive. */
-function judge(interval: Interval, op: keyof typeof OPS, bound: number): 'holds' | 'fails' | 'inconclusive' {
+function judge(interval: { low: number; high: number }, op: keyof typeof OPS, bound: number): 'holds' | 'fails' | 'inconclusive' {
   const meets = OPS[op];
   if (meets(interval.low, bound) && meets(interval.high, bound)) return 'holds';
   if (!meets(interval.low, bound) && !meets(interval.high, bound)) return 'fails';
   return 'inconclusive';
+}
+
+/**
+ * The interval a verdict is judged on: this run's sampling interval, widened by how much the
+ * figure moves between runs of an unchanged lab (on the log scale, where both are spreads of a
+ * positive figure: the two combine as independent errors). Without a measured run-to-run spread it
+ * is this run's interval alone.
+ */
+export function verdictInterval(
+  estimate: number,
+  within: { low: number; high: number } | null,
+  runToRun: Claim['run_to_run'],
+): { low: number; high: number } {
+  const z = 1.96;
+  const seWithin = within && estimate > 0 && within.low > 0 ? Math.log(within.high / within.low) / (2 * z) : 0;
+  if (!runToRun || estimate <= 0) return within ?? { low: estimate, high: estimate };
+  const half = z * Math.sqrt(seWithin ** 2 + runToRun.sd ** 2);
+  return { low: estimate * Math.exp(-half), high: estimate * Math.exp(half) };
+}
+
+/** The sentence a verdict gives when the drift between runs is what leaves it undecided. */
+function runToRunNote(
+  claim: Claim,
+  status: string,
+  within: 'holds' | 'fails' | 'inconclusive',
+  widened: { low: number; high: number },
+): string {
+  if (!claim.run_to_run || status !== 'inconclusive' || within === 'inconclusive') return '';
+  return `; this run alone says it ${within}, but two runs of an unchanged lab differ by this much (${claim.run_to_run.measured}): across runs ${fmt(widened.low)}-${fmt(widened.high)}`;
 }
 
 function timesDocumented(measured: number, documented: number): string {
@@ -135,12 +164,14 @@ function measure(claim: Claim, results: RunResults, base: ClaimVerdict): ClaimVe
     const ci = medianInterval(got.value);
     const d = describeDistribution(t.of, got.value);
     const few = got.value.length < minN;
+    const widened = verdictInterval(ci.estimate, ci, claim.run_to_run);
+    const status = few ? 'inconclusive' : judge(widened, t.op, t.value);
     return {
       ...base,
-      status: few ? 'inconclusive' : judge(ci, t.op, t.value),
+      status,
       reason: few
         ? `${got.value.length} samples, fewer than the ${minN} this claim needs`
-        : `median ${fmt(ci.estimate)} ms, 95% interval ${fmt(ci.low)}-${fmt(ci.high)} ms, against ${t.op} ${t.value} ms`,
+        : `median ${fmt(ci.estimate)} ms, 95% interval ${fmt(ci.low)}-${fmt(ci.high)} ms, against ${t.op} ${t.value} ms${runToRunNote(claim, status, judge(ci, t.op, t.value), widened)}`,
       n: d.n,
       value: ci.estimate,
       interval: { low: ci.low, high: ci.high },
@@ -157,12 +188,14 @@ function measure(claim: Claim, results: RunResults, base: ClaimVerdict): ClaimVe
     const ci = ratioInterval(a.value, b.value);
     const n = Math.min(a.value.length, b.value.length);
     const few = n < minN;
+    const widened = verdictInterval(ci.estimate, ci, claim.run_to_run);
+    const status = few ? 'inconclusive' : judge(widened, t.op, t.factor);
     return {
       ...base,
-      status: few ? 'inconclusive' : judge(ci, t.op, t.factor),
+      status,
       reason: few
         ? `${n} samples on one side, fewer than the ${minN} this claim needs`
-        : `ratio of medians ${ci.estimate.toFixed(2)}, 95% interval ${ci.low.toFixed(2)}-${ci.high.toFixed(2)}, against ${t.op} ${t.factor}`,
+        : `ratio of medians ${ci.estimate.toFixed(2)}, 95% interval ${ci.low.toFixed(2)}-${ci.high.toFixed(2)}, against ${t.op} ${t.factor}${runToRunNote(claim, status, judge(ci, t.op, t.factor), widened)}`,
       n,
       value: ci.estimate,
       interval: { low: ci.low, high: ci.high },
@@ -192,10 +225,12 @@ function measure(claim: Claim, results: RunResults, base: ClaimVerdict): ClaimVe
     if (!('value' in b)) return missing(base, b, 'inconclusive');
     if (b.value <= 0) return { ...base, status: 'inconclusive', reason: `${t.b} was ${b.value}: no ratio to take` };
     const ratio = a.value / b.value;
+    const widened = verdictInterval(ratio, null, claim.run_to_run);
+    const status = judge(widened, t.op, t.factor);
     return {
       ...base,
-      status: OPS[t.op](ratio, t.factor) ? 'holds' : 'fails',
-      reason: `${fmt(a.value)} against ${fmt(b.value)}: ratio ${ratio.toFixed(2)}, against ${t.op} ${t.factor}`,
+      status,
+      reason: `${fmt(a.value)} against ${fmt(b.value)}: ratio ${ratio.toFixed(2)}, against ${t.op} ${t.factor}${runToRunNote(claim, status, judge({ low: ratio, high: ratio }, t.op, t.factor), widened)}`,
       value: ratio,
     };
   }

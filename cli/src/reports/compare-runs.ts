@@ -26,10 +26,11 @@ export interface VerdictChange {
 export const MIN_SAMPLES = 100;
 /**
  * How much two runs of the same suite on the same lab differ with nothing changed: three grades
- * in a row moved medians by up to about 20% (see the README). A change is a regression only
- * beyond that, whatever the sampling noise inside each run says.
+ * in a row on one process lab (`npm run bench:grade`) moved the cache hit's median from 0.193 to
+ * 0.273 ms, 41%, with each run's own interval 4% wide. A change is a regression only beyond that
+ * drift, whatever the sampling noise inside each run says.
  */
-export const RUN_TO_RUN_TOLERANCE = 0.2;
+export const RUN_TO_RUN_TOLERANCE = 0.45;
 
 /** The distributions compared: client and server time of each step, cache outcomes and the queue's enqueue times. */
 const COMPARED = /^(latency|server|cache\.[A-Z]+\.(latency|server)|enqueue\.(latency|server|deep\.latency|shallow\.latency))$/;

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../errors.js';
 import { reportsDir } from './scenario.js';
 
@@ -13,6 +13,13 @@ export function parseFormats(text: string, all: readonly string[]): string[] {
   return formats;
 }
 
+/** A fraction of at least 0: 0.2 means 20% slower. */
+function parseTolerance(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) throw new InvalidArgumentError('expected a fraction of 0 or more, e.g. 0.2 for 20%');
+  return value;
+}
+
 /** `w2meet report [RUN_DIR] [--format ...] [--compare OTHER_RUN]`: built from a results file alone. */
 export function registerReport(program: Command): void {
   program
@@ -20,9 +27,17 @@ export function registerReport(program: Command): void {
     .description("turn a run's results into claim verdicts, a knowledge-goals scorecard and reports (default: the latest run)")
     .argument('[run]', 'a run folder (reports/<run-id>) or its results.json')
     .option('--format <list>', 'md, html, json, junit, comma-separated', 'md,html,json,junit')
-    .option('--compare <run>', 'also compare with another run: every latency and verdict, regressions beyond the noise flagged')
+    .option(
+      '--compare <run>',
+      'also compare with another run: how the labs differ, every verdict change, every median of 100 samples or more, regressions beyond the drift between unchanged runs flagged',
+    )
+    .option(
+      '--tolerance <fraction>',
+      'with --compare: the drift between two unchanged runs a change must exceed to count (default 1: a factor of two, as measured on a 2-core machine)',
+      parseTolerance,
+    )
     .option('--reports <dir>', 'where runs are found (default: W2MEET_REPORTS_DIR or reports/)')
-    .action(async (run: string | undefined, options: { format: string; compare?: string; reports?: string }) => {
+    .action(async (run: string | undefined, options: { format: string; compare?: string; reports?: string; tolerance?: number }) => {
       const { FORMATS, writeReports } = await import('../reports/write-reports.js');
       const { readResults, resolveRunDir } = await import('../reports/read-results.js');
       const { loadClaims } = await import('../reports/load-claims.js');
@@ -40,7 +55,7 @@ export function registerReport(program: Command): void {
         const other = await readResults(otherDir);
         const before = buildReport(other, await loadClaims());
         process.stdout.write(
-          `\n${renderComparison(other.runId, results.runId, labDifferences(other.lab, results.lab), compareLatencies(other, results), compareVerdicts(before.claims, report.claims))}`,
+          `\n${renderComparison(other.runId, results.runId, labDifferences(other.lab, results.lab), compareLatencies(other, results, options.tolerance), compareVerdicts(before.claims, report.claims), options.tolerance)}`,
         );
       }
     });

@@ -12,22 +12,26 @@ describe('a report built from a real run', () => {
     expect(first.claims.map((c) => [c.id, c.status])).toEqual(again.claims.map((c) => [c.id, c.status]));
     expect(first.claims.map((c) => c.interval)).toEqual(again.claims.map((c) => c.interval));
     const status = Object.fromEntries(first.claims.map((c) => [c.id, c.status]));
-    // This run alone says the 404 path is slower (a missing user is never cached) and that caching
-    // helps under load, but two runs of an unchanged lab differ by more than what separates those
-    // figures from their bounds: inconclusive, saying both. Two workers drain no faster than one on
-    // two cores, where the suggestion calls set the pace, by more than that drift.
+    // A missing user is never cached, so the 404 path is slower, by more than runs drift: the
+    // documented 41-vs-65 does not hold here. This run alone says caching helps under load and the
+    // queue does not block, but two runs of an unchanged lab differ by more than what separates
+    // those figures from their bounds: inconclusive, saying both. Two workers drain no faster than
+    // one on two cores, where the suggestion calls set the pace.
     expect(status).toMatchObject({
       'cache-hit-2.5ms': 'holds',
       'caching-helps': 'inconclusive',
-      'error-41-vs-65': 'inconclusive',
+      'error-41-vs-65': 'fails',
       'queue-nonblocking': 'inconclusive',
       'queue-scaling': 'fails',
       'queue-no-loss': 'holds',
     });
-    expect(first.claims.find((c) => c.id === 'error-41-vs-65')!.reason).toMatch(
-      /^ratio of medians 1.35, 95% interval 1.3\d-1.3\d, against < 1; this run alone says it fails, but two runs of an unchanged lab differ by this much/,
+    expect(first.claims.find((c) => c.id === 'caching-helps')!.reason).toMatch(
+      /^ratio of medians 0.90, 95% interval 0.8\d-0.9\d, against < 1; this run alone says it holds, but two runs of an unchanged lab differ by this much/,
     );
-    expect(first.summary.claims).toEqual({ holds: 7, fails: 1, inconclusive: 3, notMeasured: 0 });
+    expect(first.claims.find((c) => c.id === 'error-41-vs-65')!.reason).toMatch(
+      /; allowing for the drift between runs \(.*\), across runs 1.0\d\d-1.7\d\d$/,
+    );
+    expect(first.summary.claims).toEqual({ holds: 7, fails: 2, inconclusive: 2, notMeasured: 0 });
     // The error claim is read four ways, and the report says that none of them meets the test.
     const error = first.claims.find((c) => c.id === 'error-41-vs-65')!;
     expect(error.readings.map((r) => r.label)).toEqual(['warm, client time', 'cold, server time', 'cold, client time']);

@@ -52,8 +52,8 @@ describe('report renderers on a real run', async () => {
       const xml = renderJunit(report);
       expect(xmllint(xml, join(import.meta.dirname, 'fixtures', 'junit.xsd'))).toBe('');
       expect((xml.match(/<testcase /g) ?? []).length).toBe(report.checks.length + report.claims.length);
-      expect(xml).toContain('<failure message="323 against 338: ratio 0.96');
-      expect(xml).toContain('<skipped message="inconclusive: ratio of medians 1.35');
+      expect(xml).toContain('<failure message="ratio of medians 1.35');
+      expect(xml).toContain('<skipped message="inconclusive: ratio of medians 0.90');
       // The schema can fail: a test case without its name does not validate.
       expect(
         xmllint(

@@ -1,5 +1,5 @@
 import type { RunResults } from '../scenarios/run-results.js';
-import { medianInterval, ratioInterval } from './bootstrap.js';
+import { type Interval, medianInterval, ratioInterval } from './bootstrap.js';
 import {
   describeDistribution,
   metricOf,
@@ -157,6 +157,14 @@ function withReadings(claim: Claim, results: RunResults, label: string, estimate
   return { readings, finding: readingsFinding({ label: `the verdict's reading, ${label}`, estimate }, readings, meets) };
 }
 
+/** An interval estimate's verdict: inconclusive on too few samples, else judged on the interval widened by the drift between runs. */
+function decide(claim: Claim, ci: Interval, n: number, minN: number, op: keyof typeof OPS, bound: number) {
+  const few = n < minN;
+  const widened = verdictInterval(ci.estimate, ci, claim.run_to_run);
+  const status = few ? 'inconclusive' : judge(widened, op, bound);
+  return { status, few, note: few ? '' : runToRunNote(claim, status, judge(ci, op, bound), widened) };
+}
+
 function measure(claim: Claim, results: RunResults, base: ClaimVerdict): ClaimVerdict {
   const minN = claim.min_n ?? DEFAULT_MIN_N;
   const t = claim.test;
@@ -166,15 +174,13 @@ function measure(claim: Claim, results: RunResults, base: ClaimVerdict): ClaimVe
     if (!('value' in got)) return missing(base, got, 'inconclusive');
     const ci = medianInterval(got.value);
     const d = describeDistribution(t.of, got.value);
-    const few = got.value.length < minN;
-    const widened = verdictInterval(ci.estimate, ci, claim.run_to_run);
-    const status = few ? 'inconclusive' : judge(widened, t.op, t.value);
+    const { status, few, note } = decide(claim, ci, got.value.length, minN, t.op, t.value);
     return {
       ...base,
       status,
       reason: few
         ? `${got.value.length} samples, fewer than the ${minN} this claim needs`
-        : `median ${fmt(ci.estimate)} ms, 95% interval ${fmt(ci.low)}-${fmt(ci.high)} ms, against ${t.op} ${t.value} ms${runToRunNote(claim, status, judge(ci, t.op, t.value), widened)}`,
+        : `median ${fmt(ci.estimate)} ms, 95% interval ${fmt(ci.low)}-${fmt(ci.high)} ms, against ${t.op} ${t.value} ms${note}`,
       n: d.n,
       value: ci.estimate,
       interval: { low: ci.low, high: ci.high },
@@ -190,15 +196,13 @@ function measure(claim: Claim, results: RunResults, base: ClaimVerdict): ClaimVe
     if (!('value' in b)) return missing(base, b, 'inconclusive');
     const ci = ratioInterval(a.value, b.value);
     const n = Math.min(a.value.length, b.value.length);
-    const few = n < minN;
-    const widened = verdictInterval(ci.estimate, ci, claim.run_to_run);
-    const status = few ? 'inconclusive' : judge(widened, t.op, t.factor);
+    const { status, few, note } = decide(claim, ci, n, minN, t.op, t.factor);
     return {
       ...base,
       status,
       reason: few
         ? `${n} samples on one side, fewer than the ${minN} this claim needs`
-        : `ratio of medians ${ci.estimate.toFixed(2)}, 95% interval ${ci.low.toFixed(2)}-${ci.high.toFixed(2)}, against ${t.op} ${t.factor}${runToRunNote(claim, status, judge(ci, t.op, t.factor), widened)}`,
+        : `ratio of medians ${ci.estimate.toFixed(2)}, 95% interval ${ci.low.toFixed(2)}-${ci.high.toFixed(2)}, against ${t.op} ${t.factor}${note}`,
       n,
       value: ci.estimate,
       interval: { low: ci.low, high: ci.high },

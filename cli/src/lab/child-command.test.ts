@@ -116,6 +116,21 @@ describe('runChildCommand', () => {
     }
   });
 
+  it('after an abort it settles only once the whole group is gone, a helper slow to stop included', async () => {
+    const controller = new AbortController();
+    // A helper that takes 300 ms to stop after SIGTERM and holds no pipe, so the command itself
+    // ends (and execa settles) well before it does.
+    const { pgid, done } = startShell(
+      '( trap "sleep 0.3; exit 0" TERM; while :; do sleep 0.05; done ) >/dev/null 2>&1 & sleep 30',
+      controller.signal,
+    );
+    const group = await pgid;
+    groups.push(group);
+    controller.abort();
+    await expect(done).rejects.toBeInstanceOf(AbortedError);
+    expect(liveInGroup(group)).toEqual([]);
+  });
+
   it('an abort ends the command and the helpers it started (its whole process group) within 2 s', async () => {
     const controller = new AbortController();
     const { pgid, done } = startShell('sleep 30 & sleep 30; wait', controller.signal);

@@ -1,5 +1,6 @@
 import type { SpawnOptions } from 'node:child_process';
 import { execa, type ExecaError } from 'execa';
+import { groupAlive } from './process/supervisor.js';
 import { AbortedError, CommandError, W2meetError } from '../errors.js';
 
 export interface ChildCommandOptions extends Pick<SpawnOptions, 'cwd' | 'uid' | 'gid' | 'env'> {
@@ -70,6 +71,22 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * After an interrupt, waits until nothing of the command's group is left, so a caller that goes on
+ * (removes a folder, reports the interrupt) never races the helpers that were still dying: SIGKILL
+ * to the group once the grace period has passed, then a last short wait. The group id is free only
+ * once its last member is gone, so it still names the command's group while this signals it.
+ */
+async function groupGone(pid: number, graceMs: number): Promise<void> {
+  const until = async (deadline: number) => {
+    while (groupAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  };
+  await until(Date.now() + graceMs);
+  if (!groupAlive(pid)) return;
+  signalGroup(pid, 'SIGKILL');
+  await until(Date.now() + 2000);
+}
+
 /** The process groups of the commands running now, ended if w2meet exits before they do. */
 const running = new Set<number>();
 let exitHookInstalled = false;
@@ -135,14 +152,19 @@ export function runChildCommand(command: string, args: string[], options: ChildC
     running.add(pid);
     options.signal?.addEventListener('abort', onAbort, { once: true });
   }
+  const settled = async () => {
+    if (options.signal?.aborted && pid !== undefined) await groupGone(pid, FORCE_KILL_AFTER_MS);
+  };
   return subprocess
     .then(
-      () => {
+      async () => {
+        await settled();
         // Interrupted as it ended: still an interruption, as the caller's next step expects.
         if (options.signal?.aborted) throw new AbortedError(`interrupted while ${command} ran`);
         return tail.text();
       },
-      (err: unknown) => {
+      async (err: unknown) => {
+        await settled();
         if (err instanceof AbortedError) throw err;
         throw commandFailure(command, err, tail.text(), options.code, !!options.signal?.aborted);
       },

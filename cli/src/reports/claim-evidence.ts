@@ -14,7 +14,8 @@ export const OPS = {
 /**
  * What a run holds for a claim: the measurement, or why there is none. `not-measured`: its
  * scenario or step did not run here (skipped, not in the run, stopped before it). `absent`: the
- * step ran, but the population the claim names never occurred (no 404 answered, no figure).
+ * step ran, but the population the claim names never occurred (no 404 answered: inconclusive) or
+ * the single figure it reads is not there (no answers to spread over: the claim fails).
  */
 export type Evidence<T> = { value: T } | { notMeasured: string; outOfRun?: boolean } | { absent: string };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Claim } from './claim-types.js';
-import { judgeClaim } from './claim-verdict.js';
+import { judgeClaim, verdictInterval } from './claim-verdict.js';
 import { encoded, results, step } from './test-results.js';
 
 const bound = (value: number, minN?: number): Claim => ({
@@ -193,6 +193,13 @@ describe('judgeClaim', () => {
     );
     // Far from its bound it is decided all the same.
     expect(judgeClaim({ ...drifting, test: { ...drifting.test, value: 2.5 } } as Claim, hits).status).toBe('holds');
+  });
+
+  it('never judges on an interval narrower than the run\'s own, however small the drift', () => {
+    const w = { low: 0.8, high: 1.5 };
+    const widened = verdictInterval(1, w, { sd: 0.01, measured: '' });
+    expect(widened.low).toBeLessThanOrEqual(0.8);
+    expect(widened.high).toBeGreaterThanOrEqual(1.5);
   });
 
   it('judges single figures and behaviours', () => {

@@ -74,7 +74,11 @@ export function verdictInterval(
   const seWithin = within && estimate > 0 && within.low > 0 ? Math.log(within.high / within.low) / (2 * z) : 0;
   if (!runToRun || estimate <= 0) return within ?? { low: estimate, high: estimate };
   const half = z * Math.sqrt(seWithin ** 2 + runToRun.sd ** 2);
-  return { low: estimate * Math.exp(-half), high: estimate * Math.exp(half) };
+  // Never narrower than this run's own (possibly lopsided) interval.
+  return {
+    low: Math.min(within?.low ?? estimate, estimate * Math.exp(-half)),
+    high: Math.max(within?.high ?? estimate, estimate * Math.exp(half)),
+  };
 }
 
 /** The sentence a verdict gives when the drift between runs is what leaves it undecided. */

@@ -44,6 +44,14 @@ describe('the knowledge-goal scorecard', () => {
     expect(goal('KG8', results([], 'skipped'), [verdict('hit', ['KG8'], 'holds')]).status).toBe('not checked');
   });
 
+  it('is not met by the part of a goal a partial run chose: claims of scenarios left out count as not measured', () => {
+    const elsewhere = { ...verdict('no-loss', ['KG8'], 'not-measured'), outOfRun: true };
+    expect(goal('KG8', results([]), [verdict('hit', ['KG8'], 'holds'), elsewhere])).toMatchObject({
+      status: 'not checked',
+      evidence: ['sc: passed', 'claim hit: holds', 'claim no-loss: not measured'],
+    });
+  });
+
   it("reads containerisation from the lab itself, not from its runtime's name", () => {
     const named = results([]);
     named.lab = { ...named.lab, runtime: 'docker' };

@@ -116,7 +116,8 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
 
   async start(lab: DockerLab, i: DockerInstance): Promise<Running> {
     const creation = this.creations.get(lab.name)?.get(i.id);
-    const id = creation ? await creation : i.containerId!;
+    // The container this lab has now; a creation of an earlier lab of the same name is not it.
+    const id = i.containerId ?? (await creation!);
     await this.starts.run(startPriority(i), () => this.engine.start(id));
     let askedAt = 0;
     let gone: string | null = null;

@@ -36,7 +36,7 @@ export class FakeDriver implements RuntimeDriver {
     return this.stored;
   }
 
-  async save(): Promise<void> {}
+  async save(_lab: DriverLab<DriverInstance>, _instances?: DriverInstance[]): Promise<void> {}
 
   async create(spec: LabSpec, context: CreateContext): Promise<DriverLab<DriverInstance>> {
     this.events.push('create');

@@ -142,14 +142,41 @@ describe('the lifecycle: down', () => {
     expect(stopped).toHaveLength(order.length);
   });
 
-  it('stops only what runs, and removes the rest all the same', async () => {
+  it('tells an instance that exited to stop too (what it started may live on), but not one stopped on purpose', async () => {
     const { driver, runtime } = setup();
     await runtime.up(spec());
     driver.states.set('redis', 'exited');
+    driver.states.set('rabbitmq', 'stopped');
     driver.events.length = 0;
     await runtime.down('unit');
-    expect(stops(driver.events)).not.toContain('redis');
+    expect(stops(driver.events)).toContain('redis');
+    expect(stops(driver.events)).not.toContain('rabbitmq');
     expect(driver.events.at(-1)).toBe('remove unit');
+  });
+
+  it("saves every target of a fault even when another target's fault fails, then says it failed", async () => {
+    const { driver, runtime } = setup();
+    await runtime.up(spec());
+    const saved: string[][] = [];
+    driver.save = async (_lab, instances) => void saved.push((instances ?? []).map((i) => i.id));
+    const signal = driver.signal.bind(driver);
+    driver.signal = async (lab, i, s) => {
+      if (i.id === 'availability-service-1') throw new Error('the engine refused');
+      return signal(lab, i, s);
+    };
+    await expect(runtime.fault('unit', 'stop', 'availability-service')).rejects.toThrow('the engine refused');
+    expect(driver.states.get('availability-service-2')).toBe('stopped');
+    expect(saved.at(-1)).toEqual(['availability-service-1', 'availability-service-2']);
+  });
+
+  it('removes what a creation that failed half-way made', async () => {
+    const { driver, runtime } = setup();
+    driver.create = async () => {
+      driver.events.push('create');
+      throw new Error('no space left for the volume');
+    };
+    await expect(runtime.up(spec())).rejects.toThrow('no space left');
+    expect(driver.events).toEqual(['create', 'remove unit']);
   });
 });
 

@@ -60,7 +60,11 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
           'pass --port N to use another port, or run `w2meet down` if an earlier lab holds it',
         );
       }
-      const lab = await this.driver.create(spec, { signal: failed.signal, progress });
+      // What a failed creation made (a network, volumes, folders) goes again; the data stays.
+      const lab = await this.driver.create(spec, { signal: failed.signal, progress }).catch(async (err: unknown) => {
+        await this.driver.remove(spec.name, { volumes: false }).catch(() => {});
+        throw err;
+      });
       if (failed.signal.aborted) {
         await this.driver.remove(spec.name, { volumes: false });
         throw new AbortedError('interrupted while preparing the lab; nothing was started');
@@ -108,13 +112,17 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
     await this.driver.save(lab);
   }
 
-  /** Stops every instance, what waits for others first; returns every instance's id. */
+  /**
+   * Stops every instance, what waits for others first; returns every instance's id. An instance
+   * that exited is told to stop too: its leader may be gone while what it started lives on (nginx's
+   * workers holding the port), and the driver knows how to reach that safely.
+   */
   private async stopAll(lab: DriverLab<I>): Promise<string[]> {
     for (const tier of stopTiers(lab.instances)) {
       await Promise.all(
         tier.map(async (i) => {
           const state = await this.driver.state(lab, i).catch(() => 'exited' as const);
-          if (state === 'running' || state === 'paused') await this.driver.signal(lab, i, 'stop').catch(() => {});
+          if (state !== 'stopped') await this.driver.signal(lab, i, 'stop').catch(() => {});
         }),
       );
     }
@@ -179,8 +187,11 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
       verb,
       targets.map((i) => i.name),
     );
-    await Promise.all(targets.map((i) => FAULTS[verb](this.driver, found, i, this.checks)));
+    // Every target's fault runs to its end and is saved, even when another target's fails.
+    const outcomes = await Promise.allSettled(targets.map((i) => FAULTS[verb](this.driver, found, i, this.checks)));
     await this.driver.save(found, targets);
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
     return targets.map((i) => i.id);
   }
 

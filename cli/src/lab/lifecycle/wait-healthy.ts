@@ -21,7 +21,8 @@ export async function waitHealthy<I extends DriverInstance>(
 ): Promise<void> {
   const component = componentFor(instance.name);
   const probeFor = checks.probeFor ?? realProbeFor;
-  const secrets = lab.secrets ?? missingSecrets(instance.id);
+  // Only the infrastructure's probes log in; a service or the gateway answers anyone.
+  const secrets = lab.secrets ?? (component.kind === 'infra' ? missingSecrets(instance.id) : ({} as LabSecrets));
   let spec: ProbeSpec | null = null;
   // The address is known once it runs (a container's is given when it starts), and kept for the wait.
   const probe: Probe = async (attempt) => {

@@ -23,6 +23,10 @@ export async function startCompanions(instance: ProcessInstance): Promise<void> 
         exited: () => (spawned.alive() ? null : 'the process exited'),
       });
     } catch (err) {
+      // The instance it was started for will not start: nothing else would ever stop this one.
+      if (groupIsOurs(companion)) await stopGroup(companion.pid, companion.stopSignal, 2000);
+      companion.pid = null;
+      companion.intended = 'stopped';
       throw new LabStartError(`${(err as Error).message}\n--- last lines of ${companion.logFile} ---\n${logTail(companion.logFile)}`);
     }
   }

@@ -77,6 +77,9 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
       .then(async () => {
         const current = await readState(dir);
         if (!current) return;
+        // A state written before companions existed has epmd as an instance: folded into RabbitMQ's
+        // companions first, or every save would add it to them once more.
+        labFromState(current);
         const mine = new Map(instances.map((i) => [i.id, i]));
         current.instances = current.instances.map((i) => mine.get(i.id) ?? i);
         await writeState(dir, current);

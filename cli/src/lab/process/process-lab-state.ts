@@ -22,7 +22,7 @@ export function labFromState(state: ProcessLabState): DriverLab<ProcessInstance>
   const instances = state.instances.filter((i) => (i.name as string) !== 'epmd');
   for (const i of instances) {
     i.companions ??= [];
-    if (i.name === 'rabbitmq') i.companions.push(...legacy);
+    if (i.name === 'rabbitmq') i.companions.push(...legacy.filter((c) => !i.companions.some((own) => own.id === c.id)));
     i.dependsOn = i.dependsOn.filter((d) => d !== 'epmd');
   }
   state.instances = instances;

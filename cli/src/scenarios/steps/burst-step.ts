@@ -35,7 +35,8 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
   const listener = new CompletionListener(amqpUrl, `${ctx.runId}-${step.name}`);
   await listener.connect();
   const http = new HttpTarget(ctx.target.gatewayUrl, ctx.clock, 64);
-  const sampler = new DepthSampler(ctx.http, ctx.clock, () => listener.events.length);
+  // Jobs completed, each once (a redelivered job completes twice).
+  const sampler = new DepthSampler(ctx.http, ctx.clock, () => listener.byJob().size);
   const recorder = new ExchangeRecorder();
   const deep = new LatencyHistogram();
   const shallow = new LatencyHistogram();
@@ -95,11 +96,19 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
     const lastSendUs = ctx.clock.nowUs();
     for (const r of await faults)
       if (r.status === 'rejected') failures.push(`a fault during the burst failed: ${(r.reason as Error).message}`);
-    const drainDeadline = ctx.clock.nowUs() + (burst.drain_timeout_ms ?? DEFAULT_DRAIN_TIMEOUT_MS) * 1000;
-    const done = () => [...accepted].every((id) => listener.byJob().has(id));
+    // The drain is timed from the end of the faults (the unpause that lets the workers go on), not
+    // from the last send: time the workers were still held would count against every drain alike.
+    const drainFromUs = ctx.clock.nowUs();
+    const seenAtDrain = listener.byJob();
+    const completedAtDrain = [...accepted].filter((id) => seenAtDrain.has(id)).length;
+    const drainDeadline = drainFromUs + (burst.drain_timeout_ms ?? DEFAULT_DRAIN_TIMEOUT_MS) * 1000;
+    // One read of the completions per check: the load generator shares the cores with the drain.
+    const done = () => {
+      const seen = listener.byJob();
+      return [...accepted].every((id) => seen.has(id));
+    };
     while (!done() && ctx.clock.nowUs() < drainDeadline && !ctx.signal.aborted) await sleep(50);
     const drainedUs = ctx.clock.nowUs();
-    const completedBySend = sampler.completedAt(lastSendUs);
     const byJob = listener.byJob();
     const lost = [...accepted].filter((id) => !byJob.has(id));
     const completed = [...accepted].length - lost.length;
@@ -117,10 +126,10 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
       redelivered: listener.events.filter((e) => e.redelivered).length,
       dropped: sent.dropped,
       dropped_ratio: sent.dropped / burst.jobs,
-      drain_ms: (drainedUs - lastSendUs) / 1000,
+      drain_ms: (drainedUs - drainFromUs) / 1000,
       jobs_per_s: completed / Math.max(1e-6, (drainedUs - start) / 1e6),
       // The rate at which the queue emptied once the sending stopped: the workers' drain rate.
-      drain_jobs_per_s: (completed - completedBySend) / Math.max(1e-6, (drainedUs - lastSendUs) / 1e6),
+      drain_jobs_per_s: Math.max(0, completed - completedAtDrain) / Math.max(1e-6, (drainedUs - drainFromUs) / 1e6),
       max_depth: sampler.maxDepth,
       depth_unreadable: sampler.unreadable,
       send_errors: sent.errors,

@@ -60,13 +60,6 @@ export class DepthSampler {
     }
   }
 
-  /** Completions counted by the last sample at or before `us`. */
-  completedAt(us: number): number {
-    let n = 0;
-    for (const [at, count] of this.completions) if (at <= us) n = count;
-    return n;
-  }
-
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;

@@ -195,7 +195,7 @@ describe('judgeClaim', () => {
     expect(judgeClaim({ ...drifting, test: { ...drifting.test, value: 2.5 } } as Claim, hits).status).toBe('holds');
   });
 
-  it('never judges on an interval narrower than the run\'s own, however small the drift', () => {
+  it("never judges on an interval narrower than the run's own, however small the drift", () => {
     const w = { low: 0.8, high: 1.5 };
     const widened = verdictInterval(1, w, { sd: 0.01, measured: '' });
     expect(widened.low).toBeLessThanOrEqual(0.8);

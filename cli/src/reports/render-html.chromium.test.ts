@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,18 +33,23 @@ function headless(args: string[], dir: string) {
 describe.skipIf(!chromium)('the HTML report in headless Chromium (needs chromium: apt install chromium)', () => {
   it('renders every chart and logs no console error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'w2meet-html-'));
-    const file = join(dir, 'report.html');
-    const results = processRunFixture();
-    writeFileSync(file, renderHtml(buildReport(results, await loadClaims()), results));
-    const dom = headless(['--dump-dom', `file://${file}`], dir);
-    expect(dom.status, dom.stderr).toBe(0);
-    // The DOM Chromium built: every chart is an SVG element with its drawn paths and bars.
-    const svgs = dom.stdout.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
-    expect(svgs.length).toBeGreaterThanOrEqual(6);
-    expect(svgs.filter((s) => /<path d="M/.test(s) || /<rect [^>]*fill="#1f77b4"/.test(s)).length).toBe(svgs.length);
-    expect(dom.stderr).not.toMatch(/CONSOLE|Uncaught|ERROR:.*report\.html/);
-    const shot = headless([`--screenshot=${join(dir, 'report.png')}`, '--window-size=1200,4000', `file://${file}`], dir);
-    expect(shot.status, shot.stderr).toBe(0);
-    expect(statSync(join(dir, 'report.png')).size).toBeGreaterThan(50_000);
+    // The browser's profile, the page and its screenshot go with the test, whatever it found.
+    try {
+      const file = join(dir, 'report.html');
+      const results = processRunFixture();
+      writeFileSync(file, renderHtml(buildReport(results, await loadClaims()), results));
+      const dom = headless(['--dump-dom', `file://${file}`], dir);
+      expect(dom.status, dom.stderr).toBe(0);
+      // The DOM Chromium built: every chart is an SVG element with its drawn paths and bars.
+      const svgs = dom.stdout.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+      expect(svgs.length).toBeGreaterThanOrEqual(6);
+      expect(svgs.filter((s) => /<path d="M/.test(s) || /<rect [^>]*fill="#1f77b4"/.test(s)).length).toBe(svgs.length);
+      expect(dom.stderr).not.toMatch(/CONSOLE|Uncaught|ERROR:.*report\.html/);
+      const shot = headless([`--screenshot=${join(dir, 'report.png')}`, '--window-size=1200,4000', `file://${file}`], dir);
+      expect(shot.status, shot.stderr).toBe(0);
+      expect(statSync(join(dir, 'report.png')).size).toBeGreaterThan(50_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 90_000);
 });

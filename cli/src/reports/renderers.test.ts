@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -16,13 +16,16 @@ const hasXmllint = commandInstalled('xmllint');
 
 /** xmllint's verdict on a file: '' when it is well formed (and valid against `schema` if given). */
 function xmllint(text: string, schema?: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'w2meet-xml-')), 'doc.xml');
+  const dir = mkdtempSync(join(tmpdir(), 'w2meet-xml-'));
+  const file = join(dir, 'doc.xml');
   writeFileSync(file, text);
   try {
     execFileSync('xmllint', ['--noout', ...(schema ? ['--schema', schema] : []), file], { stdio: 'pipe' });
     return '';
   } catch (err) {
     return String((err as { stderr?: Buffer }).stderr ?? err);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -24,9 +24,15 @@ afterEach(() => {
 });
 
 /** The Docker driver over a fake Engine; a container answers its probe at an address the Engine gave it (the schema step is skipped). */
+/** A state folder of the test's own, removed after it. */
+function folder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'w2meet-docker-driver-'));
+  folders.push(dir);
+  return dir;
+}
+
 function setup() {
-  const state = mkdtempSync(join(tmpdir(), 'w2meet-docker-driver-'));
-  folders.push(state);
+  const state = folder();
   const engine = new FakeEngine();
   const driver = new DockerDriver({
     engine,
@@ -69,7 +75,7 @@ describe('the Docker driver over a fake Engine', () => {
         engine,
         mode: 'local',
         exposeInfra: false,
-        env: { W2MEET_STATE_DIR: mkdtempSync(join(tmpdir(), 'w2meet-other-')) },
+        env: { W2MEET_STATE_DIR: folder() },
         images: async () => ({ images, flavours: {} }),
       }),
       { probeHealthy: async () => true },

@@ -90,7 +90,11 @@ export function dockerodeEngine(docker: Docker, env: NodeJS.ProcessEnv): EngineC
         .toString()
         .replace(/[^\x20-\x7e\n]/g, '')
         .trim();
-      if (ExitCode !== 0) throw new FaultError(`${cmd.join(' ')} failed (exit ${ExitCode}): ${printed}`);
+      if (ExitCode !== 0)
+        throw new FaultError(
+          `${cmd.join(' ')} failed (exit ${ExitCode}): ${printed}`,
+          "see the container's own log with `w2meet logs rabbitmq`",
+        );
     },
     logLines: (id, options) => containerLogLines(docker, id, options),
     ensureNetwork: async (lab, name) => {

@@ -65,7 +65,11 @@ export async function afterHealthy<I extends DriverInstance>(
   const step = checks.afterHealthy ?? componentFor(instance.name).afterHealthy;
   if (!step) return;
   const at = await driver.address(lab, instance);
-  if (!at) throw new LabStartError(`${instance.id} answered but has no address any more`);
+  if (!at)
+    throw new LabStartError(
+      `${instance.id} answered but has no address any more`,
+      `it stopped as it became healthy: see \`w2meet logs ${instance.id}\``,
+    );
   await step(instance, at, lab.secrets ?? missingSecrets(instance.id));
 }
 

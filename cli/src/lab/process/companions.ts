@@ -27,7 +27,10 @@ export async function startCompanions(instance: ProcessInstance): Promise<void> 
       if (groupIsOurs(companion)) await stopGroup(companion.pid, companion.stopSignal, 2000);
       companion.pid = null;
       companion.intended = 'stopped';
-      throw new LabStartError(`${(err as Error).message}\n--- last lines of ${companion.logFile} ---\n${logTail(companion.logFile)}`);
+      throw new LabStartError(
+        `${(err as Error).message}\n--- last lines of ${companion.logFile} ---\n${logTail(companion.logFile)}`,
+        'another epmd may hold its port: `w2meet down`, then `w2meet up` again; `w2meet doctor` checks that Erlang is installed',
+      );
     }
   }
 }

@@ -172,7 +172,7 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
       cwd: i.cwd,
       code: 'FAULT',
     }).catch((err: Error) => {
-      throw err instanceof FaultError ? err : new FaultError(err.message);
+      throw err instanceof FaultError ? err : new FaultError(err.message, "see the broker's log with `w2meet logs rabbitmq`");
     });
   }
 }

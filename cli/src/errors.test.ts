@@ -38,6 +38,7 @@ const SAMPLES = {
   ImagePushError: { make: () => new errors.ImagePushError('m', 'h'), exit: 1 },
   EngineStartError: { make: () => new errors.EngineStartError('m', '/var/lib/w2meet/engine/dockerd.log'), exit: 1 },
   LostCredentialsError: { make: () => new errors.LostCredentialsError('demo', ['w2meet-demo-pg']), exit: 1 },
+  ComposeError: { make: () => new errors.ComposeError('m'), exit: 1 },
 } satisfies Record<Exclude<keyof typeof errors, 'W2meetError'>, Sample>;
 
 /** Error classes that live outside errors.ts for now (the lab's files are being reorganised). */

@@ -235,3 +235,13 @@ export class LostCredentialsError extends W2meetError {
     );
   }
 }
+
+/** `docker compose up` or `down` on a compose file of someone else's failed; compose's own output is in the message. */
+export class ComposeError extends W2meetError {
+  constructor(
+    message: string,
+    hint = 'the fault is in the compose file or in what it builds: run the same compose command yourself to see its whole output',
+  ) {
+    super('COMPOSE', message, hint, 1);
+  }
+}

@@ -40,7 +40,8 @@ export interface LabStatus {
   instances: InstanceStatus[];
 }
 
-export type RuntimeName = 'process' | 'docker';
+/** `compose`: a deployment someone else's compose file runs, which w2meet only reads and breaks (compose-project/). */
+export type RuntimeName = 'process' | 'docker' | 'compose';
 
 export type ProgressEvent =
   | { type: 'starting'; id: string }

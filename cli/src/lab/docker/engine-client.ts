@@ -37,6 +37,16 @@ export interface EngineClient {
   removeNetworks(lab: string): Promise<void>;
   removeVolumes(lab: string): Promise<void>;
   labVolumes(lab: string): Promise<{ Name: string; Labels: Record<string, string> }[]>;
+  /** Every container (running or not) carrying a label, `key` or `key=value`: how containers w2meet did not make are found. */
+  containersByLabel(filter: string): Promise<LabelledContainer[]>;
+}
+
+/** A container as the Engine lists it, found by a label. */
+export interface LabelledContainer {
+  containerId: string;
+  labels: Record<string, string>;
+  /** The Engine's short state: running, paused, exited, created, restarting, dead. */
+  state: string;
 }
 
 /**
@@ -113,6 +123,12 @@ export function dockerodeEngine(docker: Docker, env: NodeJS.ProcessEnv): EngineC
     },
     labVolumes: async (lab) =>
       ((await docker.listVolumes({ filters: labFilter(lab) })).Volumes ?? []).map((v) => ({ Name: v.Name, Labels: v.Labels ?? {} })),
+    containersByLabel: async (filter) =>
+      (await docker.listContainers({ all: true, filters: { label: [filter] } })).map((x) => ({
+        containerId: x.Id,
+        labels: x.Labels ?? {},
+        state: x.State,
+      })),
     removeVolumes: async (lab) => {
       const { Volumes } = await docker.listVolumes({ filters: labFilter(lab) });
       for (const v of Volumes ?? [])

@@ -9,6 +9,9 @@ interface FakeContainer {
   paused: boolean;
   exitCode: number;
   ip: string;
+  created: string;
+  /** The Engine healthcheck's status while it runs, when a test gives it one. */
+  health?: 'starting' | 'healthy' | 'unhealthy';
 }
 
 /** An Engine for unit tests of the Docker driver: containers are records, every call is logged in `calls`. */
@@ -52,6 +55,14 @@ export class FakeEngine implements EngineClient {
         ExitCode: c.exitCode,
         Pid: c.running ? 4242 : 0,
         StartedAt: '2026-11-29T00:00:00Z',
+        ...(c.health && c.running ? { Health: { Status: c.health } } : {}),
+      },
+      Created: c.created,
+      Config: {
+        Image: c.options.Image,
+        Labels: c.options.Labels ?? {},
+        Healthcheck: c.options.Healthcheck,
+        ExposedPorts: c.options.ExposedPorts,
       },
       NetworkSettings: {
         Networks: c.running ? { [network]: { IPAddress: c.ip } } : {},
@@ -63,7 +74,8 @@ export class FakeEngine implements EngineClient {
   async create(options: ContainerCreateOptions): Promise<string> {
     const id = `c${this.next++}`;
     this.calls.push(`create ${options.Labels?.[LABEL_INSTANCE]}`);
-    this.containers.set(id, { id, options, running: false, paused: false, exitCode: 0, ip: `172.30.0.${this.next}` });
+    const created = new Date(Date.UTC(2026, 10, 28, 0, 0, this.next)).toISOString();
+    this.containers.set(id, { id, options, running: false, paused: false, exitCode: 0, ip: `172.30.0.${this.next}`, created });
     return id;
   }
 
@@ -124,6 +136,20 @@ export class FakeEngine implements EngineClient {
 
   async labVolumes(lab: string) {
     return [...this.volumes].filter(([, labels]) => labels[LABEL_LAB] === lab).map(([Name, Labels]) => ({ Name, Labels }));
+  }
+
+  async containersByLabel(filter: string) {
+    const [key, value] = filter.split(/=(.*)/s) as [string, string | undefined];
+    return [...this.containers.values()]
+      .filter((c) => {
+        const label = c.options.Labels?.[key];
+        return label !== undefined && (value === undefined || label === value);
+      })
+      .map((c) => ({
+        containerId: c.id,
+        labels: c.options.Labels ?? {},
+        state: c.paused ? 'paused' : c.running ? 'running' : 'exited',
+      }));
   }
 
   private get(id: string): FakeContainer {

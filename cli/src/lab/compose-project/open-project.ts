@@ -1,0 +1,8 @@
+import { dockerClient } from '../docker/engine.js';
+import { dockerodeEngine } from '../docker/engine-client.js';
+import { ComposeProjectRuntime } from './compose-project-runtime.js';
+
+/** The runtime of a compose project on the Engine at DOCKER_HOST (or the default socket). */
+export function composeProjectRuntime(project: string, file?: string, env: NodeJS.ProcessEnv = process.env): ComposeProjectRuntime {
+  return new ComposeProjectRuntime({ engine: dockerodeEngine(dockerClient(env), env), project, file, compose: { env } });
+}

@@ -15,7 +15,19 @@ export function registerGrade(program: Command): void {
       .addOption(new Option('--runtime <runtime>', 'where a lab is started').choices(RUNTIME_CHOICES).default('auto'))
       .option('--port <port>', 'gateway port of a lab started here (0: a free one)', parsePort, 0)
       .option('--replicas <list>', 'replicas of a lab started here (default: worker-service=2, the rest as `up`)')
-      .option('--target <url>', 'grade another deployment of the API; what needs a lab is skipped')
+      .option(
+        '--target <url>',
+        'grade another deployment of the API (a path after the host is a prefix); steps that need what it lacks are skipped',
+      )
+      .option('--profile <name|file>', 'what the deployment is like: w2meet (default), course, or a profile file (profiles/README.md)')
+      .option(
+        '--compose <file>',
+        "a deployment's own compose file: brought up with the machine's compose (unless its project is up already), its faults and logs through the Engine, taken down after if it was brought up here",
+      )
+      .option(
+        '--project <name>',
+        'the compose project name (default: as compose names it, from the folder of --compose); alone: one already up',
+      )
       .option('--reports <dir>', 'where the run folder is written (default: W2MEET_REPORTS_DIR or reports/)')
       .addHelpText(
         'after',
@@ -24,7 +36,17 @@ export function registerGrade(program: Command): void {
   ).action(
     async (
       names: string[],
-      options: { lab: string; runtime: RuntimeChoice; port: number; replicas?: string; target?: string; reports?: string },
+      options: {
+        lab: string;
+        runtime: RuntimeChoice;
+        port: number;
+        replicas?: string;
+        target?: string;
+        profile?: string;
+        compose?: string;
+        project?: string;
+        reports?: string;
+      },
     ) => {
       const { grade } = await import('../reports/grade.js');
       const { exitCode, summary } = await grade({ ...options, names, reportsDir: reportsDir(options.reports) });

@@ -57,19 +57,32 @@ export function registerScenario(program: Command): void {
         .argument('[scenarios...]', 'scenario names from `w2meet scenario list`, or paths to .yaml files')
         .option(
           '--target <url>',
-          'measure this deployment of the API instead of a w2meet lab; scenarios that need faults, logs or the broker are skipped',
+          'measure this deployment of the API instead of a w2meet lab (a path after the host is a prefix); steps that need what it lacks are skipped, saying why',
+        )
+        .option('--profile <name|file>', 'what the deployment is like: w2meet (default), course, or a profile file (profiles/README.md)')
+        .option(
+          '--project <name>',
+          'a compose project already up: its faults, status and logs through the Engine (its gateway unless --target)',
         )
         .option('--reports <dir>', 'where run folders are written (default: W2MEET_REPORTS_DIR or reports/)'),
     ),
-  ).action(async (names: string[], options: { lab: string; target?: string; reports?: string; json: boolean }) => {
-    const { runScenarios } = await import('../scenarios/run-command.js');
-    const { results, path } = await runScenarios({
-      names,
-      lab: options.lab,
-      target: options.target,
-      reportsDir: reportsDir(options.reports),
-    });
-    if (options.json) process.stdout.write(`${JSON.stringify({ runId: results.runId, passed: results.passed, results: path }, null, 2)}\n`);
-    if (!results.passed) throw new ScenariosFailedError(path);
-  });
+  ).action(
+    async (
+      names: string[],
+      options: { lab: string; target?: string; profile?: string; project?: string; reports?: string; json: boolean },
+    ) => {
+      const { runScenarios } = await import('../scenarios/run-command.js');
+      const { results, path } = await runScenarios({
+        names,
+        lab: options.lab,
+        target: options.target,
+        profile: options.profile,
+        project: options.project,
+        reportsDir: reportsDir(options.reports),
+      });
+      if (options.json)
+        process.stdout.write(`${JSON.stringify({ runId: results.runId, passed: results.passed, results: path }, null, 2)}\n`);
+      if (!results.passed) throw new ScenariosFailedError(path);
+    },
+  );
 }

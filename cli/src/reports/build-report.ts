@@ -3,6 +3,7 @@ import type { Claim } from './claim-types.js';
 import { judgeClaim, type ClaimVerdict } from './claim-verdict.js';
 import { hopBreakdown, type TracedRequest } from './hop-breakdown.js';
 import { scoreGoals, type GoalScore } from './kg-scorecard.js';
+import { targetFindings, type Finding } from './target-findings.js';
 
 /** The version of the report's JSON shape (`scenarios/report.schema.json`). */
 export const REPORT_SCHEMA = 'w2meet-report/1';
@@ -11,6 +12,8 @@ export interface CheckLine {
   scenario: string;
   name: string;
   passed: boolean;
+  /** Not run here: its step was skipped (what the target lacks, or an earlier step). Neither passed nor failed. */
+  skipped?: boolean;
   detail: string;
 }
 
@@ -23,13 +26,15 @@ export interface Report {
   differences: string[];
   summary: {
     scenarios: Record<ScenarioStatus, number>;
-    checks: { passed: number; failed: number };
+    checks: { passed: number; failed: number; skipped: number };
     claims: { holds: number; fails: number; inconclusive: number; notMeasured: number };
   };
   scenarios: Array<{ name: string; status: ScenarioStatus; reason: string | null; durationMs: number; kgs: string[] }>;
   /** Every expectation-bearing step and every check, each a line that passed or failed. */
   checks: CheckLine[];
   claims: ClaimVerdict[];
+  /** How the measured deployment departs from the contract, found on the way. */
+  findings: Finding[];
   scorecard: GoalScore[];
   traces: TracedRequest[];
 }
@@ -37,7 +42,7 @@ export interface Report {
 function differences(lab: LabDescription): string[] {
   const where =
     lab.kind === 'url'
-      ? `measured against ${lab.gatewayUrl}, a deployment w2meet did not start`
+      ? `measured against ${lab.gatewayUrl}, a deployment w2meet did not start${lab.project ? ` (compose project ${lab.project}: its faults and logs through the Engine)` : ''}${lab.profile && lab.profile.name !== 'w2meet' ? `, with profile ${lab.profile.name}` : ''}`
       : `the w2meet lab on ${lab.runtime === 'docker' ? 'Docker' : 'local processes'}, replicas ${
           Object.entries(lab.replicas ?? {})
             .filter(([, n]) => n > 1)
@@ -67,7 +72,8 @@ export function buildReport(results: RunResults, claims: Claim[], now = new Date
         scenario: s.name,
         name: `step ${step.name}`,
         passed: step.status === 'passed',
-        detail: step.failures[0] ?? 'met its expectations',
+        ...(step.status === 'skipped' ? { skipped: true } : {}),
+        detail: step.status === 'skipped' ? `skipped: ${step.reason ?? 'no reason given'}` : (step.failures[0] ?? 'met its expectations'),
       });
     }
     for (const c of s.checks) {
@@ -76,6 +82,7 @@ export function buildReport(results: RunResults, claims: Claim[], now = new Date
         scenario: s.name,
         name: `check ${c.metric} ${c.op} ${c.than ?? c.expected}`,
         passed: c.passed,
+        ...(c.skipped ? { skipped: true } : {}),
         detail: c.reason ?? `${c.actual} ${c.op} ${right}`,
       });
     }
@@ -90,7 +97,11 @@ export function buildReport(results: RunResults, claims: Claim[], now = new Date
     differences: differences(results.lab),
     summary: {
       scenarios: { passed: count(statuses, 'passed'), failed: count(statuses, 'failed'), skipped: count(statuses, 'skipped') },
-      checks: { passed: checks.filter((c) => c.passed).length, failed: checks.filter((c) => !c.passed).length },
+      checks: {
+        passed: checks.filter((c) => c.passed).length,
+        failed: checks.filter((c) => !c.passed && !c.skipped).length,
+        skipped: checks.filter((c) => c.skipped).length,
+      },
       claims: {
         holds: verdicts.filter((v) => v.status === 'holds').length,
         fails: verdicts.filter((v) => v.status === 'fails').length,
@@ -107,6 +118,7 @@ export function buildReport(results: RunResults, claims: Claim[], now = new Date
     })),
     checks,
     claims: verdicts,
+    findings: targetFindings(results),
     scorecard: scoreGoals(results, verdicts),
     traces: hopBreakdown(results),
   };

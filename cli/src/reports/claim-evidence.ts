@@ -30,8 +30,21 @@ export function stepOf(results: RunResults, scenario: string, step: string): Evi
   if (s.status === 'skipped') return { notMeasured: `scenario ${scenario} was skipped: ${s.reason ?? 'no reason given'}` };
   const found = s.steps.find((x) => x.name === step);
   if (!found) return { notMeasured: `step ${scenario}/${step} did not run${s.reason ? ` (${s.reason})` : ''}` };
-  if (found.status === 'skipped') return { notMeasured: `step ${scenario}/${step} was skipped: ${found.failures[0] ?? 'no reason given'}` };
+  if (found.status === 'skipped') return { notMeasured: `step ${scenario}/${step} was skipped: ${found.reason ?? 'no reason given'}` };
   return { value: found };
+}
+
+/**
+ * The distribution a claim reads on this run: where the deployment reports no time of its own (no
+ * Server-Timing, no time in its logs), client time stands in for server time, and its label says so.
+ */
+export function effectiveRef(results: RunResults, ref: HistogramRef): HistogramRef {
+  if (!ref.histogram.endsWith('.server') || results.lab.profile?.serverTime !== 'none') return ref;
+  return {
+    ...ref,
+    histogram: ref.histogram.replace(/server$/, 'latency'),
+    label: `${(ref.label ?? ref.step).replace(/server time/, 'client time')} (client time: the deployment reports no server time)`,
+  };
 }
 
 /** The samples (ms) of one distribution. */

@@ -1,6 +1,6 @@
 import type { RunResults } from '../scenarios/run-results.js';
 import { ratioInterval } from './bootstrap.js';
-import { describeDistribution, samplesOf, type Distribution } from './claim-evidence.js';
+import { describeDistribution, effectiveRef, samplesOf, type Distribution } from './claim-evidence.js';
 import type { Reading } from './claim-types.js';
 
 export interface ReadingResult {
@@ -15,7 +15,8 @@ export interface ReadingResult {
 
 /** Each further reading of a relation, measured the same way as the verdict's own. */
 export function judgeReadings(readings: Reading[], results: RunResults): ReadingResult[] {
-  return readings.map((r) => {
+  return readings.map((written) => {
+    const r = { ...written, a: effectiveRef(results, written.a), b: effectiveRef(results, written.b) };
     const a = samplesOf(results, r.a);
     const b = samplesOf(results, r.b);
     if (!('value' in a) || !('value' in b)) {

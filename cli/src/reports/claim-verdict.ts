@@ -4,6 +4,7 @@ import {
   describeDistribution,
   metricOf,
   OPS,
+  effectiveRef,
   samplesOf,
   stepOf,
   unmetPrecondition,
@@ -169,9 +170,16 @@ function decide(claim: Claim, ci: Interval, n: number, minN: number, op: keyof t
   return { status, few, note: few ? '' : runToRunNote(claim, status, judge(ci, op, bound), widened) };
 }
 
+/** The test with each distribution as this run can read it (client time where no server time was seen). */
+function withRefs(t: Claim['test'], results: RunResults): Claim['test'] {
+  if (t.kind === 'bound') return { ...t, of: effectiveRef(results, t.of) };
+  if (t.kind === 'relation') return { ...t, a: effectiveRef(results, t.a), b: effectiveRef(results, t.b) };
+  return t;
+}
+
 function measure(claim: Claim, results: RunResults, base: ClaimVerdict): ClaimVerdict {
   const minN = claim.min_n ?? DEFAULT_MIN_N;
-  const t = claim.test;
+  const t = withRefs(claim.test, results);
 
   if (t.kind === 'bound') {
     const got = samplesOf(results, t.of);

@@ -8,6 +8,8 @@ import { GRADE_EXIT } from './grade-exit.js';
 import { loadClaims } from './load-claims.js';
 import { claimCounts } from './render-markdown.js';
 import { FORMATS, writeReports } from './write-reports.js';
+import { loadProfile } from '../profiles/load-profile.js';
+import { projectForGrade } from './grade-project.js';
 
 export { GRADE_EXIT };
 
@@ -18,6 +20,10 @@ export interface GradeOptions {
   port: number;
   replicas?: string;
   target?: string;
+  profile?: string;
+  /** A deployment's own compose file, brought up unless its project is there already. */
+  compose?: string;
+  project?: string;
   reportsDir: string;
 }
 
@@ -70,13 +76,19 @@ export function gradeExitCode(report: {
 export async function grade(options: GradeOptions): Promise<{ exitCode: number; runDir: string; summary: string }> {
   await selectScenarios(options.names);
   const claims = await loadClaims();
+  // Every input checked before anything is started: a bad profile costs no lab.
+  await loadProfile(options.profile);
+  const foreign = options.compose !== undefined || options.project !== undefined;
+  const project = foreign ? await projectForGrade(options) : null;
   let lab: { runtime: Runtime; startedHere: boolean } | null = null;
-  if (!options.target) lab = await bringUp(options);
   try {
+    if (!options.target && !project) lab = await bringUp(options);
     const { results, path } = await runScenarios({
       names: options.names,
       lab: options.lab,
       target: options.target,
+      profile: options.profile,
+      project: project?.project,
       reportsDir: options.reportsDir,
     });
     const runDir = path.replace(/\/results\.json$/, '');
@@ -90,5 +102,6 @@ export async function grade(options: GradeOptions): Promise<{ exitCode: number; 
       process.stderr.write(`grade: taking lab ${options.lab} down\n`);
       await lab.runtime.down(options.lab, { volumes: true });
     }
+    await project?.release();
   }
 }

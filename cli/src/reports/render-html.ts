@@ -107,7 +107,9 @@ export function renderHtml(r: Report, results: RunResults): string {
     (x) =>
       `<tr><td>${esc(x.name)}</td><td>${badge(x.status)}</td><td>${(x.durationMs / 1000).toFixed(1)} s</td><td>${x.kgs.join(' ')}</td><td>${esc(x.reason ?? '')}</td></tr>`,
   );
-  const failed = r.checks.filter((c) => !c.passed).map((c) => `<li>${esc(c.scenario)}: ${esc(c.name)}: ${esc(c.detail)}</li>`);
+  const failed = r.checks
+    .filter((c) => !c.passed && !c.skipped)
+    .map((c) => `<li>${esc(c.scenario)}: ${esc(c.name)}: ${esc(c.detail)}</li>`);
   const waterfalls = r.traces.map(
     (t) =>
       `<figure>${barChart(
@@ -133,8 +135,9 @@ tr.sub td{border-bottom:2px solid #ddd;color:#555;font-size:12px}
 .inconclusive,.not-checked,.skipped{background:#eee}figure{margin:1em 0}figcaption{font-size:12px;color:#555}
 </style></head><body>
 <h1>w2meet report <small>${esc(r.runId)}</small></h1>
-<p><strong>${s.scenarios.passed} scenarios passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped</strong> · checks ${s.checks.passed} passed, ${s.checks.failed} failed · claims ${claimCounts(s.claims)}</p>
+<p><strong>${s.scenarios.passed} scenarios passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped</strong> · checks ${s.checks.passed} passed, ${s.checks.failed} failed${s.checks.skipped ? `, ${s.checks.skipped} skipped` : ''} · claims ${claimCounts(s.claims)}</p>
 <h2>The lab</h2><ul>${r.differences.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>
+${r.findings.length ? `<h2>Findings about the deployment</h2><ul>${r.findings.map((f) => `<li>${f.where ? `${esc(f.where)}: ` : ''}${esc(f.text)}</li>`).join('')}</ul>` : ''}
 <h2>Claims</h2>
 <table><tr><th>claim</th><th>verdict</th><th>test</th><th>n</th><th>measured</th><th>p99 ms</th><th>95% interval</th><th>documented</th><th>against the document</th></tr>${claims.join('\n')}</table>
 <h2>Latency</h2>${latencyCharts(results).join('\n')}

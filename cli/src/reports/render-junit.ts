@@ -1,6 +1,7 @@
 import type { Report } from './build-report.js';
 
-const failures_ = (cases: Report['checks'], status: string) => (status === 'skipped' ? 0 : cases.filter((c) => !c.passed).length);
+const failures_ = (cases: Report['checks'], status: string) =>
+  status === 'skipped' ? 0 : cases.filter((c) => !c.passed && !c.skipped).length;
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
@@ -20,7 +21,7 @@ export function renderJunit(r: Report): string {
         : cases
             .map(
               (c) =>
-                `    <testcase classname="scenario.${esc(scenario.name)}" name="${esc(c.name)}">${c.passed ? '' : `<failure message="${esc(c.detail)}"/>`}</testcase>`,
+                `    <testcase classname="scenario.${esc(scenario.name)}" name="${esc(c.name)}">${c.passed ? '' : c.skipped ? `<skipped message="${esc(c.detail)}"/>` : `<failure message="${esc(c.detail)}"/>`}</testcase>`,
             )
             .join('\n');
     const count = scenario.status === 'skipped' ? 1 : cases.length;

@@ -40,7 +40,7 @@ export function renderMarkdown(r: Report): string {
   const lines = [
     `# w2meet report — run ${r.runId}`,
     '',
-    `**${s.scenarios.passed} scenarios passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped** · checks ${s.checks.passed} passed, ${s.checks.failed} failed · claims ${claimCounts(s.claims)}`,
+    `**${s.scenarios.passed} scenarios passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped** · checks ${s.checks.passed} passed, ${s.checks.failed} failed${s.checks.skipped ? `, ${s.checks.skipped} skipped` : ''} · claims ${claimCounts(s.claims)}`,
     '',
     '## The lab',
     '',
@@ -58,6 +58,9 @@ export function renderMarkdown(r: Report): string {
       ...(v.finding ? [`  - ${cell(v.finding)}`] : []),
     ]),
     '',
+    ...(r.findings.length
+      ? ['## Findings about the deployment', '', ...r.findings.map((f) => `- ${f.where ? `${f.where}: ` : ''}${cell(f.text)}`), '']
+      : []),
     '## Knowledge goals',
     '',
     '| goal | | status | evidence |',
@@ -72,8 +75,11 @@ export function renderMarkdown(r: Report): string {
       (x) => `| ${x.name} | ${x.status} | ${(x.durationMs / 1000).toFixed(1)} s | ${x.kgs.join(' ')} | ${cell(x.reason ?? '')} |`,
     ),
   ];
-  const failed = r.checks.filter((c) => !c.passed);
+  const failed = r.checks.filter((c) => !c.passed && !c.skipped);
   if (failed.length) lines.push('', '### Failed checks', '', ...failed.map((c) => `- ${c.scenario}: ${c.name}: ${cell(c.detail)}`));
+  const skipped = r.checks.filter((c) => c.skipped);
+  if (skipped.length)
+    lines.push('', '### Skipped steps and checks', '', ...skipped.map((c) => `- ${c.scenario}: ${c.name}: ${cell(c.detail)}`));
   for (const t of r.traces) {
     lines.push('', `## Where the time goes: ${t.scenario}/${t.step}`, '', '| hop | instance | ms | parts |', '|---|---|---|---|');
     for (const h of t.hops)

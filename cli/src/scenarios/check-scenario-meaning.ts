@@ -26,6 +26,9 @@ export function checkScenarioMeaning(scenario: Scenario): MeaningProblem | null 
   for (const { step, pointer } of steps) {
     if (kinds.has(step.name))
       return { pointer: `${pointer}/name`, message: `a step named "${step.name}" comes earlier; step names must be unique` };
+    for (const [i, used] of (step.uses ?? []).entries()) {
+      if (!kinds.has(used)) return { pointer: `${pointer}/uses/${i}`, message: `uses "${used}": no earlier step has that name` };
+    }
     const kind = stepKind(step);
     kinds.set(step.name, kind);
     const problem = checkStep(step, pointer, lists);

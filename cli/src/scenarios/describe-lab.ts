@@ -15,7 +15,21 @@ export function describeLab(target: EngineTarget, status: LabStatus | null): Lab
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
   };
-  if (!target.lab || !status) return { kind: 'url', gatewayUrl: target.gatewayUrl, w2meetVersion: VERSION, host };
+  const p = target.profile;
+  const logVia = (via: 'header' | 'log' | 'none') => (via === 'log' && !target.logs ? 'none' : via);
+  const profile: LabDescription['profile'] = {
+    name: p.name,
+    source: p.source,
+    cache: logVia(p.cache.via),
+    serverTime: logVia(p.serverTime.via),
+    instance: p.instance.via === 'header' ? 'header' : 'none',
+    logs: target.logs?.describe ?? null,
+    absentRoutes: p.routes.filter((r) => r.servedAt === undefined).map((r) => r.route),
+  };
+  if (!target.lab || !status || status.runtime === 'compose') {
+    const project = target.lab && status?.runtime === 'compose' ? { project: target.lab.name } : {};
+    return { kind: 'url', gatewayUrl: target.gatewayUrl, ...project, profile, w2meetVersion: VERSION, host };
+  }
   const replicas: Record<string, number> = {};
   for (const i of status.instances) replicas[i.name] = (replicas[i.name] ?? 0) + 1;
   return {
@@ -35,6 +49,7 @@ export function describeLab(target: EngineTarget, status: LabStatus | null): Lab
       dependsOn: i.dependsOn,
       startsAfter: i.startsAfter,
     })),
+    profile,
     w2meetVersion: VERSION,
     host,
   };

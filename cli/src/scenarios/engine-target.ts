@@ -1,12 +1,22 @@
 import { NoLabError, TargetError } from '../errors.js';
 import type { LabStatus, Runtime } from '../lab/runtime.js';
+import { fileLogSource, runtimeLogSource, type LogSource } from '../profiles/log-source.js';
+import type { TargetProfile } from '../profiles/profile-types.js';
+import type { Clock } from './clock.js';
+import { HttpTarget } from './http-exchange.js';
+import { shapeOf, type HttpShape } from './http-shape.js';
 import type { Capability } from './scenario-types.js';
 
 /** What the engine runs against: an HTTP endpoint, and when it is a w2meet lab, its runtime too. */
 export interface EngineTarget {
+  /** The origin requests go to; `basePath` and the profile's prefix go before every path. */
   gatewayUrl: string;
+  profile: TargetProfile;
+  shape: HttpShape;
   capabilities: ReadonlySet<Capability>;
-  /** Set when the target is a lab: faults, logs and status go through its runtime. */
+  /** Where its log lines are read (tracing, and what its headers do not say); unset when nowhere. */
+  logs?: LogSource;
+  /** Set when faults and status reach it: a w2meet lab's runtime, or a compose project's. */
   lab?: {
     name: string;
     runtime: Runtime;
@@ -17,8 +27,13 @@ export interface EngineTarget {
   };
 }
 
-/** Any deployment of the API: only scenarios that need nothing but HTTP can run. */
-export function urlTarget(url: string): EngineTarget {
+/** An HTTP client to the target, shaped by its profile. */
+export function httpFor(target: EngineTarget, clock: Clock, connections: number): HttpTarget {
+  return new HttpTarget(target.gatewayUrl, clock, connections, undefined, target.shape);
+}
+
+/** `http://host:port/api/` → its origin and the path before every request (`/api`). */
+export function parseTargetUrl(url: string): { origin: string; basePath: string } {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -28,11 +43,40 @@ export function urlTarget(url: string): EngineTarget {
   if (!/^https?:$/.test(parsed.protocol)) {
     throw new TargetError(`--target "${url}" is not an http(s) URL`);
   }
-  return { gatewayUrl: parsed.origin, capabilities: new Set() };
+  if (parsed.search || parsed.hash) throw new TargetError(`--target "${url}" has a query or fragment; give the gateway's base URL`);
+  return { origin: parsed.origin, basePath: parsed.pathname.replace(/\/+$/, '') };
+}
+
+/** Logs a profile names as files; the runtime's own (a lab's or a project's) are added by the caller. */
+function profileLogs(profile: TargetProfile): LogSource | undefined {
+  return profile.logs.from === 'files' && Object.keys(profile.logs.files).length ? fileLogSource(profile.logs.files) : undefined;
+}
+
+/** Any deployment of the API: HTTP, and the logs its profile names as files. */
+export function urlTarget(url: string, profile: TargetProfile): EngineTarget {
+  const { origin, basePath } = parseTargetUrl(url);
+  const logs = profileLogs(profile);
+  const capabilities = new Set<Capability>(logs ? ['logs'] : []);
+  return { gatewayUrl: origin, profile, shape: shapeOf(profile, basePath), capabilities, logs };
+}
+
+/**
+ * A deployment w2meet reaches through a runtime other than its own labs (a compose project):
+ * faults, status and its containers' logs.
+ */
+export function projectTarget(url: string, profile: TargetProfile, project: string, runtime: Runtime): EngineTarget {
+  const base = urlTarget(url, profile);
+  const logs = base.logs ?? runtimeLogSource(runtime, project, `the containers of compose project ${project}`);
+  const capabilities = new Set<Capability>(['faults', 'logs']);
+  return { ...base, capabilities, logs, lab: { name: project, runtime } };
 }
 
 /** A running lab: every capability, the broker reached at the address its status reports. */
-export async function labTarget(lab: string, runtime: Runtime): Promise<{ target: EngineTarget; status: LabStatus }> {
+export async function labTarget(
+  lab: string,
+  runtime: Runtime,
+  profile: TargetProfile,
+): Promise<{ target: EngineTarget; status: LabStatus }> {
   const status = await runtime.status(lab);
   if (!status) {
     // The name quoted, as this message has always shown it.
@@ -53,5 +97,16 @@ export async function labTarget(lab: string, runtime: Runtime): Promise<{ target
   const capabilities = new Set<Capability>(['faults', 'logs']);
   if (amqpUrl) capabilities.add('queue');
   if (pgDsn) capabilities.add('database');
-  return { target: { gatewayUrl: status.gatewayUrl, capabilities, lab: { name: lab, runtime, amqpUrl, pgDsn } }, status };
+  const logs = profileLogs(profile) ?? runtimeLogSource(runtime, lab, `lab ${lab}'s logs`);
+  return {
+    target: {
+      gatewayUrl: status.gatewayUrl,
+      profile,
+      shape: shapeOf(profile, ''),
+      capabilities,
+      logs,
+      lab: { name: lab, runtime, amqpUrl, pgDsn },
+    },
+    status,
+  };
 }

@@ -46,7 +46,7 @@ describe('evaluateCheck', () => {
     expect(evaluateCheck({ metric: 'hits.status.5xx.count', op: '==', value: 0 }, steps)).toMatchObject({ passed: true, actual: 0 });
   });
 
-  it('fails, saying why, when a metric has no value', () => {
+  it('fails, saying why, when a metric has no value; a skipped step skips its checks instead', () => {
     expect(evaluateCheck({ metric: 'hits.server.p50', op: '<', value: 5 }, steps)).toMatchObject({
       passed: false,
       actual: null,
@@ -54,7 +54,8 @@ describe('evaluateCheck', () => {
     });
     expect(evaluateCheck({ metric: 'skipped.count', op: '>', value: 0 }, steps)).toMatchObject({
       passed: false,
-      reason: 'step "skipped" was skipped',
+      skipped: true,
+      reason: 'step "skipped" was skipped: no reason given',
     });
     expect(evaluateCheck({ metric: 'later.count', op: '>', value: 0 }, steps)).toMatchObject({
       passed: false,

@@ -15,11 +15,11 @@ const COMPARE: Record<CheckOp, (a: number, b: number) => boolean> = {
  * A metric's value, or why there is none. Counts of outcomes that never happened (no 5xx, no
  * BYPASS) are zero, not missing; a latency with no samples is missing, and fails the check.
  */
-function metricValue(name: string, steps: Map<string, StepResult>): { value: number } | { reason: string } {
+function metricValue(name: string, steps: Map<string, StepResult>): { value: number } | { reason: string; skipped?: true } {
   const { step, metric } = splitMetric(name);
   const result = steps.get(step);
-  if (!result) return { reason: `step "${step}" did not run` };
-  if (result.status === 'skipped') return { reason: `step "${step}" was skipped` };
+  if (!result) return { reason: `step "${step}" did not run`, skipped: true };
+  if (result.status === 'skipped') return { reason: `step "${step}" was skipped: ${result.reason ?? 'no reason given'}`, skipped: true };
   const value = result.metrics[metric];
   if (value !== undefined) return { value };
   if (/^(status|cache)\.[^.]+\.(count|ratio)$/.test(metric)) return { value: 0 };
@@ -29,11 +29,13 @@ function metricValue(name: string, steps: Map<string, StepResult>): { value: num
 export function evaluateCheck(check: CheckSpec, steps: Map<string, StepResult>): CheckResult {
   const base = { metric: check.metric, op: check.op, than: check.than, because: check.because };
   const actual = metricValue(check.metric, steps);
-  if ('reason' in actual) return { ...base, actual: null, expected: check.value ?? null, passed: false, reason: actual.reason };
+  const skipped = (r: { skipped?: true }) => (r.skipped ? { skipped: true } : {});
+  if ('reason' in actual)
+    return { ...base, actual: null, expected: check.value ?? null, passed: false, ...skipped(actual), reason: actual.reason };
   let expected: number;
   if (check.than) {
     const other = metricValue(check.than, steps);
-    if ('reason' in other) return { ...base, actual: actual.value, expected: null, passed: false, reason: other.reason };
+    if ('reason' in other) return { ...base, actual: actual.value, expected: null, passed: false, ...skipped(other), reason: other.reason };
     expected = other.value * (check.factor ?? 1);
   } else expected = check.value!;
   return { ...base, actual: actual.value, expected, passed: COMPARE[check.op](actual.value, expected) };

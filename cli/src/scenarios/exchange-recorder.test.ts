@@ -39,7 +39,8 @@ describe('ExchangeRecorder', () => {
 });
 
 describe('unmetExpectation', () => {
-  const answer = ex({ status: 200, headers: { 'x-cache': 'HIT' }, text: '{"a":{"b":[1,2]},"s":"x"}' });
+  // The HTTP client reads the cache outcome from the header into `cache`, as it does on w2meet's labs.
+  const answer = ex({ status: 200, headers: { 'x-cache': 'HIT' }, cache: 'HIT', text: '{"a":{"b":[1,2]},"s":"x"}' });
 
   it('accepts an answer that meets status, headers and JSON fields', () => {
     expect(unmetExpectation(answer, { status: [200, 201], headers: { 'X-Cache': 'HIT' }, json: { 'a.b': [1, 2], s: '*' } })).toBeNull();
@@ -51,5 +52,16 @@ describe('unmetExpectation', () => {
     expect(unmetExpectation(answer, { json: { 'a.b': [1] } })).toBe('a.b is [1,2], expected [1]');
     expect(unmetExpectation(answer, { json: { missing: '*' } })).toBe('missing is undefined, expected a value');
     expect(unmetExpectation(ex({ status: 0, error: 'ECONNREFUSED' }), undefined)).toBe('no answer: ECONNREFUSED');
+  });
+
+  it('checks X-Cache against the outcome observed, from a header or from logs, and skips it where none can be', () => {
+    // A deployment without the header, its outcome read from its logs.
+    const fromLogs = ex({ status: 200, headers: {}, cache: 'MISS' });
+    expect(unmetExpectation(fromLogs, { headers: { 'X-Cache': 'MISS' } })).toBeNull();
+    expect(unmetExpectation(fromLogs, { headers: { 'X-Cache': 'HIT' } })).toBe('X-Cache: MISS, expected HIT');
+    const unseen = ex({ status: 200, headers: {} });
+    expect(unmetExpectation(unseen, { headers: { 'X-Cache': 'HIT' } })).toBe('X-Cache: (none), expected HIT');
+    expect(unmetExpectation(unseen, { status: 200, headers: { 'X-Cache': 'HIT' } }, false)).toBeNull();
+    expect(unmetExpectation(unseen, { status: 201, headers: { 'X-Cache': 'HIT' } }, false)).toBe('status 200, expected 201');
   });
 });

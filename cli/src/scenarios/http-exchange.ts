@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import { parseServerTiming } from '../../../services/shared/src/server-timing.js';
 import type { Clock } from './clock.js';
+import { CONTRACT_SHAPE, type HttpShape } from './http-shape.js';
 
 export interface OutgoingRequest {
   method: string;
@@ -35,12 +36,15 @@ export class HttpTarget {
     private readonly clock: Clock,
     connections = 16,
     private readonly timeoutMs = 10_000,
+    private readonly shape: HttpShape = CONTRACT_SHAPE,
   ) {
     this.pool = new Pool(baseUrl, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
   }
 
   async send(req: OutgoingRequest, startUs = this.clock.nowUs()): Promise<Exchange> {
-    const headers: Record<string, string> = { ...req.headers };
+    const headers: Record<string, string> = {};
+    // The Case-ID goes under the header this deployment reads it from.
+    for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase() === 'case-id' ? this.shape.caseIdHeader : k] = v;
     let body: string | undefined;
     if (req.body !== undefined) {
       body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
@@ -49,7 +53,7 @@ export class HttpTarget {
     const elapsed = () => (this.clock.nowUs() - startUs) / 1000;
     try {
       const res = await this.pool.request({
-        path: req.path,
+        path: this.shape.path(req.method, req.path),
         method: req.method as 'GET',
         headers,
         body,
@@ -60,15 +64,16 @@ export class HttpTarget {
       const latencyMs = elapsed();
       const flat: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) flat[k] = Array.isArray(v) ? v.join(', ') : String(v);
-      const timing = parseServerTiming(flat['server-timing']);
+      const { cacheHeader, serverTimingHeader, instanceHeader } = this.shape;
+      const timing = parseServerTiming(serverTimingHeader ? flat[serverTimingHeader] : undefined);
       return {
         status: res.statusCode,
         headers: flat,
         text,
         latencyMs,
         serverMs: timing.get('app')?.dur,
-        cache: flat['x-cache'],
-        instance: flat['x-instance'],
+        cache: cacheHeader ? flat[cacheHeader] : undefined,
+        instance: instanceHeader ? flat[instanceHeader] : undefined,
       };
     } catch (err) {
       return { status: 0, headers: {}, text: '', latencyMs: elapsed(), error: (err as Error).message || String(err) };

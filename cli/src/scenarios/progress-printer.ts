@@ -6,7 +6,7 @@ const fmt = (n: number | undefined) =>
 
 function stepLine(step: StepResult): string {
   const m = step.metrics;
-  const mark = step.status === 'passed' ? '✓' : '✗';
+  const mark = step.status === 'passed' ? '✓' : step.status === 'skipped' ? '-' : '✗';
   const parts: string[] = [];
   if (m.count !== undefined && m['latency.p50'] !== undefined) {
     parts.push(`${m.count} req`, `p50 ${fmt(m['latency.p50'])} ms`, `p99 ${fmt(m['latency.p99'])} ms`);
@@ -17,14 +17,14 @@ function stepLine(step: StepResult): string {
   if (step.kind === 'create_users') parts.push(`${m.count} users`);
   if (m.waited_ms !== undefined) parts.push(`${fmt(m.waited_ms)} ms`);
   if (m.hops_seen !== undefined) parts.push(`${m.hops_seen} hops`);
-  const why = step.failures.length ? `  (${step.failures[0]})` : '';
+  const why = step.reason ? `  (skipped: ${step.reason})` : step.failures.length ? `  (${step.failures[0]})` : '';
   return `  ${mark} ${step.name.padEnd(22)} ${parts.join('  ')}${why}`;
 }
 
 function checkLine(c: CheckResult): string {
   const right = c.than ? `${c.than} ${fmt(c.expected ?? undefined)}` : fmt(c.expected ?? undefined);
   const why = c.reason ? `  (${c.reason})` : '';
-  return `  ${c.passed ? '✓' : '✗'} check ${c.metric} ${fmt(c.actual ?? undefined)} ${c.op} ${right}${why}`;
+  return `  ${c.passed ? '✓' : c.skipped ? '-' : '✗'} check ${c.metric} ${fmt(c.actual ?? undefined)} ${c.op} ${right}${why}`;
 }
 
 /**

@@ -1,17 +1,13 @@
-import { runtimeForLab } from '../lab/open-lab.js';
-import type { LabStatus } from '../lab/runtime.js';
 import { onInterrupt } from '../signals.js';
 import { AbortedError } from '../errors.js';
-import { labTarget, urlTarget, type EngineTarget } from './engine-target.js';
+import { resolveTarget, type TargetOptions } from './resolve-target.js';
 import { progressPrinter } from './progress-printer.js';
 import { runSuite } from './run-suite.js';
 import { selectScenarios } from './suite.js';
 import type { EngineListener } from './engine-events.js';
 
-export interface RunScenariosOptions {
+export interface RunScenariosOptions extends TargetOptions {
   names: string[];
-  lab: string;
-  target?: string;
   reportsDir: string;
   listeners?: EngineListener[];
   /** Progress lines go here; null for none. @default process.stderr */
@@ -26,16 +22,7 @@ export interface RunScenariosOptions {
  */
 export async function runScenarios(options: RunScenariosOptions) {
   const scenarios = await selectScenarios(options.names);
-  let target: EngineTarget;
-  let status: () => Promise<LabStatus | null>;
-  if (options.target) {
-    target = urlTarget(options.target);
-    status = async () => null;
-  } else {
-    const runtime = await runtimeForLab(options.lab);
-    target = (await labTarget(options.lab, runtime)).target;
-    status = () => runtime.status(options.lab);
-  }
+  const { target, status } = await resolveTarget(options);
   const interrupt = onInterrupt('interrupted: stopping after this step and undoing its faults (Ctrl-C again to quit at once)');
   try {
     const listeners = [

@@ -18,6 +18,8 @@ export interface StepResult {
   kind: StepKind;
   phase: 'setup' | 'steps';
   status: StepStatus;
+  /** Why it was skipped: what the target lacks, or the earlier step its input came from. */
+  reason?: string;
   /** Milliseconds since the scenario started. */
   startedMs: number;
   durationMs: number;
@@ -40,6 +42,8 @@ export interface CheckResult {
   actual: number | null;
   than?: string;
   passed: boolean;
+  /** Not evaluated: a step it reads was skipped (or did not run). Neither passed nor failed. */
+  skipped?: boolean;
   because?: string;
   /** Why it failed when that is not just the comparison: a metric with no value. */
   reason?: string;
@@ -72,6 +76,9 @@ export interface ScenarioResult {
   faults: FaultRecord[];
 }
 
+/** How something about each answer was seen: its header, the deployment's logs, or not at all. */
+export type ObservedVia = 'header' | 'log' | 'none';
+
 export interface LabDescription {
   /** `lab` for a w2meet lab, `url` for --target. */
   kind: 'lab' | 'url';
@@ -94,6 +101,20 @@ export interface LabDescription {
     dependsOn: string[];
     startsAfter: string[];
   }>;
+  /** The compose project faults and logs went through, for a deployment w2meet did not start. */
+  project?: string;
+  /** The target profile it was measured with: how its cache outcome, server time and replica were seen. */
+  profile?: {
+    name: string;
+    source: string;
+    cache: ObservedVia;
+    serverTime: ObservedVia;
+    instance: ObservedVia;
+    /** Where log lines were read, or null for nowhere. */
+    logs: string | null;
+    /** Contract routes the deployment does not have, as its profile says. */
+    absentRoutes: string[];
+  };
   w2meetVersion: string;
   host: { platform: string; release: string; cpus: number; cpuModel: string; memoryGiB: number; node: string };
 }

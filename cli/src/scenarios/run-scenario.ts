@@ -1,10 +1,9 @@
 import type { LabStatus } from '../lab/runtime.js';
 import type { Clock } from './clock.js';
-import type { EngineTarget } from './engine-target.js';
+import { httpFor, type EngineTarget } from './engine-target.js';
 import type { EngineListener } from './engine-events.js';
 import { evaluateCheck } from './evaluate-checks.js';
 import { FaultLedger } from './fault-ledger.js';
-import { HttpTarget } from './http-exchange.js';
 import type { FaultRecord, ScenarioResult, StepResult } from './run-results.js';
 import { stepKind, type Scenario, type Step } from './scenario-types.js';
 import type { StepContext, StepOutcome } from './step-context.js';
@@ -17,6 +16,7 @@ import { runSqlStep } from './steps/sql-step.js';
 import { runTraceStep } from './steps/trace-step.js';
 import { runWaitStep } from './steps/wait-step.js';
 import { whyNotRunnable } from './runnable.js';
+import { whyStepSkipped } from './step-skip.js';
 
 function runStep(step: Step, ctx: StepContext): Promise<StepOutcome> {
   if ('request' in step) return runRequestStep(step, ctx);
@@ -27,6 +27,23 @@ function runStep(step: Step, ctx: StepContext): Promise<StepOutcome> {
   if ('trace' in step) return runTraceStep(step, ctx);
   if ('sql' in step) return runSqlStep(step, ctx);
   return runCreateUsersStep(step, ctx);
+}
+
+/** A step that did not run, and why. */
+function skippedStep(name: string, kind: StepResult['kind'], phase: StepResult['phase'], startedMs: number, why: string): StepResult {
+  return {
+    name,
+    kind,
+    phase,
+    status: 'skipped',
+    reason: why,
+    startedMs,
+    durationMs: 0,
+    metrics: {},
+    histograms: {},
+    series: {},
+    failures: [],
+  };
 }
 
 export interface ScenarioRunOptions {
@@ -78,7 +95,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
         emit({ type: 'fault', scenario: scenario.name, fault });
       })
     : undefined;
-  const http = new HttpTarget(target.gatewayUrl, clock, 8);
+  const http = httpFor(target, clock, 8);
   const ctx: StepContext = {
     scenario: scenario.name,
     runId,
@@ -95,12 +112,23 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     ...(scenario.setup ?? []).map((step) => ({ step, phase: 'setup' as const })),
     ...scenario.steps.map((step) => ({ step, phase: 'steps' as const })),
   ];
+  const done = new Map<string, StepResult>();
   try {
     for (const { step, phase } of phases) {
       if (signal.aborted) break;
       const kind = stepKind(step);
-      emit({ type: 'step-start', scenario: scenario.name, step: step.name, kind });
       const startedMs = sinceStart();
+      const skip = await whyStepSkipped(step, target, done, options.status);
+      if (skip) {
+        const skipped = skippedStep(step.name, kind, phase, startedMs, skip);
+        result.steps.push(skipped);
+        done.set(step.name, skipped);
+        emit({ type: 'step-end', scenario: scenario.name, result: skipped });
+        // Without its setup the scenario has nothing to measure with.
+        if (phase === 'setup') break;
+        continue;
+      }
+      emit({ type: 'step-start', scenario: scenario.name, step: step.name, kind });
       let outcome: StepOutcome;
       try {
         outcome = await runStep(step, ctx);
@@ -122,6 +150,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
         ...(outcome.logs ? { logs: outcome.logs } : {}),
       };
       result.steps.push(stepResult);
+      done.set(step.name, stepResult);
       emit({ type: 'step-end', scenario: scenario.name, result: stepResult });
       if (stepResult.status === 'failed' && phase === 'setup') {
         result.reason = `setup step "${step.name}" failed: ${failures[0]}`;
@@ -133,6 +162,19 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     if (problems.length) result.reason = `could not undo: ${problems.join('; ')}`;
     await http.close();
   }
+  // Nothing measured at all: the scenario is skipped, with its steps' reasons, not passed.
+  const measured = result.steps.filter((s) => s.phase === 'steps' && s.status !== 'skipped');
+  const skippedSetup = result.steps.find((s) => s.phase === 'setup' && s.status === 'skipped');
+  const failedStep = result.steps.some((s) => s.status === 'failed');
+  if (!signal.aborted && !failedStep && result.reason === undefined && (skippedSetup || !measured.length)) {
+    result.status = 'skipped';
+    result.reason = skippedSetup
+      ? `setup step "${skippedSetup.name}" was skipped: ${skippedSetup.reason}`
+      : `every step was skipped: ${[...new Set(result.steps.filter((s) => s.status === 'skipped').map((s) => s.reason))].join('; ')}`;
+    result.durationMs = sinceStart();
+    emit({ type: 'scenario-end', result });
+    return result;
+  }
   const byName = new Map(result.steps.map((s) => [s.name, s]));
   // Checks of a scenario whose setup failed would only repeat that failure.
   const setupFailed = result.steps.some((s) => s.phase === 'setup' && s.status === 'failed');
@@ -141,7 +183,8 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     result.checks.push(checked);
     emit({ type: 'check', scenario: scenario.name, result: checked });
   }
-  const anyFailed = result.steps.some((s) => s.status === 'failed') || result.checks.some((c) => !c.passed) || result.reason !== undefined;
+  const anyFailed =
+    result.steps.some((s) => s.status === 'failed') || result.checks.some((c) => !c.passed && !c.skipped) || result.reason !== undefined;
   result.status = signal.aborted || anyFailed ? 'failed' : 'passed';
   if (signal.aborted) result.reason ??= 'interrupted';
   result.durationMs = sinceStart();

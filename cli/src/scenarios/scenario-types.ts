@@ -136,7 +136,10 @@ export interface SqlStep {
   sql: { run?: string; undo?: string; undo_of?: string };
 }
 
-export type Step = RequestStep | LoadStep | FaultStep | WaitStep | BurstStep | TraceStep | CreateUsersStep | SqlStep;
+/** Every step may name the earlier steps its input comes from: `uses: [update-user]`. */
+export type Step = (RequestStep | LoadStep | FaultStep | WaitStep | BurstStep | TraceStep | CreateUsersStep | SqlStep) & {
+  uses?: string[];
+};
 export const STEP_KINDS = ['request', 'load', 'fault', 'wait', 'burst', 'trace', 'create_users', 'sql'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 

@@ -3,7 +3,7 @@ import { MissingCapabilityError } from '../../errors.js';
 import { CompletionListener } from '../completion-listener.js';
 import { ExchangeRecorder } from '../exchange-recorder.js';
 import { undoVerb } from '../fault-ledger.js';
-import { HttpTarget } from '../http-exchange.js';
+import { httpFor } from '../engine-target.js';
 import { LatencyHistogram } from '../latency-histogram.js';
 import { runOpenLoop } from '../open-loop.js';
 import type { BurstStep } from '../scenario-types.js';
@@ -34,7 +34,7 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
   const users = ctx.vars[burst.users] as MadeUser[];
   const listener = new CompletionListener(amqpUrl, `${ctx.runId}-${step.name}`);
   await listener.connect();
-  const http = new HttpTarget(ctx.target.gatewayUrl, ctx.clock, 64);
+  const http = httpFor(ctx.target, ctx.clock, 64);
   // Jobs completed, each once (a redelivered job completes twice).
   const sampler = new DepthSampler(ctx.http, ctx.clock, () => listener.byJob().size);
   const recorder = new ExchangeRecorder();

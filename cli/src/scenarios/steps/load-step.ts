@@ -1,7 +1,7 @@
 import { runClosedLoop } from '../closed-loop.js';
 import { ExchangeRecorder } from '../exchange-recorder.js';
 import { unmetExpectation } from '../expectations.js';
-import { HttpTarget } from '../http-exchange.js';
+import { httpFor } from '../engine-target.js';
 import { runOpenLoop } from '../open-loop.js';
 import type { LoadStep } from '../scenario-types.js';
 import { caseIdFor, type StepContext, type StepOutcome } from '../step-context.js';
@@ -9,6 +9,8 @@ import { PlaceholderError } from '../../errors.js';
 import { fill } from '../template.js';
 import { cycleOrder } from './cycle-order.js';
 import { outgoing, variesPerSend } from './outgoing.js';
+import type { Observed } from '../../profiles/log-observations.js';
+import { cacheObservable, logMarkFor, observeAnswers } from '../observe-answers.js';
 
 const DEFAULT_MAX_IN_FLIGHT = 256;
 
@@ -38,12 +40,16 @@ export async function runLoadStep(step: LoadStep, ctx: StepContext): Promise<Ste
   const recorder = new ExchangeRecorder();
   const open = load.rate !== undefined;
   const maxInFlight = load.max_in_flight ?? DEFAULT_MAX_IN_FLIGHT;
-  const http = new HttpTarget(ctx.target.gatewayUrl, ctx.clock, open ? Math.min(maxInFlight, 128) : load.connections!);
+  const http = httpFor(ctx.target, ctx.clock, open ? Math.min(maxInFlight, 128) : load.connections!);
   const cycled = load.cycle ? listOf(ctx, load.cycle.over) : undefined;
   const order = cycled ? cycleOrder(cycled.length, load.cycle!.repeat ?? 1, load.cycle!.apart ?? 1) : [];
   const perSend = cycled !== undefined || variesPerSend(load.request);
   const fixed = perSend ? undefined : outgoing(load.request, ctx.vars, '');
   const expect = fill(load.request.expect, ctx.vars);
+  const seeCache = cacheObservable(ctx);
+  // Where the logs say what the headers do not, answers are judged once the logs are read.
+  const mark = await logMarkFor(ctx);
+  const answers: Observed[] = [];
   const send = async (startUs: number, i: number) => {
     const caseId = caseIdFor(ctx.runId, step.name, i);
     const item = cycled?.[order[i % order.length]!];
@@ -51,7 +57,8 @@ export async function runLoadStep(step: LoadStep, ctx: StepContext): Promise<Ste
       ? { ...fixed, headers: { ...fixed.headers, 'Case-ID': caseId } }
       : outgoing(load.request, { ...ctx.vars, i, item }, caseId);
     const ex = await http.send(req, startUs);
-    recorder.record(ex, unmetExpectation(ex, expect));
+    if (mark) answers.push({ caseId, path: req.path, ex });
+    else recorder.record(ex, unmetExpectation(ex, expect, seeCache));
     ctx.sample(step.name, ex.latencyMs, ex.status, ex.cache);
   };
   const start = ctx.clock.nowUs();
@@ -81,7 +88,9 @@ export async function runLoadStep(step: LoadStep, ctx: StepContext): Promise<Ste
     await http.close();
   }
   const durationMs = (ctx.clock.nowUs() - start) / 1000;
-  const metrics = recorder.metrics(durationMs, expected);
+  const observed = await observeAnswers(ctx, mark, answers);
+  for (const a of answers) recorder.record(a.ex, unmetExpectation(a.ex, expect, seeCache));
+  const metrics = { ...recorder.metrics(durationMs, expected), ...observed };
   if (open) {
     metrics.dropped = dropped;
     metrics.dropped_ratio = dropped / Math.max(1, dropped + recorder.count);

@@ -2,27 +2,28 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MissingCapabilityError } from '../../errors.js';
 import { componentOfInstance, hopMs } from '../../lab/request-record.js';
 import type { LogLine } from '../../lab/runtime.js';
+import { caseIdOfLine, observeLine } from '../../profiles/log-observations.js';
 import type { LogRecord } from '../run-results.js';
 import type { TraceStep } from '../scenario-types.js';
 import { caseIdFor, type StepContext, type StepOutcome } from '../step-context.js';
 import { outgoing } from './outgoing.js';
 
-async function collect(ctx: StepContext, caseId: string, since: Date): Promise<LogLine[]> {
-  const lab = ctx.target.lab!;
-  const lines: LogLine[] = [];
-  for await (const line of lab.runtime.logs(lab.name, { caseId, since, signal: ctx.signal })) lines.push(line);
-  return lines;
+/** A hop's own time: a structured `request completed` record's, else what the profile's pattern reads. */
+function lineMs(ctx: StepContext, line: LogLine): number | undefined {
+  if (line.record) return line.record.msg === 'request completed' ? hopMs(line.record) : undefined;
+  return observeLine(ctx.target.profile, line)?.ms;
 }
 
 /**
- * Sends one request under a fresh Case-ID, then reads the lab's logs until every named hop has
- * logged it (or the time is up), keeping each hop's records and its own time for the report.
+ * Sends one request under a fresh Case-ID, then reads the deployment's logs (a lab's, a compose
+ * project's or files) until every named hop has logged it (or the time is up), keeping each hop's
+ * lines and its own time for the report.
  */
 export async function runTraceStep(step: TraceStep, ctx: StepContext): Promise<StepOutcome> {
-  if (!ctx.target.lab) throw new MissingCapabilityError("tracing reads the lab's logs; this target has none", 'logs');
+  const logs = ctx.target.logs;
+  if (!logs) throw new MissingCapabilityError("tracing reads the deployment's logs; this target has none", 'logs');
   const caseId = caseIdFor(ctx.runId, step.name);
-  // A second of slack: log times are the lab's clock, read to the second.
-  const since = new Date(Date.now() - 1000);
+  const mark = await logs.mark();
   const ex = await ctx.http.send(outgoing(step.trace.request, ctx.vars, caseId));
   const failures: string[] = [];
   if (ex.error || ex.status >= 400) failures.push(`the traced request answered ${ex.status || ex.error}`);
@@ -30,7 +31,7 @@ export async function runTraceStep(step: TraceStep, ctx: StepContext): Promise<S
   let lines: LogLine[] = [];
   let missing = step.trace.hops;
   for (;;) {
-    lines = await collect(ctx, caseId, since);
+    lines = (await logs.since(mark, ctx.signal)).filter((l) => caseIdOfLine(ctx.target.profile, l) === caseId);
     const seen = new Set(lines.map((l) => componentOfInstance(l.instance)));
     missing = step.trace.hops.filter((h) => !seen.has(h));
     if (!missing.length || ctx.clock.nowUs() > deadline || ctx.signal.aborted) break;
@@ -42,12 +43,13 @@ export async function runTraceStep(step: TraceStep, ctx: StepContext): Promise<S
     total_ms: ex.latencyMs,
   };
   for (const line of lines) {
-    const ms = line.record && line.record.msg === 'request completed' ? hopMs(line.record) : undefined;
+    const ms = lineMs(ctx, line);
     const hop = componentOfInstance(line.instance);
     // The first completed request of a hop is the traced one; a worker's later calls keep their own.
     if (ms !== undefined && metrics[`hop.${hop}.ms`] === undefined) metrics[`hop.${hop}.ms`] = ms;
   }
   if (missing.length) failures.push(`no log line with Case-ID ${caseId} from ${missing.join(', ')}`);
-  const logs: LogRecord[] = lines.filter((l) => l.record).map((l) => ({ instance: l.instance, record: l.record! }));
-  return { metrics, failures, logs };
+  // Plain-text lines are kept as records too, so the report shows what each hop wrote.
+  const kept: LogRecord[] = lines.map((l) => ({ instance: l.instance, record: l.record ?? { msg: l.line, case_id: caseId } }));
+  return { metrics, failures, logs: kept };
 }

@@ -5,6 +5,7 @@ import type { WaitStep } from '../scenario-types.js';
 import { caseIdFor, type StepContext, type StepOutcome } from '../step-context.js';
 import { fill } from '../template.js';
 import { outgoing } from './outgoing.js';
+import { cacheObservable, logMarkFor, observeAnswers } from '../observe-answers.js';
 
 const POLL_MS = 100;
 
@@ -16,8 +17,12 @@ function probeFor(step: WaitStep, ctx: StepContext): Probe {
   let attempt = 0;
   if (wait.for === 'request') {
     return async () => {
-      const ex = await ctx.http.send(outgoing(wait.request!, ctx.vars, caseIdFor(ctx.runId, step.name, attempt++)));
-      return unmetExpectation(ex, fill(wait.request!.expect, ctx.vars));
+      const caseId = caseIdFor(ctx.runId, step.name, attempt++);
+      const mark = await logMarkFor(ctx);
+      const req = outgoing(wait.request!, ctx.vars, caseId);
+      const ex = await ctx.http.send(req);
+      await observeAnswers(ctx, mark, [{ caseId, path: req.path, ex }]);
+      return unmetExpectation(ex, fill(wait.request!.expect, ctx.vars), cacheObservable(ctx));
     };
   }
   if (wait.for === 'queue_empty') {

@@ -13,8 +13,11 @@ export async function resolveRunDir(given: string | undefined, reportsDir: strin
       throw new NoRunError(`no run in ${reportsDir}`, 'run `w2meet scenario run` (or `w2meet grade`) first, or name a run folder');
     return latest;
   }
-  if (!existsSync(given)) throw new NoRunError(`${given} does not exist`, `name a run folder under ${reportsDir} or its results.json`);
-  return statSync(given).isDirectory() ? given : join(given, '..');
+  // A run id, as `scenario run` printed it, names a folder of the reports folder it wrote to.
+  const found = existsSync(given) ? given : existsSync(join(reportsDir, given)) ? join(reportsDir, given) : null;
+  if (!found)
+    throw new NoRunError(`${given} is neither a run folder nor a run id in ${reportsDir}`, `name a run folder under ${reportsDir} or its results.json`);
+  return statSync(found).isDirectory() ? found : join(found, '..');
 }
 
 /** A results file, refused with a clear message when it is not one this version can read. */

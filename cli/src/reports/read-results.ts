@@ -16,7 +16,10 @@ export async function resolveRunDir(given: string | undefined, reportsDir: strin
   // A run id, as `scenario run` printed it, names a folder of the reports folder it wrote to.
   const found = existsSync(given) ? given : existsSync(join(reportsDir, given)) ? join(reportsDir, given) : null;
   if (!found)
-    throw new NoRunError(`${given} is neither a run folder nor a run id in ${reportsDir}`, `name a run folder under ${reportsDir} or its results.json`);
+    throw new NoRunError(
+      `${given} is neither a run folder nor a run id in ${reportsDir}`,
+      `name a run folder under ${reportsDir} or its results.json`,
+    );
   return statSync(found).isDirectory() ? found : join(found, '..');
 }
 

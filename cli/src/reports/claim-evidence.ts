@@ -52,6 +52,10 @@ export function samplesOf(results: RunResults, ref: HistogramRef): Evidence<numb
   const step = stepOf(results, ref.scenario, ref.step);
   if (!('value' in step)) return step;
   const encoded = step.value.histograms[ref.histogram];
+  // A population named by its cache outcome cannot occur where the outcome is not seen at all.
+  if (!encoded && ref.histogram.startsWith('cache.') && results.lab.profile?.cache === 'none') {
+    return { notMeasured: "the deployment's cache outcome is not observed (no X-Cache header, and no log lines read for it)" };
+  }
   if (!encoded) return { absent: `step ${ref.scenario}/${ref.step} recorded no ${ref.histogram} samples` };
   return { value: histogramSamples(encoded) };
 }

@@ -57,6 +57,34 @@ describe('judgeClaim', () => {
     expect(judgeClaim(relation(0.3), hits).status).toBe('fails');
   });
 
+  it('reads client time where the deployment reports no server time, and says so; a cache population it cannot see is not measured', () => {
+    const noServerTime = results([step('hits', { histograms: { 'cache.HIT.latency': encoded(400, 1) } })]);
+    const profile = {
+      name: 'p',
+      source: 'built-in',
+      cache: 'log',
+      serverTime: 'none',
+      instance: 'none',
+      logs: null,
+      absentRoutes: [],
+    } as const;
+    noServerTime.lab.profile = { ...profile, absentRoutes: [] };
+    const onCache = {
+      ...bound(2.5),
+      test: { ...bound(2.5).test, of: { scenario: 'sc', step: 'hits', histogram: 'cache.HIT.server' } },
+    } as Claim;
+    const read = judgeClaim(onCache, noServerTime);
+    expect(read.status).toBe('holds');
+    expect(read.distributions[0]!.label).toContain('(client time: the deployment reports no server time)');
+    // Where the outcome is not seen at all, no answer is filed under a cache outcome.
+    const unseen = results([step('hits', { histograms: { latency: encoded(400, 1) } })]);
+    unseen.lab.profile = { ...profile, cache: 'none', absentRoutes: [] };
+    expect(judgeClaim(onCache, unseen)).toMatchObject({
+      status: 'not-measured',
+      reason: expect.stringContaining('cache outcome is not observed'),
+    });
+  });
+
   it('is not measured when its scenario or step did not run, and inconclusive when the step ran without the population it names', () => {
     expect(judgeClaim(bound(2.5), results([step('other')]))).toMatchObject({
       status: 'not-measured',

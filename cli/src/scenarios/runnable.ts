@@ -1,13 +1,7 @@
 import type { LabStatus } from '../lab/runtime.js';
 import type { EngineTarget } from './engine-target.js';
 import type { Scenario } from './scenario-types.js';
-
-const WHY: Record<string, string> = {
-  faults: 'faults (a lab runtime)',
-  queue: "queue (the lab's broker)",
-  logs: "logs (the lab's logs)",
-  database: "database (the lab's Postgres)",
-};
+import { WHAT } from './step-skip.js';
 
 /** Why a scenario cannot run on this target, or null when it can. Said in the skip, never silent. */
 export async function whyNotRunnable(
@@ -17,8 +11,8 @@ export async function whyNotRunnable(
 ): Promise<string | null> {
   const missing = (scenario.requires ?? []).filter((c) => !target.capabilities.has(c));
   if (missing.length) {
-    const where = target.lab ? `lab ${target.lab.name} does not offer it` : `--target ${target.gatewayUrl} is not a w2meet lab`;
-    return `needs ${missing.map((c) => WHY[c]).join(', ')}; ${where}`;
+    const where = target.lab ? `${target.lab.name} does not offer it` : `--target ${target.gatewayUrl} is not a w2meet lab`;
+    return `needs ${missing.map((c) => WHAT[c]).join(' and ')}; ${where}`;
   }
   const wanted = Object.entries(scenario.replicas ?? {});
   if (wanted.length) {

@@ -65,8 +65,17 @@ describe('whyStepSkipped', () => {
       await whyStepSkipped(step, t, done([{ name: 'update-user', status: 'failed', failures: ['status 500, expected 200'] }]), none),
     ).toBe('its input comes from step update-user, which failed: status 500, expected 200');
     expect(await whyStepSkipped(step, t, done([{ name: 'update-user', status: 'skipped', reason: 'needs faults' }]), none)).toBe(
-      'its input comes from step update-user, which was skipped (needs faults)',
+      'its input comes from step update-user, which was skipped: needs faults',
     );
     expect(await whyStepSkipped(step, t, done([{ name: 'update-user', status: 'passed', failures: [] }]), none)).toBeNull();
+    // A chain names its first cause once.
+    const chained = {
+      name: 'read',
+      status: 'skipped',
+      reason: 'its input comes from step update-user, which was skipped: needs faults',
+    } as const;
+    expect(await whyStepSkipped({ ...step, uses: ['read'] }, t, done([chained]), none)).toBe(
+      'its input comes from step read, which was skipped: needs faults',
+    );
   });
 });

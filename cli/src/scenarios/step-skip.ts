@@ -4,6 +4,12 @@ import type { EngineTarget } from './engine-target.js';
 import type { StepResult } from './run-results.js';
 import type { Capability, RequestSpec, Step } from './scenario-types.js';
 
+const INPUT_SKIPPED = /^its input comes from step \S+, which was skipped: /;
+
+function rootCause(reason: string | undefined): string {
+  return (reason ?? 'no reason given').replace(INPUT_SKIPPED, '');
+}
+
 /** What each kind of step needs beyond HTTP. */
 function needs(step: Step): Capability[] {
   if ('fault' in step) return ['faults'];
@@ -14,7 +20,7 @@ function needs(step: Step): Capability[] {
   return [];
 }
 
-const WHAT: Record<Capability, string> = {
+export const WHAT: Record<Capability, string> = {
   faults: 'faults (a w2meet lab, or --compose / --project)',
   queue: "the broker (a w2meet lab's)",
   logs: 'logs (a lab, a compose project, or logs.files in the profile)',
@@ -52,7 +58,8 @@ export async function whyStepSkipped(
   for (const used of step.uses ?? []) {
     const earlier = done.get(used);
     if (earlier?.status === 'failed') return `its input comes from step ${used}, which failed: ${earlier.failures[0] ?? 'see that step'}`;
-    if (earlier?.status === 'skipped') return `its input comes from step ${used}, which was skipped (${earlier.reason})`;
+    // The first cause, not a chain: a step skipped for an input skipped in turn names what is missing.
+    if (earlier?.status === 'skipped') return `its input comes from step ${used}, which was skipped: ${rootCause(earlier.reason)}`;
   }
   const missing = needs(step).filter((c) => !target.capabilities.has(c));
   if (missing.length) return `needs ${missing.map((c) => WHAT[c]).join(' and ')}, which this target does not offer`;

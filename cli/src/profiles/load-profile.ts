@@ -86,6 +86,7 @@ function compileProfile(p: ProfileFile, source: string, folder: string, locate: 
     name: p.name,
     description: p.description ?? p.name,
     source,
+    ...(p.url ? { url: p.url } : {}),
     prefix: (p.prefix ?? '').replace(/\/$/, ''),
     routes: Object.entries(p.routes ?? {}).map(([route, to]) => compileRoute(route, to)),
     caseIdHeader: p.headers?.case_id ?? 'Case-ID',
@@ -110,6 +111,7 @@ function compileProfile(p: ProfileFile, source: string, folder: string, locate: 
       from: p.logs?.from ?? 'none',
       caseId,
       files: Object.fromEntries(Object.entries(p.logs?.files ?? {}).map(([c, f]) => [c, resolve(folder, f)])),
+      ...(p.logs?.containers ? { containers: p.logs.containers } : {}),
     },
     faults: p.faults ?? 'none',
   };

@@ -1,8 +1,11 @@
+import type { ContainerSelection } from './container-log-source.js';
+
 /** A target profile as written (profiles/*.yaml, validated by scenarios/profile.schema.json). */
 export interface ProfileFile {
   name: string;
   description?: string;
   extends?: string;
+  url?: string;
   prefix?: string;
   routes?: Record<string, string>;
   headers?: { case_id?: string };
@@ -11,11 +14,11 @@ export interface ProfileFile {
     server_time?: { header: string } | 'none' | { log: { pattern: string } };
     instance?: { header: string } | 'none';
   };
-  logs?: { from?: LogsFrom; case_id?: string; files?: Record<string, string> };
+  logs?: { from?: LogsFrom; case_id?: string; files?: Record<string, string>; containers?: ContainerSelection };
   faults?: FaultsVia;
 }
 
-export type LogsFrom = 'lab' | 'compose' | 'files' | 'none';
+export type LogsFrom = 'lab' | 'compose' | 'containers' | 'files' | 'none';
 export type FaultsVia = 'lab' | 'compose' | 'none';
 
 /** How one thing that happened is seen: a response header, a log line, or not at all. */
@@ -27,13 +30,15 @@ export interface TargetProfile {
   description: string;
   /** Where it was read from: `built-in` or a path. */
   source: string;
+  /** Its gateway URL when --target gives none. */
+  url?: string;
   prefix: string;
   routes: RouteRule[];
   caseIdHeader: string;
   cache: Observation & { hit?: RegExp; miss?: RegExp; bypass?: RegExp };
   serverTime: Observation & { pattern?: RegExp };
   instance: Observation;
-  logs: { from: LogsFrom; caseId: RegExp; files: Record<string, string> };
+  logs: { from: LogsFrom; caseId: RegExp; files: Record<string, string>; containers?: ContainerSelection };
   faults: FaultsVia;
 }
 

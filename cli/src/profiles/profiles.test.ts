@@ -77,6 +77,20 @@ describe('target profiles', () => {
     expect(shape.cacheHeader).toBeUndefined();
   });
 
+  it('takes a URL and logs from containers by label', async () => {
+    const p = await loadProfile(
+      write(
+        'url.yaml',
+        'name: u\nextends: course\nurl: http://127.0.0.1:9000/api\nlogs: { from: containers, containers: { label: app=course } }\n',
+      ),
+    );
+    expect(p.url).toBe('http://127.0.0.1:9000/api');
+    expect(p.logs).toMatchObject({ from: 'containers', containers: { label: 'app=course' } });
+    await expect(loadProfile(write('both.yaml', 'name: u\nlogs: { containers: { label: a, names: {} } }\n'))).rejects.toThrow(
+      /both\.yaml:2:/,
+    );
+  });
+
   it('refuses a bad profile with its file, line and column, and a missing one with what to do', async () => {
     const bad = write('bad.yaml', 'name: bad\nobserve:\n  cache: { log: { hit: "(", miss: "MISS" } }\n');
     await expect(loadProfile(bad)).rejects.toThrow(/bad\.yaml:3:\d+.*not a regular expression/);

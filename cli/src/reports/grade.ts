@@ -77,16 +77,18 @@ export async function grade(options: GradeOptions): Promise<{ exitCode: number; 
   await selectScenarios(options.names);
   const claims = await loadClaims();
   // Every input checked before anything is started: a bad profile costs no lab.
-  await loadProfile(options.profile);
+  const profile = await loadProfile(options.profile);
+  // A profile may name its deployment's URL: then there is no lab to bring up.
+  const target = options.target ?? profile.url;
   const foreign = options.compose !== undefined || options.project !== undefined;
   const project = foreign ? await projectForGrade(options) : null;
   let lab: { runtime: Runtime; startedHere: boolean } | null = null;
   try {
-    if (!options.target && !project) lab = await bringUp(options);
+    if (!target && !project) lab = await bringUp(options);
     const { results, path } = await runScenarios({
       names: options.names,
       lab: options.lab,
-      target: options.target,
+      target,
       profile: options.profile,
       project: project?.project,
       reportsDir: options.reportsDir,

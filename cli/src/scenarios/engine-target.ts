@@ -1,5 +1,8 @@
 import { NoLabError, TargetError } from '../errors.js';
 import type { LabStatus, Runtime } from '../lab/runtime.js';
+import { dockerClient } from '../lab/docker/engine.js';
+import { dockerodeEngine } from '../lab/docker/engine-client.js';
+import { containerLogSource } from '../profiles/container-log-source.js';
 import { fileLogSource, runtimeLogSource, type LogSource } from '../profiles/log-source.js';
 import type { TargetProfile } from '../profiles/profile-types.js';
 import type { Clock } from './clock.js';
@@ -47,9 +50,12 @@ export function parseTargetUrl(url: string): { origin: string; basePath: string 
   return { origin: parsed.origin, basePath: parsed.pathname.replace(/\/+$/, '') };
 }
 
-/** Logs a profile names as files; the runtime's own (a lab's or a project's) are added by the caller. */
+/** Logs a profile names (files, or containers by label or name); a runtime's own are added by the caller. */
 function profileLogs(profile: TargetProfile): LogSource | undefined {
-  return profile.logs.from === 'files' && Object.keys(profile.logs.files).length ? fileLogSource(profile.logs.files) : undefined;
+  const { from, files, containers } = profile.logs;
+  if (from === 'files' && Object.keys(files).length) return fileLogSource(files);
+  if (from === 'containers' && containers) return containerLogSource(dockerodeEngine(dockerClient(), process.env), containers);
+  return undefined;
 }
 
 /** Any deployment of the API: HTTP, and the logs its profile names as files. */

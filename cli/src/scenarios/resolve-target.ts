@@ -31,7 +31,7 @@ export async function resolveTarget(options: TargetOptions): Promise<{ target: E
         'bring it up first (`docker compose -p NAME up -d`, or `w2meet grade --compose FILE`), or check the name with `docker compose ls`',
       );
     }
-    const url = options.target ?? status.gatewayUrl;
+    const url = options.target ?? profile.url ?? status.gatewayUrl;
     if (!url) {
       throw new TargetError(
         `compose project "${project}" publishes no port for a service named gateway`,
@@ -40,7 +40,8 @@ export async function resolveTarget(options: TargetOptions): Promise<{ target: E
     }
     return { target: projectTarget(url, profile, project, runtime), status: () => runtime.status(project) };
   }
-  if (options.target) return { target: urlTarget(options.target, profile), status: async () => null };
+  const url = options.target ?? profile.url;
+  if (url) return { target: urlTarget(url, profile), status: async () => null };
   const runtime = await runtimeForLab(options.lab);
   const { target } = await labTarget(options.lab, runtime, profile);
   return { target, status: () => runtime.status(options.lab) };

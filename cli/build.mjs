@@ -43,6 +43,7 @@ await build({
     'bench/engine-server': join(root, 'cli', 'bench', 'engine-server.ts'),
     'bench/dashboard': join(root, 'cli', 'bench', 'dashboard.ts'),
     'bench/grade-repeat': join(root, 'cli', 'bench', 'grade-repeat.ts'),
+    'bench/runtimes': join(root, 'cli', 'bench', 'runtimes.ts'),
   },
   outdir: join(root, 'dist'),
   bundle: true,

@@ -22,17 +22,24 @@ function liveInGroup(pgid: number): number[] {
   return out;
 }
 
-/** Runs `script` under sh; resolves with the shell's pid (its group's id) once it has said it. */
-function startShell(script: string, signal: AbortSignal) {
+/**
+ * Runs `script` under sh; resolves with the shell's pid (its group's id) once it has said it and,
+ * when `ready` is given, once the script has printed that line too (a trap set, say).
+ */
+function startShell(script: string, signal: AbortSignal, ready?: string) {
   let said: (pid: number) => void;
   const pgid = new Promise<number>((r) => {
     said = r;
   });
+  let pid: number | null = null;
+  let isReady = ready === undefined;
   const done = runChildCommand('sh', ['-c', `echo "pid $$"; ${script}`], {
     signal,
     onLine: (l) => {
       const m = /^pid (\d+)$/.exec(l);
-      if (m) said(Number(m[1]));
+      if (m) pid = Number(m[1]);
+      if (l === ready) isReady = true;
+      if (pid !== null && isReady) said(pid);
     },
   });
   return { pgid, done };
@@ -151,7 +158,8 @@ describe('runChildCommand', () => {
     async () => {
       const controller = new AbortController();
       // The subshell's sleep inherits the ignored SIGTERM and keeps stdout open after sh is gone.
-      const { pgid, done } = startShell('(trap "" TERM; sleep 30) & sleep 30', controller.signal);
+      // The abort waits for the trap: sent before it, SIGTERM would end the subshell at once.
+      const { pgid, done } = startShell('(trap "" TERM; echo trapped; sleep 30) & sleep 30', controller.signal, 'trapped');
       const group = await pgid;
       groups.push(group);
       const started = Date.now();

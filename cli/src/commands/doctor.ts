@@ -18,6 +18,7 @@ import {
   type DoctorCheck,
 } from '../lab/docker/engine-prerequisites.js';
 import { engineDir, startBackgroundEngine, stopRecordedEngine } from '../lab/docker/background-engine.js';
+import { localUserlandProxy } from '../lab/docker/userland-proxy.js';
 import { onInterrupt } from '../signals.js';
 import { table } from './format.js';
 
@@ -27,6 +28,7 @@ function dockerFacts(): Promise<DockerFacts> {
     env: process.env,
     probe: () => pingDocker(dockerClient()),
     systemdUnit: systemdHasDockerUnit,
+    userlandProxy: localUserlandProxy,
   });
 }
 
@@ -156,10 +158,10 @@ export function registerDoctor(program: Command): void {
       const rows = [
         ['', 'CHECK', 'FOUND', 'FIX'],
         ...results.map((c) => [
-          c.ok ? 'ok' : skipped(c) ? 'skipped' : 'MISSING',
+          c.note ? 'note' : c.ok ? 'ok' : skipped(c) ? 'skipped' : 'MISSING',
           c.name,
           skipped(c) ? `${c.detail} (--no-start-engine)` : c.detail,
-          c.ok || skipped(c) ? '' : c.fix,
+          c.note ? c.fix : c.ok || skipped(c) ? '' : c.fix,
         ]),
       ];
       process.stdout.write(`${table(rows)}\n`);

@@ -1,3 +1,4 @@
+import { NO_USERLAND_PROXY } from './userland-proxy.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,11 +35,15 @@ export function readEngineRecord(dir: string): EngineRecord | null {
   }
 }
 
-/** Starts `dockerd` with its output in `log`. Detached, it outlives this process. */
+/**
+ * Starts `dockerd` with its output in `log`. Detached, it outlives this process. Without the
+ * userland proxy: published ports are then reached by iptables alone, where `docker-proxy` would
+ * copy every byte of every request to the gateway through a process of its own.
+ */
 export function spawnDockerd(dockerd: string, log: string, detached: boolean): ChildProcess {
   const out = openSync(log, 'a');
   try {
-    const child = spawn(dockerd, [], { detached, stdio: ['ignore', out, out] });
+    const child = spawn(dockerd, [NO_USERLAND_PROXY], { detached, stdio: ['ignore', out, out] });
     if (detached) child.unref();
     return child;
   } finally {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dockerChecks, dockerFixPlan, gatherDockerFacts, type FactSources } from './engine-prerequisites.js';
+import { proxyInArgs, proxyInDaemonJson } from './userland-proxy.js';
 
 // A fake PATH: folders holding executable stand-ins for `docker` and `dockerd`, nothing else.
 const folders: string[] = [];
@@ -69,5 +70,27 @@ describe("doctor's Docker decisions", () => {
     expect(facts.remote).toBe(true);
     expect(dockerFixPlan(facts)).toEqual([]);
     expect(line(dockerChecks(facts), 'engine answering')).toMatchObject({ ok: false, detail: 'no answer at tcp://127.0.0.1:2375' });
+  });
+});
+
+describe('the userland proxy line', () => {
+  it('is a note with the way to turn it off when the local Engine runs it, and plain when it does not', async () => {
+    const on = dockerChecks(await gatherDockerFacts(sources(['docker', 'dockerd'], '20.10.24', { userlandProxy: () => true })));
+    expect(line(on, 'userland proxy')).toMatchObject({ ok: true, note: true, fix: expect.stringContaining('"userland-proxy": false') });
+    const off = dockerChecks(await gatherDockerFacts(sources(['docker', 'dockerd'], '20.10.24', { userlandProxy: () => false })));
+    expect(line(off, 'userland proxy')).toMatchObject({ ok: true, detail: expect.stringContaining('off') });
+    expect(line(off, 'userland proxy').note).toBeUndefined();
+    // No Engine answering, or none here to look at: nothing to say.
+    const silent = dockerChecks(await gatherDockerFacts(sources(['docker', 'dockerd'], null, { userlandProxy: () => true })));
+    expect(silent.find((c) => c.name === 'userland proxy')).toBeUndefined();
+  });
+
+  it('reads the setting from dockerd’s arguments first, then daemon.json', () => {
+    expect(proxyInArgs(['/usr/sbin/dockerd', '--userland-proxy=false'])).toBe(false);
+    expect(proxyInArgs(['/usr/sbin/dockerd', '--userland-proxy'])).toBe(true);
+    expect(proxyInArgs(['/usr/sbin/dockerd', '-H', 'fd://'])).toBeNull();
+    expect(proxyInDaemonJson('{"userland-proxy": false, "iptables": true}')).toBe(false);
+    expect(proxyInDaemonJson('{"log-driver": "local"}')).toBeNull();
+    expect(proxyInDaemonJson('not json')).toBeNull();
   });
 });

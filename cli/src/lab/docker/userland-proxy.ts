@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Where Debian's Engine reads its settings unless dockerd is told another file. */
+const DAEMON_JSON = '/etc/docker/daemon.json';
+
+/** The argument w2meet starts its own Engine with: published ports by iptables alone, no copying process. */
+export const NO_USERLAND_PROXY = '--userland-proxy=false';
+
+/** The command lines of the dockerd processes on this machine. */
+function dockerdCommandLines(): string[][] {
+  const out: string[][] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'dockerd') continue;
+      out.push(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean));
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  return out;
+}
+
+/** Whether a daemon.json turns the proxy off; null when it does not say (or cannot be read). */
+export function proxyInDaemonJson(text: string): boolean | null {
+  try {
+    const value = (JSON.parse(text) as Record<string, unknown>)['userland-proxy'];
+    return typeof value === 'boolean' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a dockerd command line turns the proxy off or on; null when it does not say. */
+export function proxyInArgs(args: string[]): boolean | null {
+  for (const a of args) {
+    const m = /^--userland-proxy(?:=(true|false))?$/.exec(a);
+    if (m) return m[1] !== 'false';
+  }
+  return null;
+}
+
+/**
+ * Whether the local Engine copies every connection to a published port through its userland
+ * proxy (`docker-proxy`, one process per port): on unless its command line or daemon.json turns it
+ * off. Null when no local dockerd is found (an Engine elsewhere, or in a VM).
+ */
+export function localUserlandProxy(): boolean | null {
+  const lines = dockerdCommandLines();
+  if (!lines.length) return null;
+  const args = lines[0]!;
+  const fromArgs = proxyInArgs(args);
+  if (fromArgs !== null) return fromArgs;
+  const configAt = args.indexOf('--config-file');
+  const config = configAt >= 0 ? args[configAt + 1] : args.find((a) => a.startsWith('--config-file='))?.split('=')[1];
+  try {
+    return proxyInDaemonJson(readFileSync(config ?? DAEMON_JSON, 'utf8')) ?? true;
+  } catch {
+    return true;
+  }
+}

@@ -16,8 +16,8 @@ const MARKER = '.w2meet-lab';
 export const LAB_ENTRIES = {
   /** The process runtime: its state, credentials, data and logs. */
   process: ['state.json', 'secrets.json', 'postgres', 'redis', 'rabbitmq', 'nginx', 'logs'],
-  /** The Docker runtime: its record (the data itself lives in Docker volumes). */
-  docker: ['docker.json'],
+  /** The Docker runtime: its record and its request logs (the data itself lives in Docker volumes). */
+  docker: ['docker.json', 'docker-logs'],
 } as const;
 
 /**

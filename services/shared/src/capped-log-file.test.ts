@@ -1,8 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CappedLogFile } from './capped-log-file.js';
+import { CappedLogFile, StartupAndWarnings } from './capped-log-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'w2meet-capped-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,5 +31,31 @@ describe('a capped log file', () => {
     await new Promise<void>((r) => log.end(r));
     expect(readFileSync(path, 'utf8')).toBe('one\n');
     expect(existsSync(`${path}.1`)).toBe(false);
+  });
+});
+
+describe('start-up and warnings on stdout, everything in the file', () => {
+  it('copies every line up to listening, then only warnings and errors', async () => {
+    const path = join(dir, 'split.log');
+    const seen: string[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _e, done) {
+        seen.push(chunk.toString().trim());
+        done();
+      },
+    });
+    const log = new StartupAndWarnings(new CappedLogFile(path, 10_000), out);
+    const lines = [
+      '{"level":30,"msg":"connecting to redis"}',
+      '{"level":30,"msg":"Server listening at http://0.0.0.0:8000"}',
+      '{"level":30,"msg":"request completed","case_id":"a"}',
+      '{"level":40,"msg":"redis unavailable"}',
+      '{"level":50,"msg":"request failed"}',
+      '{"level":30,"msg":"request completed","case_id":"b"}',
+    ];
+    for (const l of lines) log.write(`${l}\n`);
+    await new Promise<void>((r) => log.end(r));
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toEqual(lines);
+    expect(seen).toEqual([lines[0], lines[1], lines[3], lines[4]]);
   });
 });

@@ -44,7 +44,49 @@ export class CappedLogFile extends Writable {
   }
 }
 
-/** The service's log stream from its configuration: the capped file when LOG_FILE is set, else stdout. */
-export function cappedLogFile(config: { LOG_FILE: string; LOG_FILE_MAX_MB: number }): NodeJS.WritableStream | undefined {
-  return config.LOG_FILE ? new CappedLogFile(config.LOG_FILE, config.LOG_FILE_MAX_MB * 1024 * 1024) : undefined;
+/** pino's levels from warn up (40 warn, 50 error, 60 fatal): what stdout keeps once the service listens. */
+const WARNING = /^\{"level":[4-6]\d[,}]/;
+
+/**
+ * The request log to a file, and to `out` what a person looks for in a container's own log: every
+ * line up to the service's "Server listening" line (its start-up), then only warnings and errors.
+ * On Docker that keeps the Engine from copying every request's line (it copies what a container
+ * writes to stdout, line by line), while `docker logs` still shows the start and what went wrong.
+ */
+export class StartupAndWarnings extends Writable {
+  private listening = false;
+
+  constructor(
+    private readonly file: NodeJS.WritableStream,
+    private readonly out: NodeJS.WritableStream,
+  ) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+    const text = chunk.toString('utf8');
+    if (!this.listening) {
+      this.out.write(text);
+      if (text.includes('"msg":"Server listening')) this.listening = true;
+    } else if (WARNING.test(text)) this.out.write(text);
+    this.file.write(chunk, done);
+  }
+
+  override _final(done: (err?: Error | null) => void): void {
+    this.file.end(done);
+  }
+}
+
+/**
+ * The service's log stream from its configuration: the capped file when LOG_FILE is set (with its
+ * start-up and warnings on stdout too under LOG_STDOUT=startup-and-warnings), else stdout.
+ */
+export function cappedLogFile(config: {
+  LOG_FILE: string;
+  LOG_FILE_MAX_MB: number;
+  LOG_STDOUT?: string;
+}): NodeJS.WritableStream | undefined {
+  if (!config.LOG_FILE) return undefined;
+  const file = new CappedLogFile(config.LOG_FILE, config.LOG_FILE_MAX_MB * 1024 * 1024);
+  return config.LOG_STDOUT === 'startup-and-warnings' ? new StartupAndWarnings(file, process.stdout) : file;
 }

@@ -121,6 +121,13 @@ export const commonSchema = {
     description: 'write the log to this file, kept under LOG_FILE_MAX_MB (copied to FILE.1 and emptied when full), instead of stdout',
   },
   LOG_FILE_MAX_MB: { kind: 'int', min: 1, max: 10_000, default: 20, description: 'size at which LOG_FILE is rotated' },
+  LOG_STDOUT: {
+    kind: 'enum',
+    values: ['none', 'startup-and-warnings'],
+    default: 'none',
+    description:
+      'with LOG_FILE: also write to stdout the start-up lines (up to listening) and every warning and error, so `docker logs` shows them while requests are logged to the file alone',
+  },
   SHUTDOWN_TIMEOUT_MS: {
     kind: 'int',
     min: 100,

@@ -71,6 +71,11 @@ export interface ContainerContext {
   book: AddressBook;
   /** How its image expects to be run: official images have their own entrypoints. */
   flavour: ImageFlavour;
+  /**
+   * The folder (inside the container) a request log is written to, when the lab mounts one: then
+   * requests are logged there, off the Engine's log copying, and stdout keeps start-up and errors.
+   */
+  requestLogs?: string;
 }
 
 export interface ContainerLaunch {

@@ -12,15 +12,18 @@ const CONTAINER_START =
   'printf "%s" "$W2MEET_NGINX_CONF" > /tmp/gateway.conf && mkdir -p /tmp/nginx && exec nginx -c /tmp/gateway.conf -g "daemon off;"';
 const HEALTH = ['CMD', 'curl', '-fsS', '-o', '/dev/null', `http://127.0.0.1:${PORT}/health`];
 
-/** The gateway's configuration inside a container (and the compose file): every replica by name. */
-export function containerGatewayConfig(spec: LabSpec, book: AddressBook): string {
+/**
+ * The gateway's configuration inside a container (and the compose file): every replica by name.
+ * Its access log goes to stdout, or to a file in `requestLogs` where the lab mounts that folder.
+ */
+export function containerGatewayConfig(spec: LabSpec, book: AddressBook, requestLogs?: string): string {
   const upstreams = Object.fromEntries(spec.components.filter((c) => c.kind === 'service').map((c) => [c.name, book.hostPorts(c.name)]));
   return renderGatewayConfig(spec, {
     listen: String(PORT),
     upstreams,
     pidFile: '/tmp/nginx.pid',
     errorLog: '/dev/stderr',
-    accessLog: '/dev/stdout',
+    accessLog: requestLogs ? `${requestLogs}/gateway.log` : '/dev/stdout',
     tempDir: '/tmp/nginx',
   });
 }
@@ -45,9 +48,9 @@ export const gateway: Component = {
       extraLogFiles: [join(logs, 'gateway-access.log')],
     };
   },
-  container: ({ spec, book, flavour }) => ({
+  container: ({ spec, book, flavour, requestLogs }) => ({
     cmd: ['sh', '-c', CONTAINER_START],
-    env: { W2MEET_NGINX_CONF: containerGatewayConfig(spec, book) },
+    env: { W2MEET_NGINX_CONF: containerGatewayConfig(spec, book, requestLogs) },
     health: HEALTH,
     replaceEntrypoint: flavour === 'local',
   }),

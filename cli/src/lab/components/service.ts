@@ -53,8 +53,16 @@ export function serviceComponent(definition: ServiceDefinition): Component {
         LOG_FILE_MAX_MB: String(LOG_CAP_MB),
       },
     }),
-    container: ({ spec, id, book }) => ({
-      env: { ...serviceEnv(definition, book, spec.secrets, spec.serviceEnv), PORT: String(PORT), HOST: '0.0.0.0', INSTANCE_ID: id },
+    container: ({ spec, id, book, requestLogs }) => ({
+      env: {
+        ...serviceEnv(definition, book, spec.secrets, spec.serviceEnv),
+        PORT: String(PORT),
+        HOST: '0.0.0.0',
+        INSTANCE_ID: id,
+        ...(requestLogs
+          ? { LOG_FILE: `${requestLogs}/${id}.log`, LOG_FILE_MAX_MB: String(LOG_CAP_MB), LOG_STDOUT: 'startup-and-warnings' }
+          : {}),
+      },
       health: httpHealthCheck(PORT),
     }),
     compose: ({ spec, id, book, secrets }) => ({

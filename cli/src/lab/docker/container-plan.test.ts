@@ -70,4 +70,23 @@ describe('planContainers', () => {
   it('never writes a password on a command line', () => {
     for (const c of plan('local')) expect(JSON.stringify(c.options.Cmd ?? [])).not.toMatch(/r3dis|rpw|p\/w d/);
   });
+
+  it('with a request log folder, the services and the gateway log requests to it, off the Engine; the infrastructure keeps stdout', () => {
+    const spec = buildLabSpec(secrets, { name: 'demo', gatewayPort: 18080 });
+    const containers = planContainers({ spec, images, flavours: {}, requestLogDir: '/srv/lab/docker-logs' });
+    const byId = Object.fromEntries(containers.map((c) => [c.id, c]));
+    const mount = { Type: 'bind', Source: '/srv/lab/docker-logs', Target: '/var/log/w2meet' };
+    expect(byId['user-service']!.options.HostConfig!.Mounts).toContainEqual(mount);
+    expect(env(byId['user-service']!.options)).toMatchObject({
+      LOG_FILE: '/var/log/w2meet/user-service.log',
+      LOG_STDOUT: 'startup-and-warnings',
+    });
+    expect(byId.gateway!.options.HostConfig!.Mounts).toContainEqual(mount);
+    expect(env(byId.gateway!.options).W2MEET_NGINX_CONF).toContain('access_log /var/log/w2meet/gateway.log');
+    expect(byId.redis!.options.HostConfig!.Mounts ?? []).not.toContainEqual(mount);
+    // Without one, as on an Engine elsewhere: stdout, as before.
+    const plain = plan('official');
+    expect(env(plain.find((c) => c.id === 'user-service')!.options).LOG_FILE).toBeUndefined();
+    expect(env(plain.find((c) => c.id === 'gateway')!.options).W2MEET_NGINX_CONF).toContain('access_log /dev/stdout');
+  });
 });

@@ -4,6 +4,7 @@ import type { DriverInstance } from '../lifecycle/driver.js';
 import { instanceIds, instanceWaits, type AddressBook, type ComponentName, type LabSpec } from '../spec.js';
 import type { ImageFlavour, ImageRefs } from './lab-images.js';
 import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_REPLICA, labLabels } from './labels.js';
+import { CONTAINER_LOG_DIR } from './request-logs.js';
 
 /**
  * The Engine's own health checks, for `docker ps` and anyone watching the Engine. Each one is a
@@ -32,6 +33,8 @@ export interface ContainerPlanInput {
    * ports, chosen once: a restarted container keeps its address.
    */
   infraPorts?: Partial<Record<ComponentName, number>>;
+  /** The host folder the services' and gateway's request logs are written to (mounted), or none. */
+  requestLogDir?: string;
 }
 
 export const networkName = (lab: string) => `w2meet-${lab}`;
@@ -67,7 +70,19 @@ export function planContainers(input: ContainerPlanInput): DockerInstance[] {
     const component = componentFor(c.name);
     const waits = instanceWaits(spec, c);
     return instanceIds(c).map((id, index): DockerInstance => {
-      const launch = component.container({ spec, id, book, flavour: flavours[c.name] ?? 'official' });
+      // What serves requests logs them to the mounted folder; the infrastructure keeps stdout.
+      const logsTo = c.kind !== 'infra' && input.requestLogDir ? input.requestLogDir : undefined;
+      const launch = component.container({
+        spec,
+        id,
+        book,
+        flavour: flavours[c.name] ?? 'official',
+        ...(logsTo ? { requestLogs: CONTAINER_LOG_DIR } : {}),
+      });
+      const mounts = [
+        ...(launch.dataPath ? [{ Type: 'volume' as const, Source: volumeName(lab, c.name), Target: launch.dataPath }] : []),
+        ...(logsTo ? [{ Type: 'bind' as const, Source: logsTo, Target: CONTAINER_LOG_DIR }] : []),
+      ];
       const volume = launch.dataPath ? volumeName(lab, c.name) : undefined;
       const publish =
         c.kind === 'gateway'
@@ -94,7 +109,7 @@ export function planContainers(input: ContainerPlanInput): DockerInstance[] {
           // A busy service's request log is capped, as on processes: 20 MB and one older file.
           LogConfig: { Type: 'json-file', Config: { 'max-size': '20m', 'max-file': '2' } },
           ...(launch.cpuShares ? { CpuShares: launch.cpuShares } : {}),
-          ...(volume ? { Mounts: [{ Type: 'volume' as const, Source: volume, Target: launch.dataPath! }] } : {}),
+          ...(mounts.length ? { Mounts: mounts } : {}),
           ...(publish ? { PortBindings: publish.bindings } : {}),
         },
         NetworkingConfig: { EndpointsConfig: { [networkName(lab)]: { Aliases: [id, c.name] } } },

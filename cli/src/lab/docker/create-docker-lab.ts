@@ -7,6 +7,7 @@ import type { EngineClient } from './engine-client.js';
 import type { ImageFlavour, ImageMode, ImageRefs } from './lab-images.js';
 import { writeRecord } from './lab-record.js';
 import { credentialLabels } from './volume-credentials.js';
+import { ensureRequestLogDir, requestLogDir } from './request-logs.js';
 
 /** The images a lab runs and how each is run: built or pulled by the real driver, given by a fake. */
 export type ImageSource = (
@@ -54,7 +55,11 @@ export async function createDockerLab(
   }
   const { images, flavours } = await input.images(context);
   if (context.signal.aborted) throw new AbortedError('interrupted while building the images; nothing was started');
-  const plan = planContainers({ spec, images, flavours, infraPorts });
+  // Request logs to a folder of the lab's, where the Engine is this machine's: read as files, as on
+  // processes, instead of copied line by line by the Engine.
+  const logDir = requestLogDir(spec.name, input.env);
+  if (logDir) await ensureRequestLogDir(spec.name, input.env);
+  const plan = planContainers({ spec, images, flavours, infraPorts, ...(logDir ? { requestLogDir: logDir } : {}) });
   await engine.ensureNetwork(spec.name, networkName(spec.name));
   for (const volume of new Set(plan.map((p) => p.volume).filter((v): v is string => !!v))) {
     await engine.ensureVolume(spec.name, volume, credentialLabels(spec.secrets));

@@ -9,7 +9,8 @@ import type { HostPort } from '../wait/probe-spec.js';
 import { healthOf, stateOf } from './container-state.js';
 import { networkName, type DockerInstance } from './container-plan.js';
 import { createDockerLab, startPriority, type ImageSource } from './create-docker-lab.js';
-import { containerLogs, containerLogTail } from './docker-logs.js';
+import { containerLogTail, dockerLabLogs } from './docker-logs.js';
+import { requestLogDir, requestLogFiles } from './request-logs.js';
 import type { EngineClient } from './engine-client.js';
 import { readRecord, removeRecord, writeRecord } from './lab-record.js';
 import type { ImageMode } from './lab-images.js';
@@ -194,10 +195,11 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
     return `--- last lines of its log ---\n${await containerLogTail(this.engine, i.containerId!, 15)}`;
   }
 
-  logs(_lab: DockerLab, instances: DockerInstance[], options: LogOptions): AsyncIterable<LogLine> {
-    return containerLogs(
+  logs(lab: DockerLab, instances: DockerInstance[], options: LogOptions): AsyncIterable<LogLine> {
+    const dir = requestLogDir(lab.name, this.options.env);
+    return dockerLabLogs(
       this.engine,
-      instances.map((i) => ({ id: i.id, containerId: i.containerId! })),
+      instances.map((i) => ({ id: i.id, containerId: i.containerId!, files: requestLogFiles(dir, i.id) })),
       options,
     );
   }

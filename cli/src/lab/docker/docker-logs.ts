@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { matchesCaseId, mergeByTime, parseLogLine } from '../log-files.js';
+import { matchesCaseId, mergeByTime, parseLogLine, readLogs } from '../log-files.js';
 import type { LogLine, LogOptions } from '../runtime.js';
 import type { EngineClient } from './engine-client.js';
 
@@ -57,4 +57,66 @@ export async function containerLogTail(engine: EngineClient, containerId: string
     /* the container may be gone already */
   }
   return out.join('\n') || '(no log)';
+}
+
+/** Lines from several live sources, in the order they arrive. */
+async function* interleave<T>(sources: AsyncGenerator<T>[]): AsyncGenerator<T> {
+  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<T> }>>();
+  const pull = (index: number) =>
+    pending.set(
+      index,
+      sources[index]!.next().then((result) => ({ index, result })),
+    );
+  sources.forEach((_, i) => pull(i));
+  while (pending.size) {
+    const { index, result } = await Promise.race(pending.values());
+    if (result.done) {
+      pending.delete(index);
+      continue;
+    }
+    pull(index);
+    yield result.value;
+  }
+}
+
+async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of source) out.push(item);
+  return out;
+}
+
+/**
+ * A Docker lab's logs where its request logs are files of the lab's (see request-logs.ts): each
+ * instance's file and its container's own log (start-up, warnings, errors) merged by time, then,
+ * with follow, both as lines arrive. Without files it is the containers' logs alone.
+ */
+export async function* dockerLabLogs(
+  engine: EngineClient,
+  targets: { id: string; containerId: string; files: string[] }[],
+  options: LogOptions,
+): AsyncGenerator<LogLine> {
+  const filed = targets.filter((t) => t.files.length).map((t) => ({ instance: t.id, files: t.files }));
+  if (!filed.length) {
+    yield* containerLogs(engine, targets, options);
+    return;
+  }
+  const past = { ...options, follow: false };
+  const [files, containers] = await Promise.all([collect(readLogs(filed, past)), collect(containerLogs(engine, targets, past))]);
+  let merged = mergeByTime([files, containers]);
+  // A tail is per instance, as `docker compose logs -n` counts it, over both of its logs together.
+  if (options.tail !== undefined) {
+    const left = new Map<string, number>();
+    merged = merged
+      .reverse()
+      .filter((l) => {
+        const n = left.get(l.instance) ?? options.tail!;
+        left.set(l.instance, n - 1);
+        return n > 0;
+      })
+      .reverse();
+  }
+  yield* merged;
+  if (!options.follow) return;
+  const live = { ...options, tail: 0 };
+  yield* interleave([readLogs(filed, live), containerLogs(engine, targets, live)]);
 }

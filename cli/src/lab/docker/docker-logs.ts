@@ -29,23 +29,13 @@ export async function* containerLogs(
 
 /** Interleaves several followed logs as lines arrive. */
 async function* followAll(streams: { id: string; lines: AsyncGenerator<string> }[], caseId?: string): AsyncGenerator<LogLine> {
-  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<string> }>>();
-  const pull = (index: number) =>
-    pending.set(
-      index,
-      streams[index]!.lines.next().then((result) => ({ index, result })),
-    );
-  for (let i = 0; i < streams.length; i++) pull(i);
-  while (pending.size) {
-    const { index, result } = await Promise.race(pending.values());
-    if (result.done) {
-      pending.delete(index);
-      continue;
+  async function* parsed(stream: { id: string; lines: AsyncGenerator<string> }): AsyncGenerator<LogLine> {
+    for await (const line of stream.lines) {
+      const entry = parseLogLine(stream.id, line);
+      if (matchesCaseId(entry, caseId)) yield entry;
     }
-    pull(index);
-    const entry = parseLogLine(streams[index]!.id, result.value);
-    if (matchesCaseId(entry, caseId)) yield entry;
   }
+  yield* interleave(streams.map(parsed));
 }
 
 /** The last lines of one container's log, for an error message. */
@@ -67,7 +57,7 @@ async function* interleave<T>(sources: AsyncGenerator<T>[]): AsyncGenerator<T> {
       index,
       sources[index]!.next().then((result) => ({ index, result })),
     );
-  sources.forEach((_, i) => pull(i));
+  for (let i = 0; i < sources.length; i++) pull(i);
   while (pending.size) {
     const { index, result } = await Promise.race(pending.values());
     if (result.done) {

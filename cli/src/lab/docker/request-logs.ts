@@ -13,11 +13,13 @@ export const REQUEST_LOG_ENTRY = 'docker-logs';
 
 /**
  * Where a Docker lab's services and gateway write their request logs on this machine, or null
- * where they cannot: an Engine elsewhere (DOCKER_HOST over TCP or SSH) mounts its own machine's
+ * where they cannot or should not: an Engine elsewhere (DOCKER_HOST over TCP or SSH) mounts its own machine's
  * folders, not this one's, and only root can give the folder to the services' user. There they
  * log to stdout, through the Engine, as before.
  */
 export function requestLogDir(lab: string, env: NodeJS.ProcessEnv): string | null {
+  // W2MEET_REQUEST_LOGS=engine keeps every line on stdout, through the Engine (to compare, or to see all in `docker logs`).
+  if (env.W2MEET_REQUEST_LOGS === 'engine') return null;
   const host = env.DOCKER_HOST;
   const local = !host || host.startsWith('unix://');
   if (!local || process.getuid?.() !== 0) return null;

@@ -48,6 +48,8 @@ export interface ClaimVerdict {
   documented: Claim['documented'] | null;
   /** "1.9 times faster than documented", when the claim has a documented figure in the same unit. */
   againstDocumented: string | null;
+  /** For a bound on a median: the bound, drawn on the distribution's chart. */
+  bound?: { op: string; value: number };
 }
 
 const DEFAULT_MIN_N = 30;
@@ -189,6 +191,7 @@ function measure(claim: Claim, results: RunResults, base: ClaimVerdict): ClaimVe
     const { status, few, note } = decide(claim, ci, got.value.length, minN, t.op, t.value);
     return {
       ...base,
+      bound: { op: t.op, value: t.value },
       status,
       reason: few
         ? `${got.value.length} samples, fewer than the ${minN} this claim needs`

@@ -2,60 +2,82 @@ import type { RunResults } from '../scenarios/run-results.js';
 import type { Report } from './build-report.js';
 import { claimCounts } from './render-markdown.js';
 import { histogramSamples } from './histogram-samples.js';
-import { barChart, lineChart, percentileSeries, type Series } from './svg-charts.js';
+import { percentileChart } from './percentile-chart.js';
+import { barChart, lineChart } from './svg-charts.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const num = (x: number | null) => (x === null ? '-' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(3));
 
-function curve(results: RunResults, scenario: string, step: string, histogram: string, label: string): Series | null {
+/** A distribution's samples in ms, sorted, or none when the step did not record it. */
+function samples(results: RunResults, scenario: string, step: string, histogram: string): number[] {
   const encoded = results.scenarios.find((s) => s.name === scenario)?.steps.find((s) => s.name === step)?.histograms[histogram];
-  return encoded
-    ? percentileSeries(
-        label,
-        histogramSamples(encoded).sort((a, b) => a - b),
-      )
-    : null;
+  return encoded ? histogramSamples(encoded).sort((a, b) => a - b) : [];
 }
 
-function latencyCharts(results: RunResults): string[] {
+/** Which time a distribution is: the service's own, or the client's from send to last byte. */
+const timeKind = (histogram: string) => (histogram.endsWith('.server') ? 'server time' : 'client time');
+
+/** A claim's bound on one of these distributions, to draw across its chart. */
+function boundOn(r: Report, refs: Array<[string, string, string]>): { value: number; label: string } | undefined {
+  for (const v of r.claims) {
+    const ref = v.distributions[0]?.ref;
+    if (!v.bound || !ref || v.distributions.length !== 1) continue;
+    if (refs.some(([sc, st, h]) => ref.scenario === sc && ref.step === st && ref.histogram === h)) {
+      return { value: v.bound.value, label: `claim ${v.id}: median ${v.bound.op} ${v.bound.value} ms` };
+    }
+  }
+  return undefined;
+}
+
+function latencyCharts(r: Report, results: RunResults): string[] {
   const pairs: Array<[string, Array<[string, string, string, string]>]> = [
     [
-      'Cache hit vs miss: user-service time by percentile',
+      "Cache hit against miss: user-service's own time",
       [
         ['cache-aside', 'hits', 'cache.HIT.server', 'hit'],
         ['cache-aside', 'misses', 'cache.MISS.server', 'miss'],
       ],
     ],
     [
-      'Error path vs success path: suggestion latency by percentile',
+      'Error path against success path: suggestion, client time',
       [
         ['error-paths', 'suggestion-404', 'latency', '404'],
         ['error-paths', 'suggestion-200', 'latency', '200'],
       ],
     ],
     [
-      'Enqueue latency against a shallow and a deep queue',
+      'Enqueue against a shallow and a deep queue: client time',
       [
-        ['queue-burst', 'deep-queue', 'enqueue.shallow.latency', 'shallow'],
+        ['queue-burst', 'shallow-queue', 'enqueue.shallow.latency', 'shallow'],
         ['queue-burst', 'deep-queue', 'enqueue.deep.latency', 'deep'],
       ],
     ],
   ];
+  const figure = (chart: string, caption: string) => (chart ? `<figure>${chart}<figcaption>${esc(caption)}</figcaption></figure>` : '');
   const charts = pairs.map(([title, refs]) => {
-    const series = refs.map(([sc, st, h, label]) => curve(results, sc, st, h, label)).filter((s): s is Series => s !== null);
-    return series.length
-      ? `<figure>${lineChart(title, series, 'percentile', 'ms (log)', true)}<figcaption>${esc(title)}</figcaption></figure>`
-      : '';
+    const curves = refs.map(([sc, st, h, label]) => ({ label, sorted: samples(results, sc, st, h) }));
+    const n = curves.map((c) => `${c.label} n ${c.sorted.length.toLocaleString('en')}`).join(', ');
+    const kind = timeKind(refs[0]![2]);
+    return figure(
+      percentileChart(
+        title,
+        curves,
+        `ms, ${kind}`,
+        boundOn(
+          r,
+          refs.map(([sc, st, h]) => [sc, st, h]),
+        ),
+      ),
+      `${title}: ${n}`,
+    );
   });
   // Every load step's client latency, one curve per step, per scenario.
   for (const s of results.scenarios) {
-    const series = s.steps
+    const curves = s.steps
       .filter((st) => st.kind === 'load' && st.histograms.latency)
-      .map((st) => curve(results, s.name, st.name, 'latency', st.name)!);
-    if (series.length)
-      charts.push(
-        `<figure>${lineChart(`${s.name}: load steps, client latency by percentile`, series, 'percentile', 'ms (log)', true)}<figcaption>${esc(s.name)}: latency distribution of each load step</figcaption></figure>`,
-      );
+      .map((st) => ({ label: st.name, sorted: samples(results, s.name, st.name, 'latency') }));
+    const title = `${s.name}: each load step, client time`;
+    charts.push(figure(percentileChart(title, curves, 'ms, client time'), `${title}; n in the legend`));
   }
   return charts.filter(Boolean);
 }
@@ -110,6 +132,11 @@ export function renderHtml(r: Report, results: RunResults): string {
   const failed = r.checks
     .filter((c) => !c.passed && !c.skipped)
     .map((c) => `<li>${esc(c.scenario)}: ${esc(c.name)}: ${esc(c.detail)}</li>`);
+  // The summary a reader takes in at a glance: what was measured, and one line per claim that did not hold.
+  const attention = r.claims
+    .filter((v) => !v.outOfRun && (v.status === 'fails' || v.status === 'inconclusive'))
+    .map((v) => `<li>${badge(v.status)} <strong>${esc(v.id)}</strong>: ${esc(v.reason)}</li>`);
+  const summary = `<section class="summary"><p><strong>${s.scenarios.passed} scenarios passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped</strong> · checks ${s.checks.passed} passed, ${s.checks.failed} failed${s.checks.skipped ? `, ${s.checks.skipped} skipped` : ''} · claims ${claimCounts(s.claims)}</p><p>${esc(r.differences[1] ?? '')}</p>${attention.length ? `<ul>${attention.join('')}</ul>` : ''}</section>`;
   const waterfalls = r.traces.map(
     (t) =>
       `<figure>${barChart(
@@ -132,15 +159,15 @@ body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;paddin
 table{border-collapse:collapse;width:100%;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
 tr.sub td{border-bottom:2px solid #ddd;color:#555;font-size:12px}
 .b{padding:1px 6px;border-radius:3px;font-size:12px;white-space:nowrap}.holds,.met,.passed{background:#d4f4dd}.fails,.not-met,.failed{background:#f8d0d0}
-.inconclusive,.not-checked,.skipped{background:#eee}figure{margin:1em 0}figcaption{font-size:12px;color:#555}
+.inconclusive,.not-checked,.skipped{background:#eee}.summary{border:1px solid #ccc;border-radius:4px;padding:0 1em;background:#fcfcfc}.summary li{margin:.3em 0}figure{margin:1em 0}figcaption{font-size:12px;color:#555}
 </style></head><body>
 <h1>w2meet report <small>${esc(r.runId)}</small></h1>
-<p><strong>${s.scenarios.passed} scenarios passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped</strong> · checks ${s.checks.passed} passed, ${s.checks.failed} failed${s.checks.skipped ? `, ${s.checks.skipped} skipped` : ''} · claims ${claimCounts(s.claims)}</p>
+${summary}
 <h2>The lab</h2><ul>${r.differences.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>
 ${r.findings.length ? `<h2>Findings about the deployment</h2><ul>${r.findings.map((f) => `<li>${f.where ? `${esc(f.where)}: ` : ''}${esc(f.text)}</li>`).join('')}</ul>` : ''}
 <h2>Claims</h2>
 <table><tr><th>claim</th><th>verdict</th><th>test</th><th>n</th><th>measured</th><th>p99 ms</th><th>95% interval</th><th>documented</th><th>against the document</th></tr>${claims.join('\n')}</table>
-<h2>Latency</h2>${latencyCharts(results).join('\n')}
+<h2>Latency</h2>${latencyCharts(r, results).join('\n')}
 <h2>Queue</h2>${queueCharts(results).join('\n') || '<p>No queue burst in this run.</p>'}
 <h2>Where the time goes</h2>${waterfalls.join('\n') || '<p>No traced request in this run.</p>'}
 <h2>Knowledge goals</h2>

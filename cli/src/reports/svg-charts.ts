@@ -75,10 +75,3 @@ export function barChart(title: string, bars: Array<{ label: string; value: numb
     '</svg>',
   ].join('\n');
 }
-
-/** Latency by percentile from sorted samples: the curve HDR histogram users read. */
-export function percentileSeries(label: string, sortedMs: number[]): Series {
-  const ps = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 97.5, 99, 99.5, 99.9, 100];
-  const at = (p: number) => sortedMs[Math.min(sortedMs.length - 1, Math.max(0, Math.ceil((p / 100) * sortedMs.length) - 1))]!;
-  return { label, points: sortedMs.length ? ps.map((p) => [p, at(p)] as [number, number]) : [] };
-}

@@ -18,12 +18,19 @@ async function readProfileFile(path: string, shownAs: string): Promise<{ data: P
   return parseValidatedYaml<ProfileFile>(await readYamlFile(path, shownAs), shownAs, 'profile.schema.json');
 }
 
-/** Objects merged key by key, the later one winning; anything else replaced whole. */
-function merge<T>(base: T, over: T): T {
+/** Choices of one of several shapes (a header or a log pattern): a profile that extends another replaces them whole. */
+const WHOLE = new Set(['observe.cache', 'observe.server_time', 'observe.instance', 'logs.containers']);
+
+/** Objects merged key by key, the later one winning; anything else, and a choice, replaced whole. */
+function merge<T>(base: T, over: T, path = ''): T {
+  if (WHOLE.has(path)) return over ?? base;
   if (typeof base !== 'object' || base === null || Array.isArray(base)) return over ?? base;
   if (typeof over !== 'object' || over === null || Array.isArray(over)) return over ?? base;
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(over as Record<string, unknown>)) out[k] = k in out ? merge(out[k], v) : v;
+  for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
+    const at = path ? `${path}.${k}` : k;
+    out[k] = k in out ? merge(out[k], v, at) : v;
+  }
   return out as T;
 }
 

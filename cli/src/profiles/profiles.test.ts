@@ -77,6 +77,12 @@ describe('target profiles', () => {
     expect(shape.cacheHeader).toBeUndefined();
   });
 
+  it('replaces a choice of the profile it extends whole: a header observation becomes a log one', async () => {
+    const p = await loadProfile(write('logs.yaml', 'name: l\nextends: w2meet\nobserve:\n  cache: { log: { hit: HIT, miss: MISS } }\n'));
+    expect(p.cache.via).toBe('log');
+    expect(p.serverTime).toMatchObject({ via: 'header', header: 'Server-Timing' });
+  });
+
   it('takes a URL and logs from containers by label', async () => {
     const p = await loadProfile(
       write(

@@ -67,3 +67,17 @@ describe('evaluateCheck', () => {
     });
   });
 });
+
+describe('checks on what a deployment does not let anyone see', () => {
+  it('are skipped with the reason, not counted as zero or failed', () => {
+    const steps = new Map([['hits', { name: 'hits', status: 'passed', metrics: { count: 10 } } as unknown as StepResult]]);
+    const unobserved = (metric: string) => (metric.startsWith('cache.') ? 'the cache outcome is not observed' : null);
+    expect(evaluateCheck({ metric: 'hits.cache.HIT.ratio', op: '==', value: 1 }, steps, unobserved)).toMatchObject({
+      passed: false,
+      skipped: true,
+      reason: 'the cache outcome is not observed',
+    });
+    // Without that knowledge a missing count is zero, as on w2meet's own labs.
+    expect(evaluateCheck({ metric: 'hits.cache.HIT.ratio', op: '==', value: 1 }, steps)).toMatchObject({ passed: false, actual: 0 });
+  });
+});

@@ -1,6 +1,7 @@
 import type { LogMark } from '../profiles/log-source.js';
 import { observeFromLogs, type Observed } from '../profiles/log-observations.js';
 import type { Metrics } from './exchange-recorder.js';
+import type { EngineTarget } from './engine-target.js';
 import type { StepContext } from './step-context.js';
 
 /**
@@ -28,4 +29,20 @@ export async function observeAnswers(ctx: StepContext, mark: LogMark | undefined
 export function cacheObservable(ctx: StepContext): boolean {
   const { profile, logs } = ctx.target;
   return profile.cache.via === 'header' || (profile.cache.via === 'log' && logs !== undefined);
+}
+
+/**
+ * Which of a step's metrics this target cannot produce: a cache outcome or a server time it neither
+ * sends in a header nor writes to logs that are read. Checks on them are skipped, saying why.
+ */
+export function unobservedOn(target: EngineTarget): (metric: string) => string | null {
+  const { profile, logs } = target;
+  const seen = (via: string) => via === 'header' || (via === 'log' && logs !== undefined);
+  return (metric) => {
+    if (/^cache\./.test(metric) && !seen(profile.cache.via))
+      return `the deployment's cache outcome is not observed (profile ${profile.name})`;
+    if (/(^|\.)server\./.test(metric) && !seen(profile.serverTime.via))
+      return `the deployment reports no server time (profile ${profile.name})`;
+    return null;
+  };
 }

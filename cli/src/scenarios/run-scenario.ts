@@ -17,6 +17,7 @@ import { runTraceStep } from './steps/trace-step.js';
 import { runWaitStep } from './steps/wait-step.js';
 import { whyNotRunnable } from './runnable.js';
 import { whyStepSkipped } from './step-skip.js';
+import { unobservedOn } from './observe-answers.js';
 
 function runStep(step: Step, ctx: StepContext): Promise<StepOutcome> {
   if ('request' in step) return runRequestStep(step, ctx);
@@ -176,10 +177,11 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     return result;
   }
   const byName = new Map(result.steps.map((s) => [s.name, s]));
+  const unobserved = unobservedOn(target);
   // Checks of a scenario whose setup failed would only repeat that failure.
   const setupFailed = result.steps.some((s) => s.phase === 'setup' && s.status === 'failed');
   for (const check of setupFailed ? [] : (scenario.checks ?? [])) {
-    const checked = evaluateCheck(check, byName);
+    const checked = evaluateCheck(check, byName, unobserved);
     result.checks.push(checked);
     emit({ type: 'check', scenario: scenario.name, result: checked });
   }

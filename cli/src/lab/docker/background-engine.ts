@@ -1,4 +1,4 @@
-import { NO_USERLAND_PROXY } from './userland-proxy.js';
+import { dockerdArgs, readDaemonJson } from './userland-proxy.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,7 +43,7 @@ export function readEngineRecord(dir: string): EngineRecord | null {
 export function spawnDockerd(dockerd: string, log: string, detached: boolean): ChildProcess {
   const out = openSync(log, 'a');
   try {
-    const child = spawn(dockerd, [NO_USERLAND_PROXY], { detached, stdio: ['ignore', out, out] });
+    const child = spawn(dockerd, dockerdArgs(readDaemonJson()), { detached, stdio: ['ignore', out, out] });
     if (detached) child.unref();
     return child;
   } finally {

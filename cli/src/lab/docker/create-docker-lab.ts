@@ -65,7 +65,7 @@ export async function createDockerLab(
     await engine.ensureVolume(spec.name, volume, credentialLabels(spec.secrets));
   }
   const createdAt = new Date().toISOString();
-  await writeRecord(spec.name, { createdAt, images: input.mode, timeline: {} }, input.env);
+  await writeRecord(spec.name, { createdAt, images: input.mode, timeline: {}, ...(logDir ? { requestLogs: logDir } : {}) }, input.env);
   const creations = new Map<string, Promise<string>>();
   let previous: Promise<unknown> = Promise.resolve();
   for (const instance of [...plan].sort((a, b) => startPriority(a) - startPriority(b))) {

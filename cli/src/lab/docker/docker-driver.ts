@@ -10,7 +10,7 @@ import { healthOf, stateOf } from './container-state.js';
 import { networkName, type DockerInstance } from './container-plan.js';
 import { createDockerLab, startPriority, type ImageSource } from './create-docker-lab.js';
 import { containerLogTail, dockerLabLogs } from './docker-logs.js';
-import { requestLogDir, requestLogFiles } from './request-logs.js';
+import { capGatewayAccessLog, requestLogFiles } from './request-logs.js';
 import type { EngineClient } from './engine-client.js';
 import { readRecord, removeRecord, writeRecord } from './lab-record.js';
 import type { ImageMode } from './lab-images.js';
@@ -67,6 +67,8 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
     const found = (await this.engine.labContainers(lab)).filter((c) => isComponent(c.name)).sort((a, b) => a.id.localeCompare(b.id));
     if (!found.length) return null;
     const record = await readRecord(lab, this.options.env).catch(() => null);
+    // nginx appends to its access log without a cap: it is cut here, as the process runtime does.
+    if (record?.requestLogs) capGatewayAccessLog(record.requestLogs);
     // Read-only: credentials are read where the data keeps them, never made here.
     const secrets = await volumeCredentials(this.engine, lab, this.options.env).catch(() => null);
     const instances = waitsAmong(
@@ -110,7 +112,16 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
       .then(async () => {
         const record = await readRecord(lab.name, this.options.env).catch(() => null);
         const timeline = Object.fromEntries(lab.instances.map((i) => [i.id, i.timeline]));
-        await writeRecord(lab.name, { createdAt: lab.createdAt, images: record?.images ?? this.options.mode, timeline }, this.options.env);
+        await writeRecord(
+          lab.name,
+          {
+            createdAt: lab.createdAt,
+            images: record?.images ?? this.options.mode,
+            timeline,
+            ...(record?.requestLogs ? { requestLogs: record.requestLogs } : {}),
+          },
+          this.options.env,
+        );
       });
     return this.saving;
   }
@@ -195,9 +206,10 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
     return `--- last lines of its log ---\n${await containerLogTail(this.engine, i.containerId!, 15)}`;
   }
 
-  logs(lab: DockerLab, instances: DockerInstance[], options: LogOptions): AsyncIterable<LogLine> {
-    const dir = requestLogDir(lab.name, this.options.env);
-    return dockerLabLogs(
+  async *logs(lab: DockerLab, instances: DockerInstance[], options: LogOptions): AsyncGenerator<LogLine> {
+    // Where the lab was made to log, whoever reads it now.
+    const dir = (await readRecord(lab.name, this.options.env).catch(() => null))?.requestLogs ?? null;
+    yield* dockerLabLogs(
       this.engine,
       instances.map((i) => ({ id: i.id, containerId: i.containerId!, files: requestLogFiles(dir, i.id) })),
       options,

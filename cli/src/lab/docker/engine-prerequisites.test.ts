@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dockerChecks, dockerFixPlan, gatherDockerFacts, type FactSources } from './engine-prerequisites.js';
-import { proxyInArgs, proxyInDaemonJson } from './userland-proxy.js';
+import { dockerdArgs, proxyInArgs, proxyInDaemonJson } from './userland-proxy.js';
 
 // A fake PATH: folders holding executable stand-ins for `docker` and `dockerd`, nothing else.
 const folders: string[] = [];
@@ -92,5 +92,12 @@ describe('the userland proxy line', () => {
     expect(proxyInDaemonJson('{"userland-proxy": false, "iptables": true}')).toBe(false);
     expect(proxyInDaemonJson('{"log-driver": "local"}')).toBeNull();
     expect(proxyInDaemonJson('not json')).toBeNull();
+  });
+
+  it('starts dockerd without the proxy, unless daemon.json already decides (dockerd refuses a setting given twice)', () => {
+    expect(dockerdArgs(null)).toEqual(['--userland-proxy=false']);
+    expect(dockerdArgs('{"log-driver": "local"}')).toEqual(['--userland-proxy=false']);
+    expect(dockerdArgs('{"userland-proxy": false}')).toEqual([]);
+    expect(dockerdArgs('{"userland-proxy": true}')).toEqual([]);
   });
 });

@@ -12,6 +12,11 @@ export interface LabRecord {
   createdAt: string;
   images: ImageMode;
   timeline: Record<string, Timeline>;
+  /**
+   * The host folder its services and gateway write their request logs to, fixed when the lab is
+   * made: whoever reads the lab later (another user, another DOCKER_HOST setting) reads it there.
+   */
+  requestLogs?: string;
 }
 
 const recordPath = (lab: string, env: NodeJS.ProcessEnv) => join(labDir(lab, env), 'docker.json');

@@ -1,6 +1,8 @@
 import { chown, chmod, mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
+import { capLogFile } from '../cap-log-file.js';
+import { LOG_CAP_MB } from '../components/service.js';
 import { ensureLabDir } from '../lab-folder.js';
 import { labDir } from '../paths.js';
 
@@ -34,9 +36,28 @@ export async function ensureRequestLogDir(lab: string, env: NodeJS.ProcessEnv): 
   await chmod(dir, 0o750);
 }
 
-/** An instance's request log files, the older one (FILE.1) first; none where it has not written one. */
+/** Whether a path is a regular file, not followed if it is a link: the folder is writable by the services' user. */
+function regularFile(path: string): boolean {
+  try {
+    return lstatSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An instance's request log files, the older one (FILE.1) first; none where it has not written
+ * one. A link in their place is never read: root reads what a container's user could have put there.
+ */
 export function requestLogFiles(dir: string | null, instanceId: string): string[] {
   if (!dir) return [];
   const file = join(dir, `${instanceId}.log`);
-  return existsSync(file) || existsSync(`${file}.1`) ? [`${file}.1`, file] : [];
+  const both = [`${file}.1`, file];
+  if (both.some((f) => existsSync(f) && !regularFile(f))) return [];
+  return both.some(regularFile) ? both : [];
+}
+
+/** Cuts the gateway's access log at the services' cap: nginx appends to it without one. */
+export function capGatewayAccessLog(dir: string): void {
+  capLogFile(join(dir, 'gateway.log'), LOG_CAP_MB * 1024 * 1024);
 }

@@ -21,6 +21,23 @@ function dockerdCommandLines(): string[][] {
   return out;
 }
 
+/**
+ * The arguments w2meet starts dockerd with: no userland proxy, unless the machine's daemon.json
+ * already says either way (dockerd refuses a setting given both as a flag and in its file).
+ */
+export function dockerdArgs(daemonJson: string | null): string[] {
+  return daemonJson !== null && proxyInDaemonJson(daemonJson) !== null ? [] : [NO_USERLAND_PROXY];
+}
+
+/** The machine's daemon.json, or null where there is none. */
+export function readDaemonJson(): string | null {
+  try {
+    return readFileSync(DAEMON_JSON, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
 /** Whether a daemon.json turns the proxy off; null when it does not say (or cannot be read). */
 export function proxyInDaemonJson(text: string): boolean | null {
   try {

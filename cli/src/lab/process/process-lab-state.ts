@@ -1,6 +1,6 @@
 import type { DriverLab } from '../lifecycle/driver.js';
 import { completeSecrets } from '../secrets.js';
-import { capLogFile } from './cap-log-file.js';
+import { capLogFile } from '../cap-log-file.js';
 import { LOG_CAP_MB } from './plan.js';
 import type { Companion, ProcessInstance, ProcessLabState } from './state.js';
 

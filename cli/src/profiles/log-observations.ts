@@ -13,15 +13,22 @@ export interface LineObservation {
   ms?: number;
 }
 
+/**
+ * How much of a line the profile's patterns see: a request's line is short, and a pattern written
+ * by anyone must not spend the run on a line of megabytes.
+ */
+const MATCHED_CHARS = 8192;
+
 /** The Case-ID of a line: a structured record's `case_id`, else the profile's pattern. */
 export function caseIdOfLine(profile: TargetProfile, line: LogLine): string | undefined {
   if (line.record && typeof line.record.case_id === 'string') return line.record.case_id;
-  return profile.logs.caseId.exec(line.line)?.groups?.case_id;
+  return profile.logs.caseId.exec(line.line.slice(0, MATCHED_CHARS))?.groups?.case_id;
 }
 
-export function observeLine(profile: TargetProfile, line: LogLine): LineObservation | null {
-  const caseId = caseIdOfLine(profile, line);
+export function observeLine(profile: TargetProfile, whole: LogLine): LineObservation | null {
+  const caseId = caseIdOfLine(profile, whole);
   if (!caseId) return null;
+  const line = { ...whole, line: whole.line.slice(0, MATCHED_CHARS) };
   const out: LineObservation = { caseId, component: componentOfInstance(line.instance) };
   const { cache, serverTime } = profile;
   if (cache.via === 'log') {
@@ -86,7 +93,8 @@ export async function observeFromLogs(
       // The first line with a time is the request's own; a cache line may come before it.
       seen.set(o.caseId, { ...had, cache: had.cache ?? o.cache, ms: had.ms ?? o.ms });
     }
-    const complete = [...seen.values()].filter((o) => !wantTime || o.ms !== undefined).length;
+    // Complete when each answer has what is read for it: its time, or (read alone) its cache outcome.
+    const complete = [...seen.values()].filter((o) => (wantTime ? o.ms !== undefined : o.cache !== undefined)).length;
     if (complete >= batch.length || Date.now() > deadline || signal?.aborted) break;
     await sleep(POLL_MS);
   }

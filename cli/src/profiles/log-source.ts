@@ -2,7 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import type { LogLine, Runtime } from '../lab/runtime.js';
 
 /** A point in a deployment's logs: what is read from it is what was written since. */
-export type LogMark = { at: Date } | { offsets: Record<string, number>; at: Date };
+export type LogMark = { at: Date } | { offsets: Record<string, number>; older: Record<string, string>; at: Date };
 
 /**
  * Where a deployment's log lines are read: a w2meet lab's or a compose project's (through their
@@ -33,10 +33,14 @@ async function sizeOf(file: string): Promise<number> {
   return (await stat(file).catch(() => null))?.size ?? 0;
 }
 
-/** What was appended to a file since an offset; a file that shrank (rotated) is read from its start. */
-async function appended(file: string, offset: number): Promise<string> {
+/** A file's older half (FILE.1, as log files here are cut) as it was: changed means the file was cut since. */
+async function olderHalf(file: string): Promise<string> {
+  const s = await stat(`${file}.1`).catch(() => null);
+  return s ? `${s.size}:${s.mtimeMs}` : '';
+}
+
+async function readRange(file: string, from: number): Promise<string> {
   const size = await sizeOf(file);
-  const from = size < offset ? 0 : offset;
   if (size <= from) return '';
   const handle = await open(file, 'r');
   try {
@@ -48,6 +52,16 @@ async function appended(file: string, offset: number): Promise<string> {
   }
 }
 
+/**
+ * What was appended to a file since an offset. A file cut since (copied to FILE.1, emptied: its
+ * older half changed, or it shrank) is read from where the mark was in FILE.1, then whole.
+ */
+async function appended(file: string, offset: number, older: string): Promise<string> {
+  const cut = (await olderHalf(file)) !== older || (await sizeOf(file)) < offset;
+  if (!cut) return readRange(file, offset);
+  return (await readRange(`${file}.1`, offset)) + (await readRange(file, 0));
+}
+
 /** Plain log files, one per component. */
 export function fileLogSource(files: Record<string, string>): LogSource {
   return {
@@ -55,12 +69,16 @@ export function fileLogSource(files: Record<string, string>): LogSource {
     mark: async () => ({
       at: new Date(),
       offsets: Object.fromEntries(await Promise.all(Object.entries(files).map(async ([c, f]) => [c, await sizeOf(f)] as const))),
+      older: Object.fromEntries(await Promise.all(Object.entries(files).map(async ([c, f]) => [c, await olderHalf(f)] as const))),
     }),
     since: async (mark) => {
       const offsets = 'offsets' in mark ? mark.offsets : {};
+      const older = 'older' in mark ? mark.older : {};
       const lines: LogLine[] = [];
       for (const [component, file] of Object.entries(files)) {
-        const text = await appended(file, offsets[component] ?? 0);
+        // Only regular files: a profile names them, and w2meet may run as root.
+        if (!(await stat(file).catch(() => null))?.isFile()) continue;
+        const text = await appended(file, offsets[component] ?? 0, older[component] ?? '');
         // A line still being written (no newline yet) is left for the next read.
         const complete = text.slice(0, text.lastIndexOf('\n') + 1);
         for (const line of complete.split('\n')) if (line) lines.push({ instance: component, line, record: null });

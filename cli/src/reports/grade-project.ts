@@ -1,4 +1,5 @@
 import { LabFailedError } from '../errors.js';
+import { checkComposeFile, checkProjectName } from '../lab/compose-project/project-name.js';
 import { composeDown, composeProjectExists, composeUp, projectNameFor } from '../lab/compose-project/compose-command.js';
 import { dockerClient } from '../lab/docker/engine.js';
 import { dockerodeEngine } from '../lab/docker/engine-client.js';
@@ -18,7 +19,8 @@ export async function projectForGrade(
   options: { compose?: string; project?: string },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<GradedProject> {
-  const project = options.project ?? projectNameFor(options.compose!);
+  if (options.compose) checkComposeFile(options.compose);
+  const project = checkProjectName(options.project ?? projectNameFor(options.compose!));
   const engine = dockerodeEngine(dockerClient(env), env);
   await engine.requireReachable();
   if (await composeProjectExists(engine, project)) {

@@ -72,9 +72,18 @@ export function urlTarget(url: string, profile: TargetProfile): EngineTarget {
  */
 export function projectTarget(url: string, profile: TargetProfile, project: string, runtime: Runtime): EngineTarget {
   const base = urlTarget(url, profile);
-  const logs = base.logs ?? runtimeLogSource(runtime, project, `the containers of compose project ${project}`);
-  const capabilities = new Set<Capability>(['faults', 'logs']);
-  return { ...base, capabilities, logs, lab: { name: project, runtime } };
+  const logs =
+    profile.logs.from === 'none'
+      ? undefined
+      : (base.logs ?? runtimeLogSource(runtime, project, `the containers of compose project ${project}`));
+  return { ...base, capabilities: offered(profile, ['faults'], logs), logs, lab: { name: project, runtime } };
+}
+
+/** What a target offers, less what its profile turns off (`faults: none`, `logs.from: none`). */
+function offered(profile: TargetProfile, runtime: Capability[], logs: LogSource | undefined): Set<Capability> {
+  const out = new Set<Capability>(runtime.filter((c) => c !== 'faults' || profile.faults !== 'none'));
+  if (logs) out.add('logs');
+  return out;
 }
 
 /** A running lab: every capability, the broker reached at the address its status reports. */
@@ -100,10 +109,8 @@ export async function labTarget(
   const amqpUrl = rabbit && `amqp://${secrets!.rabbitUser}:${encodeURIComponent(secrets!.rabbitPassword)}@${rabbit}`;
   const pgDsn =
     postgres && `postgres://${secrets!.postgresUser}:${encodeURIComponent(secrets!.postgresPassword)}@${postgres}/${secrets!.postgresDb}`;
-  const capabilities = new Set<Capability>(['faults', 'logs']);
-  if (amqpUrl) capabilities.add('queue');
-  if (pgDsn) capabilities.add('database');
-  const logs = profileLogs(profile) ?? runtimeLogSource(runtime, lab, `lab ${lab}'s logs`);
+  const logs = profile.logs.from === 'none' ? undefined : (profileLogs(profile) ?? runtimeLogSource(runtime, lab, `lab ${lab}'s logs`));
+  const capabilities = offered(profile, ['faults', ...(amqpUrl ? ['queue' as const] : []), ...(pgDsn ? ['database' as const] : [])], logs);
   return {
     target: {
       gatewayUrl: status.gatewayUrl,

@@ -1,4 +1,5 @@
 import { TargetError } from '../errors.js';
+import { checkProjectName } from '../lab/compose-project/project-name.js';
 import { runtimeForLab } from '../lab/open-lab.js';
 import type { LabStatus } from '../lab/runtime.js';
 import { loadProfile } from '../profiles/load-profile.js';
@@ -21,9 +22,10 @@ export interface TargetOptions {
 export async function resolveTarget(options: TargetOptions): Promise<{ target: EngineTarget; status: () => Promise<LabStatus | null> }> {
   const profile = await loadProfile(options.profile);
   if (options.project) {
-    const { composeProjectRuntime } = await import('../lab/compose-project/open-project.js');
-    const project = options.project;
+    const { composeProjectRuntime, requireEngine } = await import('../lab/compose-project/open-project.js');
+    const project = checkProjectName(options.project);
     const runtime = composeProjectRuntime(project);
+    await requireEngine();
     const status = await runtime.status(project);
     if (!status) {
       throw new TargetError(

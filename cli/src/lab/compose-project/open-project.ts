@@ -6,3 +6,8 @@ import { ComposeProjectRuntime } from './compose-project-runtime.js';
 export function composeProjectRuntime(project: string, file?: string, env: NodeJS.ProcessEnv = process.env): ComposeProjectRuntime {
   return new ComposeProjectRuntime({ engine: dockerodeEngine(dockerClient(env), env), project, file, compose: { env } });
 }
+
+/** Throws the clear "no Engine answers" error, saying how to start one, before a project is looked for. */
+export async function requireEngine(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  await dockerodeEngine(dockerClient(env), env).requireReachable();
+}

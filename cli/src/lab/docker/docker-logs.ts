@@ -49,7 +49,10 @@ export async function containerLogTail(engine: EngineClient, containerId: string
   return out.join('\n') || '(no log)';
 }
 
-/** Lines from several live sources, in the order they arrive. */
+/**
+ * Lines from several live sources, in the order they arrive. When the reader stops early, each
+ * source is told to finish (not awaited: one may be waiting for a line that never comes).
+ */
 async function* interleave<T>(sources: AsyncGenerator<T>[]): AsyncGenerator<T> {
   const pending = new Map<number, Promise<{ index: number; result: IteratorResult<T> }>>();
   const pull = (index: number) =>
@@ -58,14 +61,18 @@ async function* interleave<T>(sources: AsyncGenerator<T>[]): AsyncGenerator<T> {
       sources[index]!.next().then((result) => ({ index, result })),
     );
   for (let i = 0; i < sources.length; i++) pull(i);
-  while (pending.size) {
-    const { index, result } = await Promise.race(pending.values());
-    if (result.done) {
-      pending.delete(index);
-      continue;
+  try {
+    while (pending.size) {
+      const { index, result } = await Promise.race(pending.values());
+      if (result.done) {
+        pending.delete(index);
+        continue;
+      }
+      pull(index);
+      yield result.value;
     }
-    pull(index);
-    yield result.value;
+  } finally {
+    for (const source of sources) void source.return(undefined).catch(() => {});
   }
 }
 

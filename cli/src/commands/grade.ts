@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { RUNTIME_CHOICES, type RuntimeChoice } from '../lab/open-lab.js';
+import { RUNTIME_CHOICES } from '../lab/open-lab.js';
+import type { GradeOptions } from '../reports/grade.js';
 import { reportsDir } from './scenario.js';
 import { parsePort, withLab } from './shared-options.js';
 
@@ -33,25 +34,10 @@ export function registerGrade(program: Command): void {
         'after',
         '\nExit codes: 0 every check passed and no claim failed; 3 a check or scenario failed; 4 a claim failed;\n5 the lab did not start; 2 bad input (a scenario or claims file, an option); 130 interrupted.',
       ),
-  ).action(
-    async (
-      names: string[],
-      options: {
-        lab: string;
-        runtime: RuntimeChoice;
-        port: number;
-        replicas?: string;
-        target?: string;
-        profile?: string;
-        compose?: string;
-        project?: string;
-        reports?: string;
-      },
-    ) => {
-      const { grade } = await import('../reports/grade.js');
-      const { exitCode, summary } = await grade({ ...options, names, reportsDir: reportsDir(options.reports) });
-      process.stdout.write(`${summary}\n`);
-      process.exitCode = exitCode;
-    },
-  );
+  ).action(async (names: string[], options: Omit<GradeOptions, 'names' | 'reportsDir'> & { reports?: string }) => {
+    const { grade } = await import('../reports/grade.js');
+    const { exitCode, summary } = await grade({ ...options, names, reportsDir: reportsDir(options.reports) });
+    process.stdout.write(`${summary}\n`);
+    process.exitCode = exitCode;
+  });
 }

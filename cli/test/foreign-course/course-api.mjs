@@ -195,22 +195,30 @@ function startServer(handle) {
 }
 
 /**
+ * Logs a request's completed line once, when its answer is sent or its connection closes, with
+ * the time since it began; the probes' own requests are not logged.
+ */
+function logWhenDone(res, caseId, line) {
+  const started = performance.now();
+  let logged = false;
+  const done = () => {
+    if (logged) return;
+    logged = true;
+    if (!caseId.startsWith('w2meet-probe')) info(caseId, line(performance.now() - started));
+  };
+  res.on('finish', done);
+  res.on('close', done);
+}
+
+/**
  * A service's request loop: routes by method and path, turns ApiErrors into the error body and
  * anything else into a 500, and logs the role's request-completed line once per request.
  */
 function serviceServer(routes) {
   const completed = COMPLETED_LINES[ROLE];
   return startServer(async (req, res) => {
-    const started = performance.now();
     const caseId = caseIdOf(req);
-    let logged = false;
-    const done = () => {
-      if (logged) return;
-      logged = true;
-      if (!caseId.startsWith('w2meet-probe')) info(caseId, completed(res.statusCode, performance.now() - started));
-    };
-    res.on('finish', done);
-    res.on('close', done);
+    logWhenDone(res, caseId, (ms) => completed(res.statusCode, ms));
     try {
       const { path, query } = splitTarget(req.url ?? '/');
       for (const route of routes) {
@@ -918,17 +926,8 @@ function gateway() {
   }
 
   startServer(async (req, res) => {
-    const started = performance.now();
     const caseId = caseIdOf(req);
-    let logged = false;
-    const done = () => {
-      if (logged) return;
-      logged = true;
-      if (caseId.startsWith('w2meet-probe')) return;
-      info(caseId, `${req.method} ${req.url} -> ${res.statusCode} (${(performance.now() - started).toFixed(2)} ms)`);
-    };
-    res.on('finish', done);
-    res.on('close', done);
+    logWhenDone(res, caseId, (ms) => `${req.method} ${req.url} -> ${res.statusCode} (${ms.toFixed(2)} ms)`);
     try {
       await proxy(req, res, caseId);
     } catch (err) {

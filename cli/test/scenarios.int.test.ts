@@ -146,7 +146,8 @@ describe('w2meet grade and scenario run on their own', () => {
 
   it('runs what needs only HTTP and skips the rest, step by step, saying why', async () => {
     const { code, results } = await runSuite(['--target', lab.gatewayUrl, 'smoke', 'cache-aside', 'queue-burst'], 150_000);
-    expect(code).toBe(0);
+    // A failure names what failed, step and check, as the grade above does.
+    expect(code, results.scenarios.map((s) => `${s.name} ${s.status}: ${why(s)}`).join('\n')).toBe(0);
     expect(results.lab.kind).toBe('url');
     const byName = Object.fromEntries(results.scenarios.map((s) => [s.name, s]));
     expect(byName.smoke!.status).toBe('passed');

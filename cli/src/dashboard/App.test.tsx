@@ -41,7 +41,7 @@ function fakeSource() {
       yield { instance: 'gateway', line: '', record: { case_id: 'case-7', msg: 'request completed', duration_s: 0.002 } };
       await new Promise((resolve) => signal.addEventListener('abort', resolve));
     },
-    workerCounters: async () => ({ queue_depth: 3, consumers: 2, processed: 10, failed: 0 }),
+    workerCounters: async () => ({ queue_depth: 3, consumers: 2, settledByReplica: { 'worker-service': 10 } }),
     fault: async (verb: FaultVerb, target: string) => {
       faults.push(`${verb} ${target}`);
       const [name, replica] = target.split('#');

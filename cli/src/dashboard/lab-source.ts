@@ -3,7 +3,7 @@ import { runtimeForLab } from '../lab/open-lab.js';
 import type { Runtime } from '../lab/runtime.js';
 import { runScenarios } from '../scenarios/run-command.js';
 import { loadSuite } from '../scenarios/suite.js';
-import type { DashboardSource, WorkerCounters } from './dashboard-source.js';
+import type { DashboardSource } from './dashboard-source.js';
 import { DASHBOARD_CASE_ID } from './traffic-window.js';
 
 /** The dashboard's view of a real lab, found again on every look so it follows `up` and `down`. */
@@ -20,21 +20,17 @@ export function labSource(lab: string, reportsDir: string): DashboardSource {
     async *followLogs(signal) {
       yield* (await current()).logs(lab, { follow: true, tail: 0, signal });
     },
-    async workerCounters(gatewayUrl) {
-      try {
-        const res = await request(`${gatewayUrl}/worker/stats`, {
-          headersTimeout: 900,
-          bodyTimeout: 900,
-          headers: { 'Case-ID': DASHBOARD_CASE_ID },
-        });
-        if (res.statusCode !== 200) {
-          await res.body.dump();
-          return null;
-        }
-        return (await res.body.json()) as WorkerCounters;
-      } catch {
-        return null;
+    async workerCounters(gatewayUrl, replicas) {
+      // The gateway balances the reads over the replicas; a few more tries than replicas reach each.
+      let queue: { queue_depth: number | null; consumers: number | null } | null = null;
+      const settledByReplica: Record<string, number> = {};
+      for (let attempt = 0; attempt < replicas * 2 && Object.keys(settledByReplica).length < replicas; attempt++) {
+        const read = await readWorkerStats(gatewayUrl);
+        if (!read) break;
+        queue ??= { queue_depth: read.stats.queue_depth, consumers: read.stats.consumers };
+        settledByReplica[read.replica] = read.stats.processed + read.stats.failed;
       }
+      return queue ? { ...queue, settledByReplica } : null;
     },
     async fault(verb, target) {
       await (await current()).fault(lab, verb, target);
@@ -66,4 +62,30 @@ export function labSource(lab: string, reportsDir: string): DashboardSource {
       });
     },
   };
+}
+
+interface WorkerStats {
+  queue_depth: number | null;
+  consumers: number | null;
+  processed: number;
+  failed: number;
+}
+
+/** One `/worker/stats` read and the replica that answered it (X-Instance), or null when it did not answer. */
+async function readWorkerStats(gatewayUrl: string): Promise<{ replica: string; stats: WorkerStats } | null> {
+  try {
+    const res = await request(`${gatewayUrl}/worker/stats`, {
+      headersTimeout: 900,
+      bodyTimeout: 900,
+      headers: { 'Case-ID': DASHBOARD_CASE_ID },
+    });
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      return null;
+    }
+    const replica = res.headers['x-instance'];
+    return { replica: typeof replica === 'string' ? replica : 'worker-service', stats: (await res.body.json()) as WorkerStats };
+  } catch {
+    return null;
+  }
 }

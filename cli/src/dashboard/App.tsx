@@ -70,6 +70,7 @@ export function App({ lab, source, theme, pollMs, bringUp }: AppProps) {
       return exit();
     }
     if (input === '?') return dispatch({ type: 'help', show: true });
+    if (input === 'o') return dispatch({ type: 'own', show: !state.showOwn });
     if (key.tab) return dispatch({ type: 'panel', panel: 'next' });
     if (input === 'l') return dispatch({ type: 'panel', panel: 'logs' });
     if (input === '/') {

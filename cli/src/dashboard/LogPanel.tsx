@@ -20,9 +20,12 @@ export function LogPanel({
   focused,
   height,
   selected,
+  showOwn,
   theme,
 }: {
   lines: LogLine[];
+  /** Whether w2meet's own probes are among the lines, said in the title with the key that changes it. */
+  showOwn: boolean;
   filter: string;
   editing: boolean;
   focused: boolean;
@@ -34,7 +37,7 @@ export function LogPanel({
   const offset = focused ? Math.max(0, selected - height + 1) : Math.max(0, lines.length - height);
   return (
     <Box flexDirection="column" borderStyle="single" borderColor={focused ? theme.accent : undefined} paddingX={1}>
-      <Text bold>
+      <Text bold wrap="truncate">
         Logs{' '}
         {filter || editing ? (
           <Text color={theme.warn}>
@@ -42,7 +45,9 @@ export function LogPanel({
             {editing ? '▏' : ''}
           </Text>
         ) : (
-          <Text dimColor={theme.dim}>(/ filter by service or Case-ID; enter on a line shows its request)</Text>
+          <Text dimColor={theme.dim}>
+            (/ filter by service or Case-ID; enter on a line: its request; o: w2meet's probes {showOwn ? 'shown' : 'hidden'})
+          </Text>
         )}
       </Text>
       {shown.map((l, i) => (

@@ -2,12 +2,12 @@ import { Box, Text } from 'ink';
 import type { QueueFigures } from './dashboard-state.js';
 import { Sparkline } from './Sparkline.js';
 import type { Theme } from './theme.js';
-import type { TrafficSnapshot } from './traffic-window.js';
+import { RATE_WINDOW, type TrafficSnapshot } from './traffic-window.js';
 
-const SERVICES = ['gateway', 'user-service', 'availability-service', 'suggestion-service', 'worker-service'];
+export const SERVICES = ['gateway', 'user-service', 'availability-service', 'suggestion-service', 'worker-service'];
 const fmt = (x: number | null, unit = '') => (x === null ? '-' : `${x >= 100 ? x.toFixed(0) : x.toFixed(1)}${unit}`);
 
-/** Two lines for small terminals: the gateway's traffic, the cache and the queue. */
+/** Two lines for small terminals: the gateway's traffic (req/s over the last few seconds), the cache and the queue. */
 export function TrafficLine({
   traffic,
   queue,
@@ -20,12 +20,11 @@ export function TrafficLine({
   sparkWidth: number;
 }) {
   const g = traffic.services.gateway;
-  const rps = g?.rps.length ? g.rps[g.rps.length - 1]! : 0;
   return (
     <Box flexDirection="column" paddingX={1}>
       <Text wrap="truncate">
-        gateway <Sparkline values={g?.rps ?? []} width={sparkWidth} color={theme.accent} /> {rps} req/s · p50 {fmt(g?.p50 ?? null, 'ms')} ·
-        p99 {fmt(g?.p99 ?? null, 'ms')}
+        gateway <Sparkline values={g?.rps ?? []} width={sparkWidth} color={theme.accent} /> {fmt(g?.rate ?? 0)} req/s · p50{' '}
+        {fmt(g?.p50 ?? null, 'ms')} · p99 {fmt(g?.p99 ?? null, 'ms')}
       </Text>
       <Text wrap="truncate">
         cache hits {traffic.cacheHitRatio === null ? '-' : `${(traffic.cacheHitRatio * 100).toFixed(0)}%`} · queue depth{' '}
@@ -50,7 +49,7 @@ export function TrafficPanel({
   return (
     <Box flexDirection="column" borderStyle="single" paddingX={1} flexGrow={1}>
       <Text bold wrap="truncate">
-        Traffic <Text dimColor={theme.dim}>(from the lab's logs; req/s over {sparkWidth} s)</Text>
+        Traffic <Text dimColor={theme.dim}>(from the lab's logs; a bar a second; req/s over {RATE_WINDOW} s)</Text>
       </Text>
       <Text wrap="truncate" dimColor={theme.dim}>
         {'service'.padEnd(21)}
@@ -61,11 +60,10 @@ export function TrafficPanel({
       </Text>
       {SERVICES.map((name) => {
         const t = traffic.services[name];
-        const rps = t?.rps.length ? t.rps[t.rps.length - 1]! : 0;
         return (
           <Text key={name} wrap="truncate">
             {name.padEnd(21)}
-            <Sparkline values={t?.rps ?? []} width={sparkWidth} color={theme.accent} /> {String(rps).padStart(5)}
+            <Sparkline values={t?.rps ?? []} width={sparkWidth} color={theme.accent} /> {fmt(t?.rate ?? 0).padStart(5)}
             {fmt(t?.p50 ?? null, 'ms').padStart(8)}
             {fmt(t?.p99 ?? null, 'ms').padStart(8)}
           </Text>

@@ -1,11 +1,13 @@
 import type { EngineEvent } from '../scenarios/engine-events.js';
 import type { CheckResult } from '../scenarios/run-results.js';
 import type { InstanceStatus, LabStatus, LogLine } from '../lab/runtime.js';
-import type { TrafficSnapshot } from './traffic-window.js';
+import { isOwnRequest, type TrafficSnapshot } from './traffic-window.js';
 
 export type Panel = 'instances' | 'scenarios' | 'logs';
 export const PANELS: Panel[] = ['instances', 'scenarios', 'logs'];
 const LOG_LINES = 300;
+/** w2meet's own probe lines kept beside the lab's, so they never push the lab's lines out. */
+const OWN_LINES = 100;
 /** Samples behind the live median of a running step. */
 const RECENT = 200;
 
@@ -53,6 +55,8 @@ export interface DashboardState {
   filter: string;
   editingFilter: boolean;
   help: boolean;
+  /** Whether the log shows w2meet's own probes (health checks, the dashboard's reads): hidden by default. */
+  showOwn: boolean;
   /** The last thing a key did, or what went wrong. */
   message: string | null;
   busy: boolean;
@@ -69,6 +73,7 @@ export type Action =
   | { type: 'move'; by: number }
   | { type: 'filter'; text: string; editing: boolean }
   | { type: 'help'; show: boolean }
+  | { type: 'own'; show: boolean }
   | { type: 'busy'; busy: boolean; message?: string | null }
   | { type: 'message'; text: string | null };
 
@@ -89,16 +94,30 @@ export function initialState(lab: string): DashboardState {
     filter: '',
     editingFilter: false,
     help: false,
+    showOwn: false,
     message: null,
     busy: false,
   };
 }
 
-/** Log lines the filter lets through: by component or instance, or by Case-ID. */
+/** Log lines the filter lets through (by component or instance, or by Case-ID), and w2meet's own only when asked for. */
 export function visibleLogs(state: DashboardState): LogLine[] {
   const f = state.filter.trim();
-  if (!f) return state.logs;
-  return state.logs.filter((l) => l.instance.startsWith(f) || l.record?.case_id === f || l.line.includes(f));
+  const lines = state.showOwn ? state.logs : state.logs.filter((l) => !isOwnRequest(l));
+  if (!f) return lines;
+  return lines.filter((l) => l.instance.startsWith(f) || l.record?.case_id === f || l.line.includes(f));
+}
+
+/** The newest lines, at most LOG_LINES of the lab's and OWN_LINES of w2meet's own probes, in their order. */
+function keepNewest(lines: LogLine[]): LogLine[] {
+  let lab = 0;
+  let own = 0;
+  const kept: LogLine[] = [];
+  for (let n = lines.length - 1; n >= 0 && (lab < LOG_LINES || own < OWN_LINES); n--) {
+    const line = lines[n]!;
+    if (isOwnRequest(line) ? own++ < OWN_LINES : lab++ < LOG_LINES) kept.push(line);
+  }
+  return kept.reverse();
 }
 
 export function instancesOf(state: DashboardState): InstanceStatus[] {
@@ -160,7 +179,7 @@ export function reduce(state: DashboardState, action: Action): DashboardState {
     case 'queue':
       return { ...state, queue: action.figures };
     case 'logs':
-      return { ...state, logs: [...state.logs, ...action.lines].slice(-LOG_LINES) };
+      return { ...state, logs: keepNewest([...state.logs, ...action.lines]) };
     case 'scenarios':
       return { ...state, scenarioNames: action.names };
     case 'engine':
@@ -183,6 +202,11 @@ export function reduce(state: DashboardState, action: Action): DashboardState {
       return { ...state, filter: action.text, editingFilter: action.editing };
     case 'help':
       return { ...state, help: action.show };
+    case 'own': {
+      // The selection stays on a line that is still there: the list it points into changes.
+      const next = { ...state, showOwn: action.show };
+      return { ...next, selected: { ...state.selected, logs: Math.max(0, visibleLogs(next).length - 1) } };
+    }
     case 'busy':
       return { ...state, busy: action.busy, message: action.message === undefined ? state.message : action.message };
     case 'message':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '../lab/runtime.js';
-import { HISTORY, TrafficWindow } from './traffic-window.js';
+import { HISTORY, RATE_WINDOW, TrafficWindow, windowRate } from './traffic-window.js';
 
 const done = (instance: string, ms: number, cache?: string): LogLine => ({
   instance,
@@ -42,5 +42,27 @@ describe('TrafficWindow', () => {
     for (let i = 0; i < 40; i++) snap = w.tick(['user-service']);
     expect(snap.services['user-service']!.rps).toHaveLength(HISTORY);
     expect(snap.cacheHitRatio).toBeNull();
+  });
+
+  it('shows a burst as a rate over the last few seconds, not as the last second alone', () => {
+    const w = new TrafficWindow();
+    for (let i = 0; i < 30; i++) w.add(done('gateway', 1));
+    let snap = w.tick(['gateway']);
+    expect(snap.services.gateway!.rate).toBe(30);
+    // The next second is quiet: the last bucket is 0, the rate is the burst spread over the seconds so far.
+    snap = w.tick(['gateway']);
+    expect(snap.services.gateway!.rps.at(-1)).toBe(0);
+    expect(snap.services.gateway!.rate).toBe(15);
+    for (let i = 0; i < RATE_WINDOW - 2; i++) snap = w.tick(['gateway']);
+    expect(snap.services.gateway!.rate).toBe(30 / RATE_WINDOW);
+    snap = w.tick(['gateway']);
+    expect(snap.services.gateway!.rate).toBe(0);
+  });
+});
+
+describe('windowRate', () => {
+  it('averages the newest buckets of the window, and is 0 with none', () => {
+    expect(windowRate([])).toBe(0);
+    expect(windowRate([100, 1, 2, 3, 4, 5], 5)).toBe(3);
   });
 });

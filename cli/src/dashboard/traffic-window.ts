@@ -18,10 +18,24 @@ export function isOwnRequest(line: LogLine): boolean {
 
 /** Seconds of history a sparkline shows. */
 export const HISTORY = 30;
+/**
+ * Seconds the shown rate is taken over. The last one-second bucket alone reads 0 a moment after a
+ * burst; a short window (as k9s and lazydocker keep) shows it for a few seconds and still follows
+ * a change within them.
+ */
+export const RATE_WINDOW = 5;
+
+/** Requests per second over the newest `window` buckets of a one-second history (fewer at the start). */
+export function windowRate(perSecond: number[], window = RATE_WINDOW): number {
+  const recent = perSecond.slice(-window);
+  return recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : 0;
+}
 
 export interface ServiceTraffic {
   /** Requests per second, one value a second, oldest first. */
   rps: number[];
+  /** Requests per second over the last RATE_WINDOW seconds: the figure shown beside the sparkline. */
+  rate: number;
   /** p50 and p99 of the last second with traffic, in ms. */
   p50: number | null;
   p99: number | null;
@@ -66,8 +80,9 @@ export class TrafficWindow {
   tick(components: string[]): TrafficSnapshot {
     for (const name of new Set([...components, ...this.current.keys()])) {
       const samples = (this.current.get(name) ?? []).sort((a, b) => a - b);
-      const t = this.history.get(name) ?? { rps: [], p50: null, p99: null };
+      const t = this.history.get(name) ?? { rps: [], rate: 0, p50: null, p99: null };
       t.rps = [...t.rps, samples.length].slice(-HISTORY);
+      t.rate = windowRate(t.rps);
       if (samples.length) {
         t.p50 = percentile(samples, 50);
         t.p99 = percentile(samples, 99);

@@ -2,7 +2,8 @@ import { useEffect, useRef } from 'react';
 import type { LogLine } from '../lab/runtime.js';
 import type { Action } from './dashboard-state.js';
 import type { DashboardSource } from './dashboard-source.js';
-import { isOwnRequest, TrafficWindow } from './traffic-window.js';
+import { JobRate } from './job-rate.js';
+import { TrafficWindow } from './traffic-window.js';
 
 /**
  * How often the lab's status and the worker's counters are read. A status read probes every
@@ -24,7 +25,7 @@ export function useLabData(source: DashboardSource, dispatch: (a: Action) => voi
     const controller = new AbortController();
     const traffic = new TrafficWindow();
     let pending: LogLine[] = [];
-    let lastCompleted: { at: number; count: number } | null = null;
+    const jobRate = new JobRate();
     let following = false;
     const components = ['gateway', 'user-service', 'availability-service', 'suggestion-service', 'worker-service'];
 
@@ -32,7 +33,7 @@ export function useLabData(source: DashboardSource, dispatch: (a: Action) => voi
       following = true;
       try {
         for await (const line of source.followLogs(controller.signal)) {
-          if (isOwnRequest(line)) continue;
+          // The traffic leaves w2meet's own probes out; the log keeps them, hidden until asked for.
           traffic.add(line);
           pending.push(line);
         }
@@ -50,19 +51,13 @@ export function useLabData(source: DashboardSource, dispatch: (a: Action) => voi
       gateway.current = status?.gatewayUrl ?? null;
       if (status && !following) void follow();
       if (gateway.current) {
-        const counters = await source.workerCounters(gateway.current);
+        const workers = status?.instances.filter((i) => i.name === 'worker-service').length ?? 0;
+        const counters = await source.workerCounters(gateway.current, Math.max(1, workers));
         if (controller.signal.aborted) return;
-        const now = Date.now();
-        const count = counters ? counters.processed + counters.failed : null;
-        const perS = count !== null && lastCompleted ? ((count - lastCompleted.count) * 1000) / Math.max(1, now - lastCompleted.at) : null;
-        if (count !== null) lastCompleted = { at: now, count };
+        const perS = counters ? jobRate.update(Date.now(), counters.settledByReplica) : null;
         dispatch({
           type: 'queue',
-          figures: {
-            depth: counters?.queue_depth ?? null,
-            consumers: counters?.consumers ?? null,
-            completedPerS: perS !== null ? Math.max(0, perS) : null,
-          },
+          figures: { depth: counters?.queue_depth ?? null, consumers: counters?.consumers ?? null, completedPerS: perS },
         });
       }
     };

@@ -4,6 +4,8 @@
  * Self-contained SVG, no script.
  */
 
+import { legendLayout } from './svg-charts.js';
+
 export interface PercentileCurve {
   label: string;
   /** Samples in ms, sorted ascending. */
@@ -52,37 +54,42 @@ export function percentileChart(
 ): string {
   const drawn = curves.filter((c) => c.sorted.length);
   if (!drawn.length) return '';
+  const labels = drawn.map((c) => `■ ${c.label} (n ${c.sorted.length.toLocaleString('en')})`);
+  const spots = legendLayout(labels, PAD.left + 8, W - PAD.right, 11);
+  // Each further row of legend above the plot makes the chart that much taller, the plot the same.
+  const shift = Math.max(...spots.map((s) => s.row)) * 14;
+  const [top, height] = [PAD.top + shift, H + shift];
   const points = drawn.map((c) => curvePoints(c.sorted));
   const xMax = Math.max(hdrX(0.999), ...points.map((p) => p.at(-1)![0]));
   const yMax = Math.max(...points.flat().map((p) => p[1]), bound?.value ?? 0) * 1.05 || 1;
   const px = (x: number) => PAD.left + (x / xMax) * (W - PAD.left - PAD.right);
-  const py = (y: number) => H - PAD.bottom - (y / yMax) * (H - PAD.top - PAD.bottom);
+  const py = (y: number) => height - PAD.bottom - (y / yMax) * (height - top - PAD.bottom);
   const paths = points.map(
     (pts, i) =>
       `<path d="${pts.map((p, j) => `${j ? 'L' : 'M'}${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join('')}" fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="1.8"/>`,
   );
   const xTicks = TICKS.filter((p) => hdrX(p) <= xMax + 1e-9).map(
     (p) =>
-      `<line x1="${px(hdrX(p))}" x2="${px(hdrX(p))}" y1="${PAD.top}" y2="${H - PAD.bottom}" stroke="#e4e4e4"/><text x="${px(hdrX(p))}" y="${H - PAD.bottom + 14}" font-size="10" text-anchor="middle">${pct(p)}</text>`,
+      `<line x1="${px(hdrX(p))}" x2="${px(hdrX(p))}" y1="${top}" y2="${height - PAD.bottom}" stroke="#e4e4e4"/><text x="${px(hdrX(p))}" y="${height - PAD.bottom + 14}" font-size="10" text-anchor="middle">${pct(p)}</text>`,
   );
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map(
     (f) => `<text x="${PAD.left - 6}" y="${py(f * yMax) + 4}" font-size="10" text-anchor="end">${ms(f * yMax)}</text>`,
   );
-  const legend = drawn.map(
-    (c, i) =>
-      `<text x="${PAD.left + 8 + i * 190}" y="${PAD.top - 8}" font-size="11" fill="${COLORS[i % COLORS.length]}">■ ${esc(c.label)} (n ${c.sorted.length.toLocaleString('en')})</text>`,
+  const legend = spots.map(
+    ({ x, row }, i) =>
+      `<text x="${x}" y="${PAD.top - 8 + row * 14}" font-size="11" fill="${COLORS[i % COLORS.length]}">${esc(labels[i]!)}</text>`,
   );
   const boundLine = bound
     ? `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${py(bound.value)}" y2="${py(bound.value)}" stroke="#000" stroke-dasharray="5,4"/><text x="${W - PAD.right - 4}" y="${py(bound.value) - 4}" font-size="10" text-anchor="end">${esc(bound.label)}</text>`
     : '';
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="100%" style="max-width:${W}px" role="img" aria-label="${esc(title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${height}" width="100%" style="max-width:${W}px" role="img" aria-label="${esc(title)}">`,
     `<title>${esc(title)}</title>`,
-    `<rect x="${PAD.left}" y="${PAD.top}" width="${W - PAD.left - PAD.right}" height="${H - PAD.top - PAD.bottom}" fill="#fafafa" stroke="#ccc"/>`,
+    `<rect x="${PAD.left}" y="${top}" width="${W - PAD.left - PAD.right}" height="${H - PAD.top - PAD.bottom}" fill="#fafafa" stroke="#ccc"/>`,
     ...xTicks,
     ...yTicks,
-    `<text x="${(W + PAD.left) / 2}" y="${H - 6}" font-size="11" text-anchor="middle">percentile (HDR scale: each step ten times rarer)</text>`,
-    `<text x="12" y="${H / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 12 ${H / 2})">${esc(yLabel)}</text>`,
+    `<text x="${(W + PAD.left) / 2}" y="${height - 6}" font-size="11" text-anchor="middle">percentile (HDR scale: each step ten times rarer)</text>`,
+    `<text x="12" y="${H / 2 + shift}" font-size="11" text-anchor="middle" transform="rotate(-90 12 ${H / 2 + shift})">${esc(yLabel)}</text>`,
     boundLine,
     ...paths,
     ...legend,

@@ -6,6 +6,12 @@ import { percentileChart } from './percentile-chart.js';
 import { barChart, lineChart } from './svg-charts.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/**
+ * A table that scrolls sideways in its own box when the screen is narrower than it (a phone),
+ * instead of widening the whole page; focusable, so it scrolls from the keyboard too.
+ */
+const wideTable = (label: string, head: string, rows: string[]) =>
+  `<div class="wide" role="region" aria-label="${esc(label)}" tabindex="0"><table>${head}${rows.join('\n')}</table></div>`;
 const num = (x: number | null) => (x === null ? '-' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(3));
 
 /** A distribution's samples in ms, sorted, or none when the step did not record it. */
@@ -155,25 +161,25 @@ export function renderHtml(r: Report, results: RunResults): string {
 <html lang="en"><head><meta charset="utf-8"><title>w2meet report ${esc(r.runId)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;width:100%;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
+body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;overflow-wrap:anywhere}
+.wide{overflow-x:auto;margin:1em 0}table{border-collapse:collapse;width:100%;overflow-wrap:normal}td,th{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
 tr.sub td{border-bottom:2px solid #ddd;color:#555;font-size:12px}
 .b{padding:1px 6px;border-radius:3px;font-size:12px;white-space:nowrap}.holds,.met,.passed{background:#d4f4dd}.fails,.not-met,.failed{background:#f8d0d0}
-.inconclusive,.not-checked,.skipped{background:#eee}.summary{border:1px solid #ccc;border-radius:4px;padding:0 1em;background:#fcfcfc}.summary li{margin:.3em 0}figure{margin:1em 0}figcaption{font-size:12px;color:#555}
+.inconclusive,.not-checked,.skipped{background:#eee}.summary{border:1px solid #ccc;border-radius:4px;padding:0 1em;background:#fcfcfc}.summary li{margin:.3em 0}figure{margin:1em 0}svg{max-width:100%;height:auto}figcaption{font-size:12px;color:#555}
 </style></head><body>
 <h1>w2meet report <small>${esc(r.runId)}</small></h1>
 ${summary}
 <h2>The lab</h2><ul>${r.differences.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>
 ${r.findings.length ? `<h2>Findings about the deployment</h2><ul>${r.findings.map((f) => `<li>${f.where ? `${esc(f.where)}: ` : ''}${esc(f.text)}</li>`).join('')}</ul>` : ''}
 <h2>Claims</h2>
-<table><tr><th>claim</th><th>verdict</th><th>test</th><th>n</th><th>measured</th><th>p99 ms</th><th>95% interval</th><th>documented</th><th>against the document</th></tr>${claims.join('\n')}</table>
+${wideTable('Claims', '<tr><th>claim</th><th>verdict</th><th>test</th><th>n</th><th>measured</th><th>p99 ms</th><th>95% interval</th><th>documented</th><th>against the document</th></tr>', claims)}
 <h2>Latency</h2>${latencyCharts(r, results).join('\n')}
 <h2>Queue</h2>${queueCharts(results).join('\n') || '<p>No queue burst in this run.</p>'}
 <h2>Where the time goes</h2>${waterfalls.join('\n') || '<p>No traced request in this run.</p>'}
 <h2>Knowledge goals</h2>
-<table><tr><th>goal</th><th></th><th>status</th><th>evidence</th></tr>${goals.join('\n')}</table>
+${wideTable('Knowledge goals', '<tr><th>goal</th><th></th><th>status</th><th>evidence</th></tr>', goals)}
 <h2>Scenarios</h2>
-<table><tr><th>scenario</th><th>status</th><th>time</th><th>goals</th><th>note</th></tr>${scenarios.join('\n')}</table>
+${wideTable('Scenarios', '<tr><th>scenario</th><th>status</th><th>time</th><th>goals</th><th>note</th></tr>', scenarios)}
 ${failed.length ? `<h3>Failed checks</h3><ul>${failed.join('')}</ul>` : ''}
 </body></html>
 `;

@@ -12,6 +12,24 @@ const PAD = { left: 56, right: 16, top: 16, bottom: 36 };
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const tick = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2));
 
+/**
+ * About how wide a label is drawn, in SVG units. An SVG clips what runs past its edge, so labels
+ * are placed by this; 0.62 em a character covers DejaVu Sans, the widest common default sans.
+ */
+export const textWidth = (s: string, fontSize: number) => s.length * fontSize * 0.62;
+
+/** Where each legend entry goes: left to right, onto a new row when the next would pass `right`. */
+export function legendLayout(labels: string[], left: number, right: number, fontSize: number): Array<{ x: number; row: number }> {
+  let [x, row] = [left, 0];
+  return labels.map((label) => {
+    const width = textWidth(label, fontSize);
+    if (x > left && x + width > right) [x, row] = [left, row + 1];
+    const at = { x: Math.round(x), row };
+    x += width + 2 * fontSize;
+    return at;
+  });
+}
+
 /** A line chart; `logY` for latencies, whose tails span orders of magnitude. */
 export function lineChart(title: string, series: Series[], xLabel: string, yLabel: string, logY = false): string {
   const all = series.flatMap((s) => s.points);
@@ -34,9 +52,10 @@ export function lineChart(title: string, series: Series[], xLabel: string, yLabe
   });
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => (logY ? 10 ** (ly0 + f * (ly1 - ly0)) : y0 + f * (y1 - y0)));
   const xTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => x0 + f * (x1 - x0));
-  const legend = series.map(
-    (s, i) =>
-      `<text x="${PAD.left + 8 + i * 150}" y="${PAD.top + 10}" font-size="11" fill="${COLORS[i % COLORS.length]}">■ ${esc(s.label)}</text>`,
+  const labels = series.map((s) => `■ ${s.label}`);
+  const legend = legendLayout(labels, PAD.left + 8, W - PAD.right, 11).map(
+    ({ x, row }, i) =>
+      `<text x="${x}" y="${PAD.top + 10 + row * 14}" font-size="11" fill="${COLORS[i % COLORS.length]}">${esc(labels[i]!)}</text>`,
   );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">`,
@@ -52,20 +71,30 @@ export function lineChart(title: string, series: Series[], xLabel: string, yLabe
   ].join('\n');
 }
 
+interface Bar {
+  label: string;
+  value: number;
+  note?: string;
+}
+
 /** Horizontal bars, for the per-hop waterfall: each hop's own time, nested inside the one before. */
-export function barChart(title: string, bars: Array<{ label: string; value: number; note?: string }>, unit: string): string {
+export function barChart(title: string, bars: Bar[], unit: string): string {
   if (!bars.length) return '';
   const rowH = 26;
   const height = PAD.top + bars.length * rowH + 8;
   const max = Math.max(...bars.map((b) => b.value)) || 1;
   const left = 150;
-  const scale = (v: number) => (v / max) * (W - left - 90);
+  const valueLabel = (b: Bar) => `${tick(b.value)} ${unit}${b.note ? ` ${b.note}` : ''}`;
+  // Bars short enough that each one's label, drawn after it, still ends inside the chart.
+  const room = (b: Bar) => (b.value > 0 ? (W - PAD.right - left - 6 - textWidth(valueLabel(b), 11)) / b.value : Infinity);
+  const perUnit = Math.max(0, Math.min((W - left - 90) / max, ...bars.map(room)));
+  const scale = (v: number) => v * perUnit;
   const rows = bars.map((b, i) => {
     const y = PAD.top + i * rowH;
     return [
       `<text x="${left - 8}" y="${y + 16}" font-size="11" text-anchor="end">${esc(b.label)}</text>`,
       `<rect x="${left}" y="${y + 4}" width="${Math.max(1, scale(b.value)).toFixed(1)}" height="${rowH - 10}" fill="${COLORS[i % COLORS.length]}"/>`,
-      `<text x="${left + scale(b.value) + 6}" y="${y + 16}" font-size="11">${tick(b.value)} ${esc(unit)}${b.note ? ` ${esc(b.note)}` : ''}</text>`,
+      `<text x="${(left + scale(b.value) + 6).toFixed(1)}" y="${y + 16}" font-size="11">${esc(valueLabel(b))}</text>`,
     ].join('');
   });
   return [

@@ -10,6 +10,7 @@ import { registerReport } from './commands/report.js';
 import { registerGrade } from './commands/grade.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerStatus } from './commands/status.js';
+import { registerSwarm } from './commands/swarm.js';
 import { registerUp } from './commands/up.js';
 
 import { VERSION } from './version.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerGrade(program);
   registerDashboard(program);
   registerImages(program);
+  registerSwarm(program);
   registerCompose(program);
   registerDoctor(program);
   return program;

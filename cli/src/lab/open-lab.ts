@@ -7,6 +7,7 @@ import type { ImageMode } from './docker/lab-images.js';
 import { labFilter } from './docker/labels.js';
 import { findBinaries } from './process/binaries.js';
 import { ProcessRuntime } from './process/process-runtime.js';
+import { SwarmRuntime } from './swarm/swarm-runtime.js';
 import { checkLabName, labDir } from './paths.js';
 
 export { checkLabName };
@@ -14,7 +15,7 @@ import { generateSecrets } from './secrets.js';
 import { buildLabSpec, MAX_REPLICAS, SERVICES, type LabOptions, type LabSpec, type ServiceName } from './spec.js';
 import type { Runtime } from './runtime.js';
 
-export const RUNTIME_CHOICES = ['auto', 'process', 'docker'] as const;
+export const RUNTIME_CHOICES = ['auto', 'process', 'docker', 'swarm'] as const;
 export type RuntimeChoice = (typeof RUNTIME_CHOICES)[number];
 
 export interface RuntimeOptions {
@@ -35,6 +36,8 @@ export async function runtimeForUp(choice: RuntimeChoice, options: RuntimeOption
   const docker = () => new DockerRuntime({ env, images: options.images, registry: options.registry, exposeInfra: options.exposeInfra });
   if (choice === 'docker') return docker();
   if (choice === 'process') return new ProcessRuntime({ env });
+  if (choice === 'swarm')
+    return new SwarmRuntime({ env, images: options.images, registry: options.registry, exposeInfra: options.exposeInfra });
   const version = await pingDocker(dockerClient(env));
   if (version) {
     options.onChoice?.(`runtime: docker (Docker Engine ${version} answers at ${dockerAddress(env)})`);
@@ -57,17 +60,22 @@ export async function runtimeForLab(lab: string, env: NodeJS.ProcessEnv = proces
   if (existsSync(join(labDir(lab, env), 'state.json'))) return new ProcessRuntime({ env });
   const client = dockerClient(env);
   if (await pingDocker(client)) {
+    // A swarm lab's tasks are containers of the lab too: its services are looked for first.
+    const services = await client.listServices({ filters: labFilter(lab) }).catch(() => []);
+    if (services.length) return new SwarmRuntime({ env, docker: client });
     const containers = await client.listContainers({ all: true, filters: labFilter(lab) });
     if (containers.length) return new DockerRuntime({ env, docker: client });
   }
   return new ProcessRuntime({ env });
 }
 
-/** `down` clears a lab wherever it left anything: its processes and its labelled Docker objects. */
+/** `down` clears a lab wherever it left anything: its processes, its swarm services and its labelled Docker objects. */
 export async function downEverywhere(lab: string, volumes: boolean, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const fromProcesses = await new ProcessRuntime({ env }).down(lab, { volumes });
+  // Swarm first: its tasks' containers are the lab's too, and only removing its services ends them.
+  const fromSwarm = await new SwarmRuntime({ env }).down(lab, { volumes });
   const fromDocker = await new DockerRuntime({ env }).down(lab, { volumes });
-  return [...fromProcesses.stopped, ...fromDocker.stopped];
+  return [...fromProcesses.stopped, ...fromSwarm.stopped, ...fromDocker.stopped];
 }
 
 /** `availability=3,suggestion-service=1` → replica counts; short names without `-service` are accepted. */

@@ -35,13 +35,18 @@ export interface InstanceStatus {
 export interface LabStatus {
   lab: string;
   runtime: RuntimeName;
+  /** On a swarm: the nodes of the swarm, `hostname (role)`. */
+  nodes?: string[];
   gatewayUrl: string;
   createdAt: string;
   instances: InstanceStatus[];
 }
 
-/** `compose`: a deployment someone else's compose file runs, which w2meet only reads and breaks (compose-project/). */
-export type RuntimeName = 'process' | 'docker' | 'compose';
+/**
+ * `compose`: a deployment someone else's compose file runs, which w2meet only reads and breaks
+ * (compose-project/); `swarm`: the lab as services of a Docker swarm (swarm/).
+ */
+export type RuntimeName = 'process' | 'docker' | 'compose' | 'swarm';
 
 export type ProgressEvent =
   | { type: 'starting'; id: string }

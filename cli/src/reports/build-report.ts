@@ -39,11 +39,13 @@ export interface Report {
   traces: TracedRequest[];
 }
 
+const RUNTIME_NAMES: Record<string, string> = { docker: 'Docker', swarm: 'a Docker swarm', process: 'local processes' };
+
 function differences(lab: LabDescription): string[] {
   const where =
     lab.kind === 'url'
       ? `measured against ${lab.gatewayUrl}, a deployment w2meet did not start${lab.project ? ` (compose project ${lab.project}: its faults and logs through the Engine)` : ''}${lab.profile && lab.profile.name !== 'w2meet' ? `, with profile ${lab.profile.name}` : ''}`
-      : `the w2meet lab on ${lab.runtime === 'docker' ? 'Docker' : 'local processes'}, replicas ${
+      : `the w2meet lab on ${RUNTIME_NAMES[lab.runtime ?? 'process'] ?? lab.runtime}${lab.nodes?.length ? ` (nodes: ${lab.nodes.join(', ')})` : ''}, replicas ${
           Object.entries(lab.replicas ?? {})
             .filter(([, n]) => n > 1)
             .map(([c, n]) => `${c} ${n}`)

@@ -26,12 +26,15 @@ export interface GoalScore {
   evidence: string[];
 }
 
+/** The runtimes whose lab is containers (one Engine's, or a swarm's services). */
+const onContainers = (runtime: string | undefined) => runtime === 'docker' || runtime === 'swarm';
+
 type Shown = { shown: true; evidence: string[] } | { shown: false; why: string; evidence: string[] };
 
 /** KG2 from the lab itself: every instance a running, healthy container of an image w2meet built or pulled. */
 function containerised(lab: LabDescription): Shown {
   const instances = lab.instances ?? [];
-  if (lab.kind !== 'lab' || lab.runtime !== 'docker' || !instances.length)
+  if (lab.kind !== 'lab' || !onContainers(lab.runtime) || !instances.length)
     return {
       shown: false,
       why: `the lab ran ${lab.kind === 'url' ? 'elsewhere (--target)' : 'as local processes'}; run it on Docker to show this`,
@@ -99,7 +102,7 @@ export function scoreGoals(results: RunResults, verdicts: ClaimVerdict[] = []): 
       const shown = kg === 'KG2' ? containerised(results.lab) : orchestrated(results.lab);
       return shown.shown
         ? { kg, name, status: 'met', evidence: shown.evidence }
-        : { kg, name, status: results.lab.runtime === 'docker' ? 'not met' : 'not checked', evidence: [shown.why, ...shown.evidence] };
+        : { kg, name, status: onContainers(results.lab.runtime) ? 'not met' : 'not checked', evidence: [shown.why, ...shown.evidence] };
     }
     const related = results.scenarios.filter((s) => s.kgs.includes(kg));
     // Claims of scenarios outside the run count too: a goal is not met by the part of it a run chose.

@@ -37,6 +37,7 @@ export function describeLab(target: EngineTarget, status: LabStatus | null): Lab
     gatewayUrl: target.gatewayUrl,
     lab: status.lab,
     runtime: status.runtime,
+    ...(status.nodes ? { nodes: status.nodes } : {}),
     replicas,
     instances: status.instances.map((i) => ({
       id: i.id,

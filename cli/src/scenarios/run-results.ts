@@ -85,6 +85,8 @@ export interface LabDescription {
   gatewayUrl: string;
   lab?: string;
   runtime?: RuntimeName;
+  /** On a swarm: its nodes (hostname and role), which the report names. */
+  nodes?: string[];
   /** Replicas per component, from the lab's status. */
   replicas?: Record<string, number>;
   /** Each instance as the lab's status showed it when the run began: what KG2 and KG3 are read from. */

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commonSchema, ConfigError, loadConfig } from './config.js';
 
@@ -29,5 +32,19 @@ describe('loadConfig', () => {
   ])('names the bad variable: %j', (env, message) => {
     expect(() => loadConfig(schema, env)).toThrow(ConfigError);
     expect(() => loadConfig(schema, env)).toThrow(message);
+  });
+
+  it('reads NAME_FILE when NAME is not set (a mounted secret), and says which file it cannot read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'w2meet-config-'));
+    try {
+      const file = join(dir, 'port');
+      writeFileSync(file, '8123\n');
+      expect(loadConfig(commonSchema, { PORT_FILE: file }).PORT).toBe(8123);
+      // The variable itself wins over its file.
+      expect(loadConfig(commonSchema, { PORT: '8124', PORT_FILE: file }).PORT).toBe(8124);
+      expect(() => loadConfig(commonSchema, { PORT_FILE: join(dir, 'missing') })).toThrow(/^PORT_FILE: cannot be read \(ENOENT\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,8 @@
  * the wrong environment stops at once instead of failing on its first request.
  */
 
+import { readFileSync } from 'node:fs';
+
 type Kind = 'string' | 'url' | 'urls' | 'int' | 'enum';
 
 interface FieldBase<K extends Kind> {
@@ -92,10 +94,26 @@ function parseField(name: string, field: Field, raw: string | undefined): string
   }
 }
 
-/** Reads every variable of the schema from env; throws a ConfigError naming the first bad one. */
+/**
+ * A variable's value, or else the content of the file `NAME_FILE` names: a secret mounted as a file
+ * (a Swarm secret at /run/secrets/…), so a password or a URL holding one need not be in the
+ * environment, where `docker service inspect` shows it. The file's last newline is not part of it.
+ */
+function rawValue(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  const direct = env[name];
+  const file = env[`${name}_FILE`];
+  if ((direct !== undefined && direct !== '') || !file) return direct;
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new ConfigError(`${name}_FILE`, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): ${file}`);
+  }
+}
+
+/** Reads every variable of the schema from env (or NAME_FILE); throws a ConfigError naming the first bad one. */
 export function loadConfig<S extends ConfigSchema>(schema: S, env: NodeJS.ProcessEnv): ConfigOf<S> {
   const out: Record<string, string | number> = {};
-  for (const [name, field] of Object.entries(schema)) out[name] = parseField(name, field, env[name]);
+  for (const [name, field] of Object.entries(schema)) out[name] = parseField(name, field, rawValue(name, env));
   return Object.freeze(out) as ConfigOf<S>;
 }
 

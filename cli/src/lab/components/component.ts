@@ -107,12 +107,26 @@ export function userInfo(user: string, password: string, keepPlaceholders = fals
 
 /** A container health check that opens a TCP port and, for HTTP, expects 200 from /health. */
 export function httpHealthCheck(port: number): string[] {
+  return healthRequest(port, "' 200 '");
+}
+
+/** GET /health with w2meet's probe Case-ID, in bash alone (no curl in the image), its status line matched by grep. */
+function healthRequest(port: number, statusPattern: string): string[] {
   return [
     'CMD',
     'bash',
     '-c',
-    `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET /health HTTP/1.0\\r\\nCase-ID: w2meet-probe\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`,
+    `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET /health HTTP/1.0\\r\\nCase-ID: w2meet-probe\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ${statusPattern}`,
   ];
+}
+
+/**
+ * Whether the service answers HTTP at all, whatever its dependencies say (its /health answers 503
+ * while Postgres is down). Where the engine acts on health (Swarm replaces an unhealthy task), a
+ * service waiting out a broken dependency must not be restarted for it: that is the lab's point.
+ */
+export function httpLivenessCheck(port: number): string[] {
+  return healthRequest(port, "'^HTTP/1\\.[01] [1-5][0-9][0-9] '");
 }
 
 /** Compose's health-check timings: every 2 s, and 250 ms apart while it starts. */

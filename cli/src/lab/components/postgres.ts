@@ -22,6 +22,8 @@ install -d -o postgres -g postgres /var/lib/postgresql /run/postgresql
 # Postgres refuses a data folder others can read, and keeps it across restarts of the container.
 install -d -m 0700 -o postgres -g postgres "$D"
 if [ ! -s "$D/PG_VERSION" ]; then
+  # On Swarm the password is a secret mounted as a file (see swarm/service-plan.ts).
+  [ -n "\${POSTGRES_PASSWORD:-}" ] || POSTGRES_PASSWORD=$(cat "$POSTGRES_PASSWORD_FILE")
   printf '%s\\n' "$POSTGRES_PASSWORD" > /tmp/pw && chown postgres /tmp/pw
   runuser -u postgres -- "$BIN/initdb" -D "$D" -U "$POSTGRES_USER" --pwfile=/tmp/pw --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
   rm -f /tmp/pw

@@ -14,6 +14,7 @@ export function amqpUrl(hostPort: string, secrets: LabSecrets, keepPlaceholders 
 export const CONTAINER_NODE_NAME = 'rabbit@rabbitmq';
 
 const LOCAL_START = `set -e
+[ -n "\${RABBITMQ_DEFAULT_PASS:-}" ] || RABBITMQ_DEFAULT_PASS=$(cat "$RABBITMQ_DEFAULT_PASS_FILE")
 printf 'default_user = %s\\ndefault_pass = %s\\nloopback_users = none\\n' "$RABBITMQ_DEFAULT_USER" "$RABBITMQ_DEFAULT_PASS" > /etc/rabbitmq/rabbitmq.conf
 echo '[].' > /etc/rabbitmq/enabled_plugins
 chown -R rabbitmq:rabbitmq /var/lib/rabbitmq /etc/rabbitmq

@@ -11,14 +11,16 @@ export function redisUrl(hostPort: string, secrets: LabSecrets, keepPlaceholders
 }
 
 /**
- * Redis with the lab's password, which comes from the environment into a config file: a
+ * Redis with the lab's password, which comes from the environment (or, on Swarm, the secret file
+ * REDIS_PASSWORD_FILE names) into a config file: a
  * `--requirepass` argument would show in every `ps` on the host. With a password set, Redis's
  * protected mode has nothing to guard, so it listens on the lab network as it is.
  */
 const START = `umask 077
+[ -n "\${REDIS_PASSWORD:-}" ] || REDIS_PASSWORD=$(cat "$REDIS_PASSWORD_FILE")
 printf 'requirepass %s\\n' "$REDIS_PASSWORD" > /tmp/redis.conf
 exec redis-server /tmp/redis.conf --bind 0.0.0.0 --save '' --appendonly no`;
-const HEALTH = 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli ping | grep -q PONG';
+const HEALTH = 'REDISCLI_AUTH="${REDIS_PASSWORD:-$(cat "$REDIS_PASSWORD_FILE" 2>/dev/null)}" redis-cli ping | grep -q PONG';
 
 export const redis: Component = {
   name: 'redis',

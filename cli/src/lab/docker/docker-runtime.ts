@@ -4,7 +4,8 @@ import type { DockerInstance } from './container-plan.js';
 import { DockerDriver } from './docker-driver.js';
 import { dockerodeEngine } from './engine-client.js';
 import { dockerAddress, dockerClient, DockerUnavailableError, pingDocker } from './engine.js';
-import { buildLabImages, imageFlavour, type ImageMode } from './lab-images.js';
+import type { ImageMode } from './lab-images.js';
+import { labImageSource } from './image-source.js';
 
 export interface DockerRuntimeOptions {
   docker?: Docker;
@@ -28,17 +29,7 @@ export class DockerRuntime extends LabRuntime<DockerInstance> {
         mode,
         exposeInfra: options.exposeInfra ?? false,
         env,
-        images: async ({ progress, signal }) => {
-          const images = await buildLabImages(docker, mode, (line) => progress({ type: 'info', message: line }), {
-            registry: options.registry,
-            signal,
-          });
-          const roles = ['postgres', 'redis', 'rabbitmq', 'gateway'] as const;
-          const flavours = Object.fromEntries(
-            await Promise.all(roles.map(async (role) => [role, await imageFlavour(docker, images[role])])),
-          );
-          return { images, flavours };
-        },
+        images: labImageSource(docker, mode, options.registry),
       }),
     );
     this.docker = docker;

@@ -1,0 +1,52 @@
+import type { ContainerCreateOptions } from 'dockerode';
+import { LABEL_COMPONENT, labLabels } from '../docker/labels.js';
+
+/**
+ * Swarm publishes a service's port on every address of every node (its routing mesh), never on
+ * 127.0.0.1 alone. So no service of the lab publishes: one plain container on this node, on the
+ * lab's attachable overlay network, is published on 127.0.0.1 and carries each connection to the
+ * gateway service by its name (the service's virtual address, which the Engine balances and keeps
+ * as tasks come and go). With --expose-infra it carries Postgres, Redis and RabbitMQ the same way.
+ */
+export const EDGE = 'edge';
+
+export interface EdgeRoute {
+  /** The port on 127.0.0.1 of this machine. */
+  hostPort: number;
+  /** host:port on the lab's network. */
+  target: string;
+}
+
+/** A TCP relay in a few lines of Node, as the services' image has it: no image of its own to build. */
+const RELAY = `const net = require('node:net');
+for (const route of process.env.ROUTES.split(',')) {
+  const [listen, target] = route.split('=');
+  const at = target.lastIndexOf(':');
+  net.createServer((client) => {
+    const upstream = net.connect(Number(target.slice(at + 1)), target.slice(0, at));
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+    const close = () => { client.destroy(); upstream.destroy(); };
+    client.on('error', close).on('close', close);
+    upstream.on('error', close).on('close', close);
+    client.pipe(upstream).pipe(client);
+  }).listen(Number(listen));
+}`;
+
+export const edgeName = (lab: string) => `w2meet-${lab}-${EDGE}`;
+
+export function planEdge(lab: string, network: string, image: string, routes: EdgeRoute[]): ContainerCreateOptions {
+  // Inside the container each route listens on the port it publishes: one number to follow.
+  const exposed = Object.fromEntries(routes.map((r) => [`${r.hostPort}/tcp`, {}]));
+  const bindings = Object.fromEntries(routes.map((r) => [`${r.hostPort}/tcp`, [{ HostIp: '127.0.0.1', HostPort: String(r.hostPort) }]]));
+  return {
+    name: edgeName(lab),
+    Image: image,
+    Labels: { ...labLabels(lab), [LABEL_COMPONENT]: EDGE },
+    Entrypoint: [],
+    Cmd: ['node', '-e', RELAY],
+    Env: [`ROUTES=${routes.map((r) => `${r.hostPort}=${r.target}`).join(',')}`],
+    ExposedPorts: exposed,
+    HostConfig: { NetworkMode: network, PortBindings: bindings, RestartPolicy: { Name: 'unless-stopped' }, Init: true },
+  };
+}

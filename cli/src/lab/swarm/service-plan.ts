@@ -1,0 +1,162 @@
+import type { ContainerCreateOptions, SecretReference, ServiceSpec } from 'dockerode';
+import type { DockerInstance } from '../docker/container-plan.js';
+import { LABEL_INSTANCE, labLabels } from '../docker/labels.js';
+import type { LabSecrets } from '../spec.js';
+import { componentFor } from '../components/catalogue.js';
+import { httpLivenessCheck } from '../components/component.js';
+
+/**
+ * Health checks the Engine runs in each task. On Swarm they decide more than on Docker: a task
+ * joins its service's address (the name others reach it by) only once it is healthy, and one that
+ * turns unhealthy is replaced. Every 5 s: a start waits at most that long beyond the service's
+ * own readiness, at about a tenth of a core across a lab (each check is a process in the task).
+ */
+export const SWARM_HEALTH = { Interval: 5e9, Timeout: 5e9, Retries: 3, StartPeriod: 60e9 };
+
+/** What a restarted or replaced task waits before it starts: the Engine's default is 5 s. */
+const RESTART_DELAY_NS = 1e9;
+const STOP_GRACE_NS = 10e9;
+
+export const SECRETS_DIR = '/run/secrets';
+
+/**
+ * The gateway on Swarm: nginx, and a loop that reloads it whenever a name of its upstreams comes to
+ * resolve to another address. The lab's names resolve to the task itself (dnsrr, below), and a
+ * task the Engine replaces comes back at a new address, which nginx (it resolves names as it loads)
+ * would not see otherwise. A name that resolves to nothing (its replica stopped) makes the reload
+ * fail and keeps the running configuration; it is tried again until the name is back. Every half
+ * second: a scenario's next request after a replica came back (about a second later) must find it
+ * at its new address (it took 2 s once, and that request waited out nginx's connect timeout).
+ */
+export const SWARM_GATEWAY_START = `printf "%s" "$W2MEET_NGINX_CONF" > /tmp/gateway.conf && mkdir -p /tmp/nginx || exit 1
+names=$(sed -n 's/^ *server \\([a-z0-9-]*\\):.*/\\1/p' /tmp/gateway.conf | sort -u)
+resolve() { for n in $names; do getent hosts "$n"; done | sort; }
+nginx -c /tmp/gateway.conf -g "daemon off;" & pid=$!
+trap 'kill -TERM $pid; wait $pid; exit 0' TERM INT
+seen=$(resolve)
+while kill -0 $pid 2>/dev/null; do
+  sleep 0.5 & wait $!
+  now=$(resolve)
+  if [ "$now" != "$seen" ] && nginx -c /tmp/gateway.conf -s reload 2>/dev/null; then seen=$now; fi
+done
+wait $pid`;
+
+/** One swarm secret: its name, and the content the lab gives it. */
+export interface PlannedSecret {
+  name: string;
+  data: string;
+}
+
+/** One instance of the lab as a swarm service of one task (see swarm-driver.ts for why one per instance). */
+export interface SwarmInstance extends DockerInstance {
+  serviceName: string;
+  service: ServiceSpec;
+  secrets: PlannedSecret[];
+  /** Set once the service exists. */
+  serviceId?: string;
+}
+
+export const serviceName = (lab: string, id: string) => `w2meet-${lab}-${id}`;
+export const secretName = (lab: string, id: string, variable: string) => `w2meet-${lab}-${id}-${variable.toLowerCase().replace(/_/g, '-')}`;
+
+/** The lab's passwords: an environment value holding any of them is passed as a secret file. */
+function secretValues(secrets: LabSecrets): string[] {
+  return [secrets.postgresPassword, secrets.rabbitPassword, secrets.redisPassword].filter((v) => v.length >= 8);
+}
+
+/**
+ * The environment with every value that holds a password moved into a secret: `NAME_FILE` names
+ * the file it is mounted as, which the services and the lab's start scripts read in its place.
+ */
+export function splitSecrets(
+  lab: string,
+  id: string,
+  env: string[],
+  secrets: LabSecrets,
+): { env: string[]; secrets: PlannedSecret[]; refs: SecretReference[] } {
+  const hidden = secretValues(secrets);
+  const kept: string[] = [];
+  const planned: PlannedSecret[] = [];
+  for (const entry of env) {
+    const at = entry.indexOf('=');
+    const [variable, value] = [entry.slice(0, at), entry.slice(at + 1)];
+    if (!hidden.some((h) => value.includes(h))) {
+      kept.push(entry);
+      continue;
+    }
+    const name = secretName(lab, id, variable);
+    planned.push({ name, data: value });
+    kept.push(`${variable}_FILE=${SECRETS_DIR}/${name}`);
+  }
+  const refs = planned.map((s) => ({ SecretName: s.name, File: { Name: s.name, UID: '0', GID: '0', Mode: 0o444 } }));
+  return { env: kept, secrets: planned, refs };
+}
+
+/**
+ * The instance's container, as Docker would run it (the same plan, so both runtimes run the same
+ * thing), made a swarm service: reached on the lab's overlay network by the same names (its id,
+ * its component), passwords as secrets, the Engine's health check deciding when it serves, and
+ * restarted by the Engine whenever it ends. No service publishes a port: Swarm publishes on every
+ * address of every node, and the lab is reached on 127.0.0.1 only (see edge.ts).
+ */
+export function planService(lab: string, network: string, instance: DockerInstance, secrets: LabSecrets): SwarmInstance {
+  const o: ContainerCreateOptions = instance.options;
+  const split = splitSecrets(lab, instance.id, o.Env ?? [], secrets);
+  const labels = { ...(o.Labels ?? {}), ...labLabels(lab) };
+  // Docker's `Cmd` with an emptied entrypoint is the whole command; with the image's entrypoint kept, its arguments.
+  const command =
+    instance.kind === 'gateway'
+      ? { Command: ['sh', '-c', SWARM_GATEWAY_START] }
+      : o.Cmd
+        ? o.Entrypoint && (o.Entrypoint as string[]).length === 0
+          ? { Command: o.Cmd as string[] }
+          : { Args: o.Cmd as string[] }
+        : {};
+  const mounts = (o.HostConfig?.Mounts ?? []).map((m) => (m.Type === 'volume' ? { ...m, VolumeOptions: { Labels: labLabels(lab) } } : m));
+  const aliases = o.NetworkingConfig?.EndpointsConfig?.[Object.keys(o.NetworkingConfig.EndpointsConfig)[0]!]?.Aliases ?? [instance.id];
+  const name = serviceName(lab, instance.id);
+  const service: ServiceSpec = {
+    Name: name,
+    Labels: labels,
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: o.Image,
+        Labels: labels,
+        Hostname: instance.id,
+        Env: split.env,
+        Init: true,
+        StopSignal: o.StopSignal,
+        StopGracePeriod: STOP_GRACE_NS,
+        // The Engine replaces a task whose check fails: a service is checked for being alive, not
+        // for its dependencies being up (the lifecycle's own probes check that, from the host).
+        HealthCheck: {
+          Test: instance.kind === 'service' ? httpLivenessCheck(componentFor(instance.name).innerPort) : o.Healthcheck?.Test,
+          ...SWARM_HEALTH,
+        },
+        ...(o.User ? { User: o.User } : {}),
+        ...command,
+        ...(mounts.length ? { Mounts: mounts as never } : {}),
+        ...(split.refs.length ? { Secrets: split.refs } : {}),
+      },
+      RestartPolicy: { Condition: 'any', Delay: RESTART_DELAY_NS },
+      // Data volumes are a node's own: what keeps data runs where its volume is, on a manager.
+      ...(instance.volume ? { Placement: { Constraints: ['node.role==manager'] } } : {}),
+      Networks: [{ Target: network, Aliases: aliases }],
+      LogDriver: { Name: 'json-file', Options: { 'max-size': '20m', 'max-file': '2' } },
+    },
+    // Made with no task: the lifecycle starts each one in dependency order (scales it to 1).
+    Mode: { Replicated: { Replicas: 0 } },
+    // Each name resolves to the task itself, not to a virtual address the Engine balances: that
+    // needs the kernel's IPVS, which not every kernel has (this kind of machine has none), and a
+    // service of one task has nothing to balance. The gateway balances over the replicas.
+    EndpointSpec: { Mode: 'dnsrr' },
+  };
+  return {
+    ...instance,
+    containerName: name,
+    serviceName: name,
+    service,
+    secrets: split.secrets,
+    options: { ...o, Labels: { ...labels, [LABEL_INSTANCE]: instance.id } },
+  };
+}

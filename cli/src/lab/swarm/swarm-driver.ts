@@ -1,0 +1,380 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SecretReference, ServiceSpec } from 'dockerode';
+import { AbortedError, PrerequisiteError } from '../../errors.js';
+import { componentFor } from '../components/catalogue.js';
+import { CONTAINER_NODE_NAME } from '../components/rabbitmq.js';
+import { planContainers, networkName } from '../docker/container-plan.js';
+import type { ImageSource } from '../docker/create-docker-lab.js';
+import { containerLogTail, dockerLabLogs } from '../docker/docker-logs.js';
+import type { EngineClient } from '../docker/engine-client.js';
+import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_REPLICA } from '../docker/labels.js';
+import type { ImageMode } from '../docker/lab-images.js';
+import { readRecord, removeRecord, writeRecord } from '../docker/lab-record.js';
+import { capGatewayAccessLog, ensureRequestLogDir, requestLogDir, requestLogFiles } from '../docker/request-logs.js';
+import { credentialLabels, volumeCredentials } from '../docker/volume-credentials.js';
+import { freePort, freePorts } from '../free-port.js';
+import { LAB_ENTRIES, removeLabEntries } from '../lab-folder.js';
+import type { CreateContext, DriverLab, InstanceDetails, InstanceSignal, Running, RuntimeDriver } from '../lifecycle/driver.js';
+import { waitsAmong } from '../lifecycle/waits-among.js';
+import type { Health, InstanceState, LogLine, LogOptions } from '../runtime.js';
+import type { ComponentName, LabSecrets, LabSpec } from '../spec.js';
+import type { HostPort } from '../wait/probe-spec.js';
+import { EDGE, planEdge, type EdgeRoute } from './edge.js';
+import { planService, serviceName, type SwarmInstance } from './service-plan.js';
+import type { SwarmEngine, SwarmTask } from './swarm-engine.js';
+
+const SWARM_WATERMARK = 0.4;
+/** Task states in which its container is (or is about to be) there. */
+const LIVE_TASK = new Set(['new', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting', 'running']);
+/** How long a stop waits for the Engine to take the task down: its grace period and a margin. */
+const STOP_WAIT_MS = 20_000;
+const STOP_GRACE_S = 10;
+
+type SwarmLab = DriverLab<SwarmInstance>;
+
+export interface SwarmDriverOptions {
+  swarm: SwarmEngine;
+  engine: EngineClient;
+  images: ImageSource;
+  mode: ImageMode;
+  exposeInfra: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export const SWARM_HINT =
+  'run `w2meet swarm init` for a swarm of this machine alone, or point DOCKER_HOST at a manager of an existing swarm';
+
+/**
+ * The lab as swarm services (see ../../../README.md, "On a Swarm cluster"). Each instance is a
+ * service of one task, named after it: the gateway's upstreams, the fault verbs and the reports
+ * name replicas (availability-service-2), and a service of its own gives each replica a name that
+ * outlives its tasks. The Engine places every task, restarts one that ends, replaces one whose
+ * health check fails, and balances each name over the task behind it; the lifecycle starts them in
+ * dependency order by scaling each from 0 to 1 and waits for the Engine to call it healthy.
+ */
+export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
+  readonly name = 'swarm' as const;
+  readonly brokerWatermark = SWARM_WATERMARK;
+  private readonly swarm: SwarmEngine;
+  private readonly engine: EngineClient;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: SwarmDriverOptions) {
+    this.swarm = options.swarm;
+    this.engine = options.engine;
+  }
+
+  async available(): Promise<boolean> {
+    if (!(await this.engine.ping())) return false;
+    const local = await this.swarm.localState().catch(() => null);
+    return local?.state === 'active' && local.manager;
+  }
+
+  async requireAvailable(): Promise<void> {
+    await this.engine.requireReachable();
+    const local = await this.swarm.localState();
+    if (local.state !== 'active') throw new PrerequisiteError(`the Docker Engine is not part of a swarm (${local.state})`, SWARM_HINT);
+    if (!local.manager) throw new PrerequisiteError('the Docker Engine is a worker of its swarm, not a manager', SWARM_HINT);
+  }
+
+  async load(lab: string): Promise<SwarmLab | null> {
+    const services = await this.swarm.labServices(lab).catch(() => []);
+    if (!services.length) return null;
+    const record = await readRecord(lab, this.options.env).catch(() => null);
+    if (record?.requestLogs) capGatewayAccessLog(record.requestLogs);
+    const secrets = await volumeCredentials(this.engine, lab, this.options.env).catch(() => null);
+    const instances = waitsAmong(
+      services
+        .map((s): Omit<SwarmInstance, 'dependsOn' | 'startsAfter'> => {
+          const labels = s.Spec.Labels ?? {};
+          const id = labels[LABEL_INSTANCE]!;
+          return {
+            id,
+            name: labels[LABEL_COMPONENT] as ComponentName,
+            kind: componentFor(labels[LABEL_COMPONENT]!).kind,
+            replica: Number(labels[LABEL_REPLICA] ?? 1),
+            serviceId: s.ID,
+            serviceName: s.Spec.Name ?? serviceName(lab, id),
+            service: s.Spec,
+            secrets: [],
+            containerName: s.Spec.Name ?? '',
+            options: {},
+            timeline: record?.timeline[id] ?? {},
+          };
+        })
+        .sort((a, b) => a.id.localeCompare(b.id)),
+    );
+    return { name: lab, createdAt: record?.createdAt ?? '', secrets, instances, gatewayUrl: await this.edgeGatewayUrl(lab) };
+  }
+
+  /** The gateway's address on this machine: the edge container's first route. */
+  private async edgeGatewayUrl(lab: string): Promise<string> {
+    const edge = (await this.engine.containersByLabel(`${LABEL_COMPONENT}=${EDGE}`)).find((c) => c.labels['dev.w2meet.lab'] === lab);
+    if (!edge) return '';
+    const info = await this.engine.inspect(edge.containerId);
+    const routes = (info.Config.Env ?? []).find((e) => e.startsWith('ROUTES='))?.slice('ROUTES='.length) ?? '';
+    const port = routes.split(',')[0]?.split('=')[0];
+    return port ? `http://127.0.0.1:${port}` : '';
+  }
+
+  async create(spec: LabSpec, context: CreateContext): Promise<SwarmLab> {
+    const lab = spec.name;
+    const local = await this.swarm.localState();
+    const gatewayPort = spec.gatewayPort === 0 ? await freePort() : spec.gatewayPort;
+    const { images, flavours } = await this.options.images(context);
+    if (context.signal.aborted) throw new AbortedError('interrupted while building the images; nothing was started');
+    // Request logs as files of the lab's only where every task runs on this machine: a bind mount
+    // names a folder of the node the task lands on. On a cluster they go to each task's own log.
+    const logDir = local.nodes === 1 ? requestLogDir(lab, this.options.env) : null;
+    if (logDir) await ensureRequestLogDir(lab, this.options.env);
+    const network = networkName(lab);
+    const plan = planContainers({ spec: { ...spec, gatewayPort }, images, flavours, ...(logDir ? { requestLogDir: logDir } : {}) }).map(
+      (i) => planService(lab, network, i, spec.secrets),
+    );
+    await this.swarm.ensureOverlay(lab, network);
+    for (const volume of new Set(plan.map((p) => p.volume).filter((v): v is string => !!v))) {
+      await this.engine.ensureVolume(lab, volume, credentialLabels(spec.secrets));
+    }
+    const createdAt = new Date().toISOString();
+    await writeRecord(
+      lab,
+      { createdAt, images: this.options.mode, timeline: {}, ...(logDir ? { requestLogs: logDir } : {}) },
+      this.options.env,
+    );
+    for (const instance of plan) {
+      if (context.signal.aborted) throw new AbortedError();
+      const ids = new Map<string, string>();
+      for (const secret of instance.secrets) ids.set(secret.name, await this.swarm.createSecret(lab, secret.name, secret.data));
+      instance.serviceId = await this.swarm.createService(withSecretIds(instance.service, ids), 0);
+    }
+    await this.startEdge(lab, network, images['user-service'], gatewayPort);
+    return { name: lab, createdAt, secrets: spec.secrets, instances: plan, gatewayUrl: `http://127.0.0.1:${gatewayPort}` };
+  }
+
+  private async startEdge(lab: string, network: string, image: string, gatewayPort: number): Promise<void> {
+    const routes: EdgeRoute[] = [{ hostPort: gatewayPort, target: `gateway:${componentFor('gateway').innerPort}` }];
+    if (this.options.exposeInfra) {
+      const infra: ComponentName[] = ['postgres', 'redis', 'rabbitmq'];
+      const ports = await freePorts(infra.length);
+      for (const [n, name] of infra.entries()) routes.push({ hostPort: ports[n]!, target: `${name}:${componentFor(name).innerPort}` });
+    }
+    const id = await this.engine.create(planEdge(lab, network, image, routes));
+    await this.engine.start(id);
+  }
+
+  /** The infrastructure's ports on 127.0.0.1 with --expose-infra, from the edge's routes. */
+  async infraPorts(lab: string): Promise<Partial<Record<ComponentName, number>>> {
+    const edge = (await this.engine.containersByLabel(`${LABEL_COMPONENT}=${EDGE}`)).find((c) => c.labels['dev.w2meet.lab'] === lab);
+    if (!edge) return {};
+    const env = (await this.engine.inspect(edge.containerId)).Config.Env ?? [];
+    const routes =
+      env
+        .find((e) => e.startsWith('ROUTES='))
+        ?.slice('ROUTES='.length)
+        .split(',') ?? [];
+    return Object.fromEntries(
+      routes.slice(1).map((r) => {
+        const [port, target] = r.split('=');
+        return [target!.split(':')[0], Number(port)];
+      }),
+    );
+  }
+
+  save(lab: SwarmLab): Promise<void> {
+    this.saving = this.saving
+      .catch(() => {})
+      .then(async () => {
+        const record = await readRecord(lab.name, this.options.env).catch(() => null);
+        await writeRecord(
+          lab.name,
+          {
+            createdAt: lab.createdAt,
+            images: record?.images ?? this.options.mode,
+            timeline: Object.fromEntries(lab.instances.map((i) => [i.id, i.timeline])),
+            ...(record?.requestLogs ? { requestLogs: record.requestLogs } : {}),
+          },
+          this.options.env,
+        );
+      });
+    return this.saving;
+  }
+
+  async start(_lab: SwarmLab, i: SwarmInstance): Promise<Running> {
+    await this.swarm.scale(i.serviceId!, 1);
+    return {
+      // A task the Engine rejects (no such image on the node it chose) will not start however long one waits.
+      exited: async () => {
+        const task = await this.currentTask(i);
+        return task?.Status?.State === 'rejected' ? `the Engine rejected its task: ${task.Status.Err ?? 'no reason given'}` : null;
+      },
+    };
+  }
+
+  /** The task the Engine means to run now (the newest one meant to run), else the newest. */
+  private async currentTask(i: SwarmInstance): Promise<SwarmTask | null> {
+    const tasks = (await this.swarm.tasks(i.serviceId!)).sort((a, b) => (b.CreatedAt ?? '').localeCompare(a.CreatedAt ?? ''));
+    return tasks.find((t) => t.DesiredState === 'running') ?? tasks[0] ?? null;
+  }
+
+  /** The container of the current task when it runs on this node, else null. */
+  private async localContainer(i: SwarmInstance): Promise<string | null> {
+    const task = await this.currentTask(i);
+    const id = task?.Status?.ContainerStatus?.ContainerID;
+    if (!task || !id || !LIVE_TASK.has(task.Status?.State ?? '')) return null;
+    const local = await this.swarm.localState();
+    return task.NodeID === local.nodeId ? id : null;
+  }
+
+  async state(_lab: SwarmLab, i: SwarmInstance): Promise<InstanceState> {
+    const task = await this.currentTask(i);
+    if (task?.DesiredState !== 'running') {
+      // Scaled to 0 (stopped), or between a task that ended and the one replacing it.
+      return (await this.swarm.replicas(i.serviceId!)) === 0 ? 'stopped' : 'exited';
+    }
+    if (!LIVE_TASK.has(task.Status?.State ?? '')) return 'exited';
+    const container = await this.localContainer(i);
+    if (container && (await this.engine.inspect(container).catch(() => null))?.State.Paused) return 'paused';
+    return 'running';
+  }
+
+  /**
+   * Where the host reaches it: the gateway through the edge; a task of this node at its address on
+   * Docker's gateway bridge, and only once the Engine calls it running (with a health check, that is
+   * once it is healthy, and only then do the others reach it by name: the start waits for that).
+   */
+  async address(lab: SwarmLab, i: SwarmInstance): Promise<HostPort | null> {
+    const task = await this.currentTask(i);
+    if (task?.Status?.State !== 'running') return null;
+    if (i.kind === 'gateway') {
+      const url = new URL(lab.gatewayUrl);
+      return { host: url.hostname, port: Number(url.port) };
+    }
+    const container = await this.localContainer(i);
+    const ip = container ? await this.swarm.bridgeAddress(container) : null;
+    return ip ? { host: ip, port: componentFor(i.name).innerPort } : null;
+  }
+
+  async signal(_lab: SwarmLab, i: SwarmInstance, signal: InstanceSignal): Promise<void> {
+    const container = await this.localContainer(i);
+    switch (signal) {
+      case 'stop': {
+        // A paused task cannot take its stop signal: it is let go first.
+        if (container && (await this.engine.inspect(container).catch(() => null))?.State.Paused) await this.engine.unpause(container);
+        // Stopped here first, on its network, as on Docker: a task the Engine scales away is taken
+        // off the network before its process ends, so what it says as it ends (Postgres closing its
+        // connections) never reaches the others, whose next query then waits out its timeout.
+        if (container) await this.engine.stop(container, STOP_GRACE_S).catch(() => {});
+        await this.swarm.scale(i.serviceId!, 0);
+        const deadline = Date.now() + STOP_WAIT_MS;
+        while (Date.now() < deadline) {
+          const live = (await this.swarm.tasks(i.serviceId!)).filter((t) => LIVE_TASK.has(t.Status?.State ?? ''));
+          if (!live.length) return;
+          await sleep(200);
+        }
+        return;
+      }
+      case 'kill':
+        // The Engine sees its task fail and starts another: killing a task is how Swarm is tested.
+        if (container) await this.engine.kill(container);
+        return;
+      case 'pause':
+        if (container) await this.engine.pause(container);
+        return;
+      case 'unpause':
+        if (container) await this.engine.unpause(container);
+        return;
+    }
+  }
+
+  async remove(lab: string, options: { volumes: boolean }): Promise<void> {
+    for (const s of await this.swarm.labServices(lab).catch(() => [])) await this.swarm.removeService(s.ID).catch(() => {});
+    // The tasks' containers go after their services, asynchronously; the network and the volumes
+    // they use can only go once they are gone.
+    const deadline = Date.now() + STOP_WAIT_MS;
+    while (Date.now() < deadline) {
+      const tasks = (await this.engine.labContainers(lab).catch(() => [])).filter((c) => c.name !== EDGE);
+      const left = tasks.length + (await this.swarm.labTasks(lab).catch(() => [])).length;
+      if (!left) break;
+      await sleep(250);
+    }
+    for (const c of await this.engine.containersByLabel(`${LABEL_COMPONENT}=${EDGE}`)) {
+      if (c.labels['dev.w2meet.lab'] === lab) await this.engine.remove(c.containerId).catch(() => {});
+    }
+    for (const c of await this.engine.labContainers(lab).catch(() => [])) await this.engine.remove(c.containerId).catch(() => {});
+    await this.swarm.removeSecrets(lab);
+    await this.engine.removeNetworks(lab);
+    if (options.volumes) await this.engine.removeVolumes(lab);
+    await removeRecord(lab, this.options.env);
+    if (options.volumes) await removeLabEntries(lab, LAB_ENTRIES.docker, this.options.env);
+  }
+
+  async details(lab: SwarmLab, i: SwarmInstance): Promise<InstanceDetails> {
+    const task = await this.currentTask(i);
+    const container = await this.localContainer(i);
+    const info = container ? await this.engine.inspect(container).catch(() => null) : null;
+    const ip = container ? await this.swarm.bridgeAddress(container) : null;
+    const state = task?.Status?.State;
+    const engineHealth: Health = state === 'running' ? 'healthy' : state === 'starting' ? 'starting' : 'unknown';
+    return {
+      pid: info?.State.Pid || null,
+      startedAt: info?.State.StartedAt ?? task?.Status?.Timestamp ?? null,
+      engineHealth,
+      image: info?.Config?.Image,
+      // The gateway is reached through the edge, on 127.0.0.1 of this machine.
+      address:
+        i.kind === 'gateway' && lab.gatewayUrl
+          ? new URL(lab.gatewayUrl).host
+          : ip
+            ? `${ip}:${componentFor(i.name).innerPort}`
+            : task
+              ? `task on node ${task.NodeID?.slice(0, 12)}`
+              : '-',
+    };
+  }
+
+  async logTail(_lab: SwarmLab, i: SwarmInstance): Promise<string> {
+    const container = await this.localContainer(i);
+    if (!container) return `--- its task runs on another node, or none runs: \`docker service logs ${i.serviceName}\` ---`;
+    return `--- last lines of its log ---\n${await containerLogTail(this.engine, container, 15)}`;
+  }
+
+  async *logs(lab: SwarmLab, instances: SwarmInstance[], options: LogOptions): AsyncGenerator<LogLine> {
+    const dir = (await readRecord(lab.name, this.options.env).catch(() => null))?.requestLogs ?? null;
+    const targets = await Promise.all(
+      instances.map(async (i) => ({ id: i.id, containerId: await this.localContainer(i), files: requestLogFiles(dir, i.id) })),
+    );
+    yield* dockerLabLogs(
+      this.engine,
+      targets.filter((t): t is { id: string; containerId: string; files: string[] } => t.containerId !== null),
+      options,
+    );
+  }
+
+  async credentials(lab: string): Promise<LabSecrets | null> {
+    if (!(await this.engine.ping())) return null;
+    return volumeCredentials(this.engine, lab, this.options.env);
+  }
+
+  async brokerCommand(_lab: SwarmLab, i: SwarmInstance, args: string[]): Promise<void> {
+    const container = await this.localContainer(i);
+    if (!container) throw new PrerequisiteError(`${i.id} runs on another node`, 'run the fault from a manager on that node');
+    await this.engine.exec(container, ['rabbitmqctl', ...args], {
+      user: 'rabbitmq',
+      env: ['HOME=/var/lib/rabbitmq', `RABBITMQ_NODENAME=${CONTAINER_NODE_NAME}`],
+    });
+  }
+}
+
+/** A service's secret references with the ids the Engine gave the secrets (it takes no reference by name alone). */
+function withSecretIds(service: ServiceSpec, ids: Map<string, string>): ServiceSpec {
+  const task = service.TaskTemplate as { ContainerSpec?: { Secrets?: SecretReference[] } };
+  const refs = task.ContainerSpec?.Secrets;
+  if (!refs?.length) return service;
+  return {
+    ...service,
+    TaskTemplate: {
+      ...service.TaskTemplate,
+      ContainerSpec: { ...task.ContainerSpec, Secrets: refs.map((r) => ({ ...r, SecretID: ids.get(r.SecretName ?? '') })) },
+    },
+  } as ServiceSpec;
+}

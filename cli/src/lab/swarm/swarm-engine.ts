@@ -1,0 +1,150 @@
+import type Docker from 'dockerode';
+import type { ServiceSpec } from 'dockerode';
+import { labFilter, labLabels } from '../docker/labels.js';
+
+/** A task as the Engine lists it: the fields the driver reads. */
+export interface SwarmTask {
+  ID: string;
+  NodeID?: string;
+  CreatedAt?: string;
+  DesiredState?: string;
+  Slot?: number;
+  Status?: { State?: string; Err?: string; Timestamp?: string; ContainerStatus?: { ContainerID?: string } };
+}
+
+export interface SwarmNode {
+  id: string;
+  hostname: string;
+  role: string;
+  state: string;
+  availability: string;
+  address: string;
+}
+
+/** Docker's bridge that gives each task of this node a way out, and the host a way in. */
+const GWBRIDGE = 'docker_gwbridge';
+
+/**
+ * The swarm-mode calls the Swarm driver makes, in one place (services, tasks, secrets, overlay
+ * networks, nodes); container calls go through the Docker runtime's EngineClient as before.
+ */
+export class SwarmEngine {
+  constructor(readonly docker: Docker) {}
+
+  /** `active` on a node of a swarm; `inactive` on an Engine that is in none. */
+  async localState(): Promise<{ state: string; manager: boolean; nodeId: string; nodes: number }> {
+    const info = (await this.docker.info()) as {
+      Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string; Nodes?: number };
+    };
+    return {
+      state: info.Swarm?.LocalNodeState ?? 'inactive',
+      manager: info.Swarm?.ControlAvailable ?? false,
+      nodeId: info.Swarm?.NodeID ?? '',
+      nodes: info.Swarm?.Nodes ?? 0,
+    };
+  }
+
+  async init(advertise: string): Promise<void> {
+    await this.docker.swarmInit({ ListenAddr: `${advertise}:2377`, AdvertiseAddr: advertise });
+  }
+
+  async leave(): Promise<void> {
+    await this.docker.swarmLeave({ force: true });
+  }
+
+  async nodes(): Promise<SwarmNode[]> {
+    const nodes = (await this.docker.listNodes()) as Array<{
+      ID: string;
+      Description?: { Hostname?: string };
+      Spec?: { Role?: string; Availability?: string };
+      Status?: { State?: string; Addr?: string };
+    }>;
+    return nodes.map((n) => ({
+      id: n.ID,
+      hostname: n.Description?.Hostname ?? n.ID,
+      role: n.Spec?.Role ?? '',
+      state: n.Status?.State ?? '',
+      availability: n.Spec?.Availability ?? '',
+      address: n.Status?.Addr ?? '',
+    }));
+  }
+
+  async labServices(lab: string): Promise<Array<{ ID: string; Spec: ServiceSpec; Version: { Index: number } }>> {
+    return (await this.docker.listServices({ filters: labFilter(lab) })) as never;
+  }
+
+  async createService(spec: ServiceSpec, replicas: number): Promise<string> {
+    const made = await this.docker.createService({ ...spec, Mode: { Replicated: { Replicas: replicas } } });
+    return made.id;
+  }
+
+  /** Sets a service's task count, from its current spec and version (the Engine refuses a stale one). */
+  async scale(serviceId: string, replicas: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const service = this.docker.getService(serviceId);
+      const info = (await service.inspect()) as { Spec: ServiceSpec; Version: { Index: number } };
+      try {
+        await service.update({ version: info.Version.Index, ...info.Spec, Mode: { Replicated: { Replicas: replicas } } });
+        return;
+      } catch (err) {
+        // "update out of sequence": another update came between; read the version again.
+        if (attempt >= 3 || !/out of sequence/.test((err as Error).message)) throw err;
+      }
+    }
+  }
+
+  async replicas(serviceId: string): Promise<number> {
+    const info = (await this.docker.getService(serviceId).inspect()) as { Spec: ServiceSpec };
+    return info.Spec.Mode?.Replicated?.Replicas ?? 0;
+  }
+
+  async removeService(serviceId: string): Promise<void> {
+    await this.docker.getService(serviceId).remove();
+  }
+
+  async tasks(serviceId: string): Promise<SwarmTask[]> {
+    return (await this.docker.listTasks({ filters: { service: [serviceId] } })) as SwarmTask[];
+  }
+
+  async labTasks(lab: string): Promise<SwarmTask[]> {
+    return (await this.docker.listTasks({ filters: labFilter(lab) })) as SwarmTask[];
+  }
+
+  /** A secret of the lab's; one of the same name left by an earlier lab is replaced (a secret never changes). */
+  async createSecret(lab: string, name: string, data: string): Promise<string> {
+    const existing = (await this.docker.listSecrets({ filters: { name: [name] } })) as Array<{ ID: string; Spec: { Name: string } }>;
+    for (const s of existing.filter((x) => x.Spec.Name === name)) await this.docker.getSecret(s.ID).remove();
+    const made = (await this.docker.createSecret({ Name: name, Labels: labLabels(lab), Data: Buffer.from(data).toString('base64') })) as {
+      id?: string;
+      ID?: string;
+    };
+    return made.id ?? made.ID ?? '';
+  }
+
+  async removeSecrets(lab: string): Promise<void> {
+    const secrets = (await this.docker.listSecrets({ filters: labFilter(lab) })) as Array<{ ID: string }>;
+    for (const s of secrets) await this.docker.getSecret(s.ID).remove();
+  }
+
+  async labSecretNames(lab: string): Promise<string[]> {
+    const secrets = (await this.docker.listSecrets({ filters: labFilter(lab) })) as Array<{ Spec: { Name: string } }>;
+    return secrets.map((s) => s.Spec.Name);
+  }
+
+  /** The lab's overlay network, attachable so the edge container (not a service) can join it. */
+  async ensureOverlay(lab: string, name: string): Promise<void> {
+    const found = await this.docker.listNetworks({ filters: { name: [name] } });
+    if (found.some((n) => n.Name === name)) return;
+    await this.docker.createNetwork({ Name: name, Driver: 'overlay', Attachable: true, Labels: labLabels(lab) });
+  }
+
+  /** Where the host reaches a task's container of this node: its address on Docker's gateway bridge. */
+  async bridgeAddress(containerId: string): Promise<string | null> {
+    const info = (await this.docker
+      .getNetwork(GWBRIDGE)
+      .inspect()
+      .catch(() => null)) as { Containers?: Record<string, { IPv4Address?: string }> } | null;
+    const address = info?.Containers?.[containerId]?.IPv4Address;
+    return address ? address.split('/')[0]! : null;
+  }
+}

@@ -27,6 +27,11 @@ export interface RuntimeDriver<I extends DriverInstance = DriverInstance> {
   state(lab: DriverLab<I>, instance: I): Promise<InstanceState>;
   /** Where the host reaches it, or null while it has no address. */
   address(lab: DriverLab<I>, instance: I): Promise<HostPort | null>;
+  /**
+   * For an instance the host cannot reach (a task on another machine of a cluster): whether its
+   * engine calls it healthy, which a start-up wait then takes in place of a probe.
+   */
+  healthyElsewhere?(lab: DriverLab<I>, instance: I): Promise<boolean>;
   /** Acts on an instance that runs (or is paused): the lifecycle checks the state first. */
   signal(lab: DriverLab<I>, instance: I, signal: InstanceSignal): Promise<void>;
   /** Removes what `load` would find (containers, network, state file); `volumes` also the data. */

@@ -28,7 +28,10 @@ export async function waitHealthy<I extends DriverInstance>(
   const probe: Probe = async (attempt) => {
     if (!spec) {
       const at = await driver.address(lab, instance);
-      if (!at) throw new Error('it has no address yet');
+      if (!at) {
+        if (await driver.healthyElsewhere?.(lab, instance)) return;
+        throw new Error('it has no address yet');
+      }
       spec = component.probe(at, secrets);
     }
     await probeFor(spec)(attempt);

@@ -99,7 +99,7 @@ export function splitSecrets(
  * restarted by the Engine whenever it ends. No service publishes a port: Swarm publishes on every
  * address of every node, and the lab is reached on 127.0.0.1 only (see edge.ts).
  */
-export function planService(lab: string, network: string, instance: DockerInstance, secrets: LabSecrets): SwarmInstance {
+export function planService(lab: string, network: string, instance: DockerInstance, secrets: LabSecrets, dataNode?: string): SwarmInstance {
   const o: ContainerCreateOptions = instance.options;
   const split = splitSecrets(lab, instance.id, o.Env ?? [], secrets);
   const labels = { ...(o.Labels ?? {}), ...labLabels(lab) };
@@ -139,8 +139,9 @@ export function planService(lab: string, network: string, instance: DockerInstan
         ...(split.refs.length ? { Secrets: split.refs } : {}),
       },
       RestartPolicy: { Condition: 'any', Delay: RESTART_DELAY_NS },
-      // Data volumes are a node's own: what keeps data runs where its volume is, on a manager.
-      ...(instance.volume ? { Placement: { Constraints: ['node.role==manager'] } } : {}),
+      // Data volumes are a node's own: what keeps data runs where its volume is, the node w2meet
+      // talks to (which also applies the schema to Postgres from there).
+      ...(instance.volume ? { Placement: { Constraints: [dataNode ? `node.id==${dataNode}` : 'node.role==manager'] } } : {}),
       Networks: [{ Target: network, Aliases: aliases }],
       LogDriver: { Name: 'json-file', Options: { 'max-size': '20m', 'max-file': '2' } },
     },

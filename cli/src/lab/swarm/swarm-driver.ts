@@ -254,6 +254,13 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     return ip ? { host: ip, port: componentFor(i.name).innerPort } : null;
   }
 
+  /** The Engine's verdict for a task of another node, which the host cannot probe: running means its health check passed. */
+  async healthyElsewhere(_lab: SwarmLab, i: SwarmInstance): Promise<boolean> {
+    const task = await this.currentTask(i);
+    const local = await this.swarm.localState();
+    return task?.Status?.State === 'running' && task.NodeID !== local.nodeId;
+  }
+
   async signal(_lab: SwarmLab, i: SwarmInstance, signal: InstanceSignal): Promise<void> {
     const container = await this.localContainer(i);
     switch (signal) {

@@ -1,0 +1,163 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dockerClient } from '../src/lab/docker/engine.js';
+import { LABEL_LAB } from '../src/lab/docker/labels.js';
+import type { LabStatus } from '../src/lab/runtime.js';
+import { SwarmEngine } from '../src/lab/swarm/swarm-engine.js';
+import { SwarmRuntime } from '../src/lab/swarm/swarm-runtime.js';
+import type { RunResults } from '../src/scenarios/run-results.js';
+import { runCli } from './run-cli.js';
+import { eventually } from './test-lab.js';
+
+// A lab of its own on a one-node swarm of the test Engine (made here when the Engine is in none,
+// and left again at the end), beside the Docker lab the other files use.
+const LAB = 'w2meet-it-swarm';
+const docker = dockerClient();
+const swarm = new SwarmEngine(docker);
+const reports = mkdtempSync(join(tmpdir(), 'w2meet-swarm-'));
+let madeSwarm = false;
+let status: LabStatus;
+
+const labFilter = { label: [`${LABEL_LAB}=${LAB}`] };
+
+/** Everything of the lab the Engine still has, by kind. */
+async function leftovers(): Promise<Record<string, number>> {
+  return {
+    services: (await docker.listServices({ filters: labFilter })).length,
+    containers: (await docker.listContainers({ all: true, filters: labFilter })).length,
+    networks: (await docker.listNetworks({ filters: labFilter })).length,
+    secrets: (await docker.listSecrets({ filters: labFilter })).length,
+    volumes: ((await docker.listVolumes({ filters: labFilter })).Volumes ?? []).length,
+  };
+}
+
+/** GETs the URL from 4 connections until `count` answers or 30 s: what each status and replica answered, and the failures. */
+async function boundedLoad(
+  url: string,
+  count: number,
+): Promise<{ codes: Record<number, number>; replicas: Record<string, number>; failures: string[] }> {
+  const deadline = Date.now() + 30_000;
+  const out = { codes: {} as Record<number, number>, replicas: {} as Record<string, number>, failures: [] as string[] };
+  let sent = 0;
+  const worker = async () => {
+    while (sent < count && Date.now() < deadline) {
+      const n = sent++;
+      try {
+        const res = await fetch(url, { headers: { 'Case-ID': `swarm-it-load-${n}` } });
+        await res.arrayBuffer();
+        out.codes[res.status] = (out.codes[res.status] ?? 0) + 1;
+        const replica = res.headers.get('x-instance') ?? '?';
+        out.replicas[replica] = (out.replicas[replica] ?? 0) + 1;
+      } catch (err) {
+        out.failures.push(`${n}: ${(err as Error).message}`);
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  return out;
+}
+
+beforeAll(async () => {
+  if ((await swarm.localState()).state !== 'active') {
+    const init = await runCli(['swarm', 'init']);
+    expect(init.code, init.stderr).toBe(0);
+    madeSwarm = true;
+  }
+  const up = await runCli(['up', '--runtime', 'swarm', '--lab', LAB, '--port', '0', '--replicas', 'worker-service=2'], 300_000);
+  expect(up.code, up.stderr).toBe(0);
+  status = JSON.parse((await runCli(['status', '--lab', LAB, '--json'])).stdout) as LabStatus;
+}, 330_000);
+
+afterAll(async () => {
+  // Whatever happened: the lab goes, and the swarm if this file made it.
+  await new SwarmRuntime().down(LAB, { volumes: true }).catch(() => {});
+  if (madeSwarm) await swarm.leave().catch(() => {});
+  rmSync(reports, { recursive: true, force: true });
+}, 120_000);
+
+describe('the lab on a one-node Docker swarm (--runtime swarm)', () => {
+  it('runs every instance as a healthy swarm service, reached on 127.0.0.1 only, with no password in any service', async () => {
+    expect(status.runtime).toBe('swarm');
+    expect(status.nodes?.length).toBeGreaterThanOrEqual(1);
+    expect(status.instances.filter((i) => i.state !== 'running' || i.health !== 'healthy').map((i) => i.id)).toEqual([]);
+    expect(status.gatewayUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const services = (await docker.listServices({ filters: labFilter })) as Array<{
+      Spec: { Name: string; TaskTemplate: { ContainerSpec: { Env?: string[] } } };
+      Endpoint?: { Ports?: unknown[] };
+    }>;
+    expect(services.map((s) => s.Spec.Name).sort()).toEqual(status.instances.map((i) => `w2meet-${LAB}-${i.id}`).sort());
+    expect(services.filter((s) => s.Endpoint?.Ports?.length).map((s) => s.Spec.Name)).toEqual([]);
+    const credentials = (await new SwarmRuntime().credentials(LAB))!;
+    const passwords = [credentials.postgresPassword, credentials.redisPassword, credentials.rabbitPassword];
+    const exposed = services.flatMap((s) =>
+      (s.Spec.TaskTemplate.ContainerSpec.Env ?? []).filter((e) => passwords.some((p) => e.includes(p))),
+    );
+    expect(exposed).toEqual([]);
+    expect((await docker.listSecrets({ filters: labFilter })).length).toBeGreaterThan(0);
+
+    // What is published at all: the edge, on 127.0.0.1.
+    const published = (await docker.listContainers({ filters: labFilter })).flatMap((c) => (c.Ports ?? []).filter((p) => p.PublicPort));
+    expect(published.map((p) => p.IP)).toEqual(['127.0.0.1']);
+
+    // The swarm cannot be left while the lab runs on it.
+    const leave = await runCli(['swarm', 'leave']);
+    expect(leave.code).toBe(2);
+    expect(leave.stderr).toContain(`lab ${LAB} runs on this swarm`);
+  });
+
+  it('a killed task is replaced by the Engine and skipped by the gateway: no client sees an error', async () => {
+    const url = `${status.gatewayUrl}/availability/health`;
+    const service = `w2meet-${LAB}-availability-service-1`;
+    const before = (await swarm.tasks(service)).map((t) => t.ID);
+    const load = boundedLoad(url, 3000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const kill = await runCli(['kill', 'availability-service#1', '--lab', LAB]);
+    expect(kill.code, kill.stderr).toBe(0);
+    const seen = await load;
+    expect(seen.failures).toEqual([]);
+    expect(Object.keys(seen.codes)).toEqual(['200']);
+    // A task of its own replaced the killed one, and the gateway reaches it at its new address.
+    const tasks = await swarm.tasks(service);
+    expect(tasks.filter((t) => !before.includes(t.ID) && t.Status?.State === 'running')).toHaveLength(1);
+    const after = await eventually(
+      () => boundedLoad(url, 40),
+      (s) => (s.replicas['availability-service-1'] ?? 0) > 0,
+      30_000,
+    );
+    expect(Object.keys(after.replicas).sort()).toEqual(['availability-service-1', 'availability-service-2']);
+  }, 90_000);
+
+  it('passes the smoke, load-balancing, error-path and queue scenarios; no job lost across a broker task restart', async () => {
+    const run = await runCli(
+      ['scenario', 'run', 'smoke', 'load-balancing', 'error-paths', 'queue-burst', '--lab', LAB, '--reports', reports],
+      600_000,
+    );
+    const dir = readdirSync(reports)[0]!;
+    const results = JSON.parse(readFileSync(join(reports, dir, 'results.json'), 'utf8')) as RunResults;
+    const failed = results.scenarios.flatMap((s) =>
+      s.steps.filter((st) => st.status === 'failed').map((st) => `${s.name}/${st.name}: ${st.failures.slice(0, 2).join('; ')}`),
+    );
+    expect(failed, run.stderr).toEqual([]);
+    expect(results.scenarios.map((s) => `${s.name} ${s.status}`)).toEqual([
+      'smoke passed',
+      'load-balancing passed',
+      'error-paths passed',
+      'queue-burst passed',
+    ]);
+    const burst = results.scenarios.find((s) => s.name === 'queue-burst')!;
+    const faults = burst.steps.find((st) => st.name === 'through-faults')!;
+    expect(faults.metrics.lost).toBe(0);
+    expect(faults.metrics.accepted).toBeGreaterThan(0);
+    expect(burst.faults.map((f) => `${f.verb} ${f.target}`)).toContain('restart rabbitmq');
+    expect(run.code).toBe(0);
+  }, 620_000);
+
+  it('down -v leaves no service, container, network, secret or volume of the lab', async () => {
+    const down = await runCli(['down', '--lab', LAB, '-v'], 120_000);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await leftovers()).toEqual({ services: 0, containers: 0, networks: 0, secrets: 0, volumes: 0 });
+  }, 130_000);
+});

@@ -31,10 +31,17 @@ export function registerSwarm(program: Command): void {
       const { LABEL_LAB } = await import('../lab/docker/labels.js');
       const docker = await dockerForCli();
       const engine = new SwarmEngine(docker);
-      if ((await engine.localState()).state !== 'active') {
+      const local = await engine.localState();
+      if (local.state !== 'active') {
         process.stderr.write('the Engine is in no swarm: nothing to leave\n');
         return;
       }
+      // Only the one-node swarm `swarm init` makes: leaving a cluster's manager can cost it its quorum.
+      if (!local.manager || local.nodes > 1)
+        throw new UsageError(
+          `this Engine is one of ${local.nodes} nodes of its swarm${local.manager ? '' : ' (a worker)'}, which w2meet did not make`,
+          'leave it with `docker swarm leave` yourself, knowing what it does to the cluster',
+        );
       const labs = new Set(
         ((await docker.listServices({ filters: { label: [LABEL_LAB] } })) as Array<{ Spec?: { Labels?: Record<string, string> } }>).map(
           (s) => s.Spec?.Labels?.[LABEL_LAB],

@@ -74,7 +74,10 @@ export function dockerodeEngine(docker: Docker, env: NodeJS.ProcessEnv): EngineC
       if (!(await pingDocker(docker))) throw new DockerUnavailableError(dockerAddress(env));
     },
     labContainers: async (lab) => {
-      const list = await docker.listContainers({ all: true, filters: labFilter(lab) });
+      // A swarm lab's task containers carry the lab's label too: they are the swarm driver's.
+      const list = (await docker.listContainers({ all: true, filters: labFilter(lab) })).filter(
+        (x) => !x.Labels['com.docker.swarm.service.id'],
+      );
       return list.map((x) => {
         const name = x.Labels[LABEL_COMPONENT] ?? 'unknown';
         return { id: x.Labels[LABEL_INSTANCE] ?? name, name, replica: Number(x.Labels[LABEL_REPLICA] ?? 1), containerId: x.Id };

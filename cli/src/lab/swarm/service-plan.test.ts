@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planContainers } from '../docker/container-plan.js';
 import { buildLabSpec } from '../spec.js';
 import { planEdge } from './edge.js';
-import { planService, SECRETS_DIR, SWARM_GATEWAY_START, splitSecrets } from './service-plan.js';
+import { planService, SECRETS_DIR, SWARM_GATEWAY_START, secretName, splitSecrets } from './service-plan.js';
 
 const secrets = {
   postgresUser: 'w2meet',
@@ -80,6 +80,17 @@ describe('planService', () => {
       (services().find((s) => s.id === id)!.service.TaskTemplate as { Placement?: { Constraints: string[] } }).Placement;
     expect(placement('postgres')).toEqual({ Constraints: ['node.id==node-1'] });
     expect(placement('user-service')).toBeUndefined();
+  });
+});
+
+describe('secretName', () => {
+  it('stays within the Engine’s 64 characters for the longest lab name, and apart for each variable', () => {
+    const lab = 'a'.repeat(31);
+    const a = secretName(lab, 'worker-service-2', 'RABBITMQ_URL');
+    const b = secretName(lab, 'worker-service-2', 'RABBITMQ_URL_OTHER');
+    expect(a.length).toBeLessThanOrEqual(64);
+    expect(a).not.toBe(b);
+    expect(secretName('demo', 'x', 'PG_DSN')).toBe('w2meet-demo-x-pg-dsn');
   });
 });
 

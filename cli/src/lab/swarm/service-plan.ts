@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ContainerCreateOptions, SecretReference, ServiceSpec } from 'dockerode';
 import type { DockerInstance } from '../docker/container-plan.js';
 import { LABEL_INSTANCE, labLabels } from '../docker/labels.js';
@@ -10,8 +11,10 @@ import { httpLivenessCheck } from '../components/component.js';
  * joins its service's address (the name others reach it by) only once it is healthy, and one that
  * turns unhealthy is replaced. Every 5 s: a start waits at most that long beyond the service's
  * own readiness, at about a tenth of a core across a lab (each check is a process in the task).
+ * Eight failures in a row (40 s) before the Engine replaces it: a paused task fails its checks,
+ * and the scenarios pause one for up to 25 s on purpose.
  */
-export const SWARM_HEALTH = { Interval: 5e9, Timeout: 5e9, Retries: 3, StartPeriod: 60e9 };
+export const SWARM_HEALTH = { Interval: 5e9, Timeout: 5e9, Retries: 8, StartPeriod: 60e9 };
 
 /** What a restarted or replaced task waits before it starts: the Engine's default is 5 s. */
 const RESTART_DELAY_NS = 1e9;
@@ -57,7 +60,16 @@ export interface SwarmInstance extends DockerInstance {
 }
 
 export const serviceName = (lab: string, id: string) => `w2meet-${lab}-${id}`;
-export const secretName = (lab: string, id: string, variable: string) => `w2meet-${lab}-${id}-${variable.toLowerCase().replace(/_/g, '-')}`;
+/** Swarm refuses an object name longer than this. */
+const MAX_NAME = 64;
+
+/** `w2meet-<lab>-<instance>-<variable>`, shortened with a hash of the whole where a long lab name makes it too long for the Engine. */
+export function secretName(lab: string, id: string, variable: string): string {
+  const name = `w2meet-${lab}-${id}-${variable.toLowerCase().replace(/_/g, '-')}`;
+  if (name.length <= MAX_NAME) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 12);
+  return `${name.slice(0, MAX_NAME - hash.length - 1)}-${hash}`;
+}
 
 /** The lab's passwords: an environment value holding any of them is passed as a secret file. */
 function secretValues(secrets: LabSecrets): string[] {
@@ -101,7 +113,10 @@ export function splitSecrets(
  */
 export function planService(lab: string, network: string, instance: DockerInstance, secrets: LabSecrets, dataNode?: string): SwarmInstance {
   const o: ContainerCreateOptions = instance.options;
-  const split = splitSecrets(lab, instance.id, o.Env ?? [], secrets);
+  // RabbitMQ's own image (--images official) exits on a *_FILE variable (deprecated there): its
+  // password stays in its environment. w2meet's images and the others read the file.
+  const officialBroker = instance.name === 'rabbitmq' && !(Array.isArray(o.Entrypoint) && o.Entrypoint.length === 0);
+  const split = officialBroker ? { env: o.Env ?? [], secrets: [], refs: [] } : splitSecrets(lab, instance.id, o.Env ?? [], secrets);
   const labels = { ...(o.Labels ?? {}), ...labLabels(lab) };
   // Docker's `Cmd` with an emptied entrypoint is the whole command; with the image's entrypoint kept, its arguments.
   const command =

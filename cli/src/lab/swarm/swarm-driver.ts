@@ -7,7 +7,7 @@ import { planContainers, networkName } from '../docker/container-plan.js';
 import type { ImageSource } from '../docker/create-docker-lab.js';
 import { containerLogTail, dockerLabLogs } from '../docker/docker-logs.js';
 import type { EngineClient } from '../docker/engine-client.js';
-import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_REPLICA } from '../docker/labels.js';
+import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_LAB, LABEL_REPLICA } from '../docker/labels.js';
 import type { ImageMode } from '../docker/lab-images.js';
 import { readRecord, removeRecord, writeRecord } from '../docker/lab-record.js';
 import { capGatewayAccessLog, ensureRequestLogDir, requestLogDir, requestLogFiles } from '../docker/request-logs.js';
@@ -29,6 +29,10 @@ const LIVE_TASK = new Set(['new', 'pending', 'assigned', 'accepted', 'preparing'
 /** How long a stop waits for the Engine to take the task down: its grace period and a margin. */
 const STOP_WAIT_MS = 20_000;
 const STOP_GRACE_S = 10;
+/** Tasks that failed in a row before a start-up wait gives up. */
+const FAILED_STARTS = 3;
+/** The label the Engine puts on every task's container. */
+export const SWARM_SERVICE_LABEL = 'com.docker.swarm.service.id';
 
 type SwarmLab = DriverLab<SwarmInstance>;
 
@@ -109,7 +113,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
 
   /** The gateway's address on this machine: the edge container's first route. */
   private async edgeGatewayUrl(lab: string): Promise<string> {
-    const edge = (await this.engine.containersByLabel(`${LABEL_COMPONENT}=${EDGE}`)).find((c) => c.labels['dev.w2meet.lab'] === lab);
+    const edge = (await this.engine.containersByLabel(`${LABEL_COMPONENT}=${EDGE}`)).find((c) => c.labels[LABEL_LAB] === lab);
     if (!edge) return '';
     const info = await this.engine.inspect(edge.containerId);
     const routes = (info.Config.Env ?? []).find((e) => e.startsWith('ROUTES='))?.slice('ROUTES='.length) ?? '';
@@ -129,7 +133,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     if (logDir) await ensureRequestLogDir(lab, this.options.env);
     const network = networkName(lab);
     const plan = planContainers({ spec: { ...spec, gatewayPort }, images, flavours, ...(logDir ? { requestLogDir: logDir } : {}) }).map(
-      (i) => planService(lab, network, i, spec.secrets),
+      (i) => planService(lab, network, i, spec.secrets, local.nodeId),
     );
     await this.swarm.ensureOverlay(lab, network);
     for (const volume of new Set(plan.map((p) => p.volume).filter((v): v is string => !!v))) {
@@ -164,7 +168,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
 
   /** The infrastructure's ports on 127.0.0.1 with --expose-infra, from the edge's routes. */
   async infraPorts(lab: string): Promise<Partial<Record<ComponentName, number>>> {
-    const edge = (await this.engine.containersByLabel(`${LABEL_COMPONENT}=${EDGE}`)).find((c) => c.labels['dev.w2meet.lab'] === lab);
+    const edge = (await this.engine.containersByLabel(`${LABEL_COMPONENT}=${EDGE}`)).find((c) => c.labels[LABEL_LAB] === lab);
     if (!edge) return {};
     const env = (await this.engine.inspect(edge.containerId)).Config.Env ?? [];
     const routes =
@@ -200,12 +204,20 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
   }
 
   async start(_lab: SwarmLab, i: SwarmInstance): Promise<Running> {
+    const since = new Date().toISOString();
     await this.swarm.scale(i.serviceId!, 1);
     return {
-      // A task the Engine rejects (no such image on the node it chose) will not start however long one waits.
+      // A task the Engine rejects (no such image on the node it chose) will not start however long
+      // one waits; nor will one whose tasks keep failing as they start (the Engine starts another
+      // each time): after the third, the wait ends with the last one's error.
       exited: async () => {
-        const task = await this.currentTask(i);
-        return task?.Status?.State === 'rejected' ? `the Engine rejected its task: ${task.Status.Err ?? 'no reason given'}` : null;
+        const tasks = await this.swarm.tasks(i.serviceId!);
+        const rejected = tasks.find((t) => t.Status?.State === 'rejected' && (t.CreatedAt ?? '') >= since);
+        if (rejected) return `the Engine rejected its task: ${rejected.Status?.Err ?? 'no reason given'}`;
+        const failed = tasks.filter((t) => t.Status?.State === 'failed' && (t.CreatedAt ?? '') >= since);
+        return failed.length >= FAILED_STARTS
+          ? `its last ${failed.length} tasks failed: ${failed[0]?.Status?.Err ?? 'no reason given'}`
+          : null;
       },
     };
   }
@@ -246,6 +258,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     const task = await this.currentTask(i);
     if (task?.Status?.State !== 'running') return null;
     if (i.kind === 'gateway') {
+      if (!lab.gatewayUrl) return null;
       const url = new URL(lab.gatewayUrl);
       return { host: url.hostname, port: Number(url.port) };
     }
@@ -282,37 +295,60 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       }
       case 'kill':
         // The Engine sees its task fail and starts another: killing a task is how Swarm is tested.
-        if (container) await this.engine.kill(container);
-        return;
+        return this.engine.kill(this.onThisNode(i, container, signal));
       case 'pause':
-        if (container) await this.engine.pause(container);
-        return;
+        return this.engine.pause(this.onThisNode(i, container, signal));
       case 'unpause':
-        if (container) await this.engine.unpause(container);
-        return;
+        return this.engine.unpause(this.onThisNode(i, container, signal));
     }
   }
 
+  /**
+   * Removes the lab's swarm objects and only those: its services (and so their tasks), the edge,
+   * its secrets and its overlay network. A lab of the same name on Docker (`down` asks every
+   * runtime) is left alone: with no service, secret or edge of the lab this does nothing.
+   */
+  /** A container's id, or a clear refusal: a task on another node is out of this Engine's reach. */
+  private onThisNode(i: SwarmInstance, container: string | null, signal: InstanceSignal): string {
+    if (container) return container;
+    throw new PrerequisiteError(
+      `${i.id}: its task runs on another node of the swarm (or none runs), which this Engine cannot ${signal}`,
+      'run the fault with DOCKER_HOST pointing at that node, or `w2meet stop`/`start`, which act through the swarm',
+    );
+  }
+
   async remove(lab: string, options: { volumes: boolean }): Promise<void> {
-    for (const s of await this.swarm.labServices(lab).catch(() => [])) await this.swarm.removeService(s.ID).catch(() => {});
+    const services = await this.swarm.labServices(lab).catch(() => []);
+    const edges = await this.edges(lab);
+    const secrets = await this.swarm.labSecretNames(lab).catch(() => []);
+    if (!services.length && !edges.length && !secrets.length) return;
+    for (const s of services) await this.swarm.removeService(s.ID).catch(() => {});
     // The tasks' containers go after their services, asynchronously; the network and the volumes
     // they use can only go once they are gone.
     const deadline = Date.now() + STOP_WAIT_MS;
-    while (Date.now() < deadline) {
-      const tasks = (await this.engine.labContainers(lab).catch(() => [])).filter((c) => c.name !== EDGE);
-      const left = tasks.length + (await this.swarm.labTasks(lab).catch(() => [])).length;
-      if (!left) break;
+    while (Date.now() < deadline && (await this.taskContainers(lab)).length + (await this.swarm.labTasks(lab).catch(() => [])).length) {
       await sleep(250);
     }
-    for (const c of await this.engine.containersByLabel(`${LABEL_COMPONENT}=${EDGE}`)) {
-      if (c.labels['dev.w2meet.lab'] === lab) await this.engine.remove(c.containerId).catch(() => {});
-    }
-    for (const c of await this.engine.labContainers(lab).catch(() => [])) await this.engine.remove(c.containerId).catch(() => {});
+    for (const id of [...edges, ...(await this.taskContainers(lab))]) await this.engine.remove(id).catch(() => {});
     await this.swarm.removeSecrets(lab);
-    await this.engine.removeNetworks(lab);
+    await this.swarm.removeOverlays(lab);
     if (options.volumes) await this.engine.removeVolumes(lab);
     await removeRecord(lab, this.options.env);
     if (options.volumes) await removeLabEntries(lab, LAB_ENTRIES.docker, this.options.env);
+  }
+
+  /** The lab's edge container (one, or none). */
+  private async edges(lab: string): Promise<string[]> {
+    return (await this.engine.containersByLabel(`${LABEL_COMPONENT}=${EDGE}`).catch(() => []))
+      .filter((c) => c.labels[LABEL_LAB] === lab)
+      .map((c) => c.containerId);
+  }
+
+  /** Containers of the lab's tasks: labelled with the lab and made by the swarm. */
+  private async taskContainers(lab: string): Promise<string[]> {
+    return (await this.engine.containersByLabel(`${LABEL_LAB}=${lab}`).catch(() => []))
+      .filter((c) => c.labels[SWARM_SERVICE_LABEL])
+      .map((c) => c.containerId);
   }
 
   async details(lab: SwarmLab, i: SwarmInstance): Promise<InstanceDetails> {
@@ -340,8 +376,12 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
   }
 
   async logTail(_lab: SwarmLab, i: SwarmInstance): Promise<string> {
-    const container = await this.localContainer(i);
-    if (!container) return `--- its task runs on another node, or none runs: \`docker service logs ${i.serviceName}\` ---`;
+    // The newest task with a container of this node, running or not: a task that failed has the reason in its log.
+    const local = await this.swarm.localState();
+    const container = (await this.swarm.tasks(i.serviceId!))
+      .filter((t) => t.NodeID === local.nodeId && t.Status?.ContainerStatus?.ContainerID)
+      .sort((a, b) => (b.CreatedAt ?? '').localeCompare(a.CreatedAt ?? ''))[0]?.Status?.ContainerStatus?.ContainerID;
+    if (!container) return `--- its task runs on another node, or none ran: \`docker service logs ${i.serviceName}\` ---`;
     return `--- last lines of its log ---\n${await containerLogTail(this.engine, container, 15)}`;
   }
 

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { ServiceSpec } from 'dockerode';
+import { PrerequisiteError } from '../../errors.js';
 import { labFilter, labLabels } from '../docker/labels.js';
 
 /** A task as the Engine lists it: the fields the driver reads. */
@@ -133,9 +134,24 @@ export class SwarmEngine {
 
   /** The lab's overlay network, attachable so the edge container (not a service) can join it. */
   async ensureOverlay(lab: string, name: string): Promise<void> {
-    const found = await this.docker.listNetworks({ filters: { name: [name] } });
-    if (found.some((n) => n.Name === name)) return;
+    const found = (await this.docker.listNetworks({ filters: { name: [name] } })).find((n) => n.Name === name);
+    if (found?.Driver === 'overlay') return;
+    if (found)
+      throw new PrerequisiteError(
+        `a ${found.Driver} network named ${name} is there already: lab ${lab} runs on Docker`,
+        `take it down first (w2meet down --lab ${lab}), or give this lab another name (--lab)`,
+      );
     await this.docker.createNetwork({ Name: name, Driver: 'overlay', Attachable: true, Labels: labLabels(lab) });
+  }
+
+  /** The lab's overlay networks, and no other network of the lab (a Docker lab's bridge of the same name). */
+  async removeOverlays(lab: string): Promise<void> {
+    for (const n of await this.docker.listNetworks({ filters: { ...labFilter(lab), driver: ['overlay'] } })) {
+      await this.docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => {});
+    }
   }
 
   /** Where the host reaches a task's container of this node: its address on Docker's gateway bridge. */

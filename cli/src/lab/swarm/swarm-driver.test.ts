@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineClient } from '../docker/engine-client.js';
+import { SwarmDriver } from './swarm-driver.js';
+import type { SwarmEngine } from './swarm-engine.js';
+
+/** An object whose every method is recorded and answers `answer(name)`: the calls the driver makes, with no Engine. */
+function recorder<T extends object>(calls: string[], answer: (name: string, args: unknown[]) => unknown): T {
+  return new Proxy({} as T, {
+    get:
+      (_, name) =>
+      async (...args: unknown[]) => {
+        calls.push(String(name));
+        return answer(String(name), args);
+      },
+  });
+}
+
+describe('SwarmDriver.remove', () => {
+  it('leaves a Docker lab of the same name alone: with no service, secret or edge of the lab it removes nothing', async () => {
+    const calls: string[] = [];
+    // The Engine holds a Docker lab "demo": its containers carry the lab's label, but no swarm's.
+    const postgres = { containerId: 'c1', labels: { 'dev.w2meet.lab': 'demo', 'dev.w2meet.component': 'postgres' }, state: 'running' };
+    const engine = recorder<EngineClient>(calls, (name, [filter]) =>
+      name === 'containersByLabel' ? [postgres].filter((c) => Object.entries(c.labels).some(([k, v]) => filter === `${k}=${v}`)) : [],
+    );
+    const swarm = recorder<SwarmEngine>(calls, () => []);
+    const driver = new SwarmDriver({
+      swarm,
+      engine,
+      images: async () => ({ images: {} as never, flavours: {} }),
+      mode: 'local',
+      exposeInfra: false,
+      env: {},
+    });
+    await driver.remove('demo', { volumes: true });
+    expect(calls.filter((c) => /^remove|kill|stop/.test(c))).toEqual([]);
+  });
+});

@@ -73,6 +73,7 @@ describe('planService', () => {
     const spec = containerSpec(gateway) as unknown as { Command: string[] };
     expect(spec.Command).toEqual(['sh', '-c', SWARM_GATEWAY_START]);
     expect(SWARM_GATEWAY_START).toContain('nginx -c /tmp/gateway.conf -s reload');
+    expect(SWARM_GATEWAY_START).toContain("sed -i '/^http {/a\\    keepalive_timeout 0;' /tmp/gateway.conf");
   });
 
   it('keeps data services on the node w2meet talks to, where their volume is', () => {

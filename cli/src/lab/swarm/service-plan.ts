@@ -23,17 +23,29 @@ const STOP_GRACE_NS = 10e9;
 export const SECRETS_DIR = '/run/secrets';
 
 /**
- * The gateway on Swarm: nginx, and a loop that reloads it whenever a name of its upstreams comes to
+ * The gateway on Swarm: nginx, started once every upstream's name resolves (on Swarm a name
+ * resolves only once its task is healthy, where on Docker a started container's does at once), and
+ * a loop that reloads it whenever a name of its upstreams comes to
  * resolve to another address. The lab's names resolve to the task itself (dnsrr, below), and a
  * task the Engine replaces comes back at a new address, which nginx (it resolves names as it loads)
  * would not see otherwise. A name that resolves to nothing (its replica stopped) makes the reload
  * fail and keeps the running configuration; it is tried again until the name is back. Every half
  * second: a scenario's next request after a replica came back (about a second later) must find it
  * at its new address (it took 2 s once, and that request waited out nginx's connect timeout).
+ * Each client connection carries one request (see the script): it costs a connection per request
+ * through the edge, and keeps a reload from closing a connection a request was just sent on.
  */
 export const SWARM_GATEWAY_START = `printf "%s" "$W2MEET_NGINX_CONF" > /tmp/gateway.conf && mkdir -p /tmp/nginx || exit 1
+# One request per client connection: a reload closes the old workers' idle keep-alive connections,
+# and one closed as a client sends on it loses that request ("other side closed"), which a client
+# sees. Without idle connections a reload only lets the requests in flight finish.
+sed -i '/^http {/a\\    keepalive_timeout 0;' /tmp/gateway.conf
 names=$(sed -n 's/^ *server \\([a-z0-9-]*\\):.*/\\1/p' /tmp/gateway.conf | sort -u)
 resolve() { for n in $names; do getent hosts "$n"; done | sort; }
+resolvable() { for n in $names; do getent hosts "$n" >/dev/null || return 1; done; }
+# A task's name resolves only once it is healthy, and nginx will not start with one that does not:
+# wait for every upstream (2 minutes at most; then nginx says which name is missing).
+i=0; until resolvable || [ $i -ge 240 ]; do sleep 0.5; i=$((i+1)); done
 nginx -c /tmp/gateway.conf -g "daemon off;" & pid=$!
 trap 'kill -TERM $pid; wait $pid; exit 0' TERM INT
 seen=$(resolve)

@@ -32,10 +32,22 @@ export default defineConfig({
         test: {
           name: 'int-docker',
           include: ['services/**/*.int.test.ts', 'cli/test/docker*.int.test.ts', 'cli/test/scenarios.int.test.ts'],
+          exclude: ['cli/test/docker-swarm.int.test.ts', '**/node_modules/**'],
           globalSetup: ['cli/test/lab-setup-docker.ts'],
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The lab on a one-node swarm of the same Engine, after everything else (see swarm-setup.ts).
+        test: {
+          name: 'int-swarm',
+          include: ['cli/test/docker-swarm.int.test.ts'],
+          globalSetup: ['cli/test/swarm-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 330_000,
         },
       },
     ],

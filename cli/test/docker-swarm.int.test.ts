@@ -16,7 +16,8 @@ import { eventually } from './test-lab.js';
 const LAB = 'w2meet-it-swarm';
 const docker = dockerClient();
 const swarm = new SwarmEngine(docker);
-const reports = mkdtempSync(join(tmpdir(), 'w2meet-swarm-'));
+// Made when the run begins (not when the file is loaded, as by `vitest list`), removed at its end.
+let reports = '';
 let madeSwarm = false;
 let status: LabStatus;
 
@@ -73,6 +74,7 @@ async function boundedLoad(
 }
 
 beforeAll(async () => {
+  reports = mkdtempSync(join(tmpdir(), 'w2meet-swarm-'));
   if ((await swarm.localState()).state !== 'active') {
     const init = await runCli(['swarm', 'init']);
     expect(init.code, init.stderr).toBe(0);
@@ -87,7 +89,7 @@ afterAll(async () => {
   // Whatever happened: the lab goes, and the swarm if this file made it.
   await new SwarmRuntime().down(LAB, { volumes: true }).catch(() => {});
   if (madeSwarm) await swarm.leave().catch(() => {});
-  rmSync(reports, { recursive: true, force: true });
+  if (reports) rmSync(reports, { recursive: true, force: true });
 }, 120_000);
 
 describe('the lab on a one-node Docker swarm (--runtime swarm)', () => {

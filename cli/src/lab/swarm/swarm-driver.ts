@@ -229,21 +229,12 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
   }
 
   /** The container of the current task when it runs on this node, else null. */
-  private async localContainer(i: SwarmInstance, known?: SwarmTask | null): Promise<string | null> {
-    const task = known === undefined ? await this.currentTask(i) : known;
+  private async localContainer(i: SwarmInstance): Promise<string | null> {
+    const task = await this.currentTask(i);
     const id = task?.Status?.ContainerStatus?.ContainerID;
     if (!task || !id || !LIVE_TASK.has(task.Status?.State ?? '')) return null;
-    return task.NodeID === (await this.localNodeId()) ? id : null;
-  }
-
-  /**
-   * This Engine's node id, asked once: `status` (every 3 s under the dashboard) looks at every
-   * instance's task, and asking the Engine's info for each of them was most of its calls.
-   */
-  private nodeId: Promise<string> | null = null;
-  private localNodeId(): Promise<string> {
-    this.nodeId ??= this.swarm.localState().then((l) => l.nodeId);
-    return this.nodeId;
+    const local = await this.swarm.localState();
+    return task.NodeID === local.nodeId ? id : null;
   }
 
   async state(_lab: SwarmLab, i: SwarmInstance): Promise<InstanceState> {
@@ -253,7 +244,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       return (await this.swarm.replicas(i.serviceId!)) === 0 ? 'stopped' : 'exited';
     }
     if (!LIVE_TASK.has(task.Status?.State ?? '')) return 'exited';
-    const container = await this.localContainer(i, task);
+    const container = await this.localContainer(i);
     if (container && (await this.engine.inspect(container).catch(() => null))?.State.Paused) return 'paused';
     return 'running';
   }
@@ -271,7 +262,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       const url = new URL(lab.gatewayUrl);
       return { host: url.hostname, port: Number(url.port) };
     }
-    const container = await this.localContainer(i, task);
+    const container = await this.localContainer(i);
     const ip = container ? await this.swarm.bridgeAddress(container) : null;
     return ip ? { host: ip, port: componentFor(i.name).innerPort } : null;
   }
@@ -279,7 +270,8 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
   /** The Engine's verdict for a task of another node, which the host cannot probe: running means its health check passed. */
   async healthyElsewhere(_lab: SwarmLab, i: SwarmInstance): Promise<boolean> {
     const task = await this.currentTask(i);
-    return task?.Status?.State === 'running' && task.NodeID !== (await this.localNodeId());
+    const local = await this.swarm.localState();
+    return task?.Status?.State === 'running' && task.NodeID !== local.nodeId;
   }
 
   async signal(_lab: SwarmLab, i: SwarmInstance, signal: InstanceSignal): Promise<void> {
@@ -361,7 +353,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
 
   async details(lab: SwarmLab, i: SwarmInstance): Promise<InstanceDetails> {
     const task = await this.currentTask(i);
-    const container = await this.localContainer(i, task);
+    const container = await this.localContainer(i);
     const info = container ? await this.engine.inspect(container).catch(() => null) : null;
     const ip = container ? await this.swarm.bridgeAddress(container) : null;
     const state = task?.Status?.State;
@@ -385,9 +377,9 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
 
   async logTail(_lab: SwarmLab, i: SwarmInstance): Promise<string> {
     // The newest task with a container of this node, running or not: a task that failed has the reason in its log.
-    const node = await this.localNodeId();
+    const local = await this.swarm.localState();
     const container = (await this.swarm.tasks(i.serviceId!))
-      .filter((t) => t.NodeID === node && t.Status?.ContainerStatus?.ContainerID)
+      .filter((t) => t.NodeID === local.nodeId && t.Status?.ContainerStatus?.ContainerID)
       .sort((a, b) => (b.CreatedAt ?? '').localeCompare(a.CreatedAt ?? ''))[0]?.Status?.ContainerStatus?.ContainerID;
     if (!container) return `--- its task runs on another node, or none ran: \`docker service logs ${i.serviceName}\` ---`;
     return `--- last lines of its log ---\n${await containerLogTail(this.engine, container, 15)}`;

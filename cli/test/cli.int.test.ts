@@ -148,6 +148,18 @@ describe('clear errors', () => {
     expect(statSync(join(packageRoot(), 'dist', 'cli', 'w2meet.js')).mode & 0o111).toBe(0o111);
   });
 
+  it('a reader that stops reading (`w2meet ... | head`) ends nothing with a stack trace', async () => {
+    const entry = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
+    const child = spawn(process.execPath, [entry, 'grade', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The read end closes before the command writes, as when `head` has read its lines and gone.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
+    expect(code).toBe(0);
+  });
+
   it('a bad option value: a usage error with the reason, exit 2', async () => {
     const res = await runCli(['up', '--runtime', 'process', '--replicas', 'cache=2', '--lab', 'w2meet-bad-it']);
     expect(res.code).toBe(2);

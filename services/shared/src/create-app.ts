@@ -131,7 +131,11 @@ export function createApp(options: AppOptions): FastifyInstance {
       return reply.code(400).send(errorBody(caseId, validationDetail(error)));
     }
     if (error instanceof HttpError) {
-      if (error.statusCode >= 500) request.log.warn({ err: error.message }, 'request failed');
+      if (error.statusCode >= 500)
+        request.log.warn(
+          { err: error.message, ...(error.cause instanceof Error ? { cause: error.cause.message } : {}) },
+          'request failed',
+        );
       return reply.code(error.statusCode).send(errorBody(caseId, error.detail));
     }
     const status = error.statusCode ?? 500;

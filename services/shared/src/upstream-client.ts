@@ -53,7 +53,7 @@ export class UpstreamClient {
     const now = Date.now();
     const order = this.pools.map((_, i) => this.pools[(first + i) % this.pools.length]!);
     const tryOrder = [...order.filter((p) => p.downUntil <= now), ...order.filter((p) => p.downUntil > now)];
-    let lastError: UpstreamUnavailableError | undefined;
+    const failures: string[] = [];
     for (const target of tryOrder) {
       try {
         const res = await this.getFrom<T>(target.base, target.pool, path, caseId);
@@ -62,10 +62,11 @@ export class UpstreamClient {
       } catch (err) {
         if (!(err instanceof UpstreamUnavailableError)) throw err;
         target.downUntil = Date.now() + REPLICA_DOWN_MS;
-        lastError = err;
+        failures.push(err.message);
       }
     }
-    throw lastError!;
+    // Every replica's failure, for the log: which were tried, and what each did.
+    throw new UpstreamUnavailableError(failures.join('; '));
   }
 
   private async getFrom<T>(base: string, pool: Pool, path: string, caseId: string): Promise<UpstreamResponse<T>> {

@@ -25,6 +25,8 @@ describe('mapping what an upstream answered', () => {
     expect(err).toBeInstanceOf(HttpError);
     expect((err as HttpError).statusCode).toBe(503);
     expect((err as HttpError).message).toBe('un');
+    // What happened stays with it, for the service's log line.
+    expect(((err as HttpError).cause as Error).message).toBe('refused');
   });
 
   it('passes other failures on untouched', async () => {

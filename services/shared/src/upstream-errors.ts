@@ -24,7 +24,12 @@ export async function callUpstream<T>(calls: Promise<UpstreamResponse<T>>[], mes
   try {
     responses = await Promise.all(calls);
   } catch (err) {
-    if (err instanceof UpstreamUnavailableError) throw new HttpError(503, messages.unavailable);
+    if (err instanceof UpstreamUnavailableError) {
+      // The answer says only "unavailable", as the contract does; what happened goes to the log.
+      const unavailable = new HttpError(503, messages.unavailable);
+      unavailable.cause = err;
+      throw unavailable;
+    }
     throw err;
   }
   const error = mapUpstreamStatuses(

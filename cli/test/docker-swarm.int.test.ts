@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceLogLines } from '../src/lab/docker/container-logs.js';
 import { dockerClient } from '../src/lab/docker/engine.js';
 import { LABEL_LAB } from '../src/lab/docker/labels.js';
 import type { LabStatus } from '../src/lab/runtime.js';
@@ -121,6 +122,19 @@ describe('the lab on a one-node Docker swarm (--runtime swarm)', () => {
     const leave = await runCli(['swarm', 'leave']);
     expect(leave.code).toBe(2);
     expect(leave.stderr).toContain(`lab ${LAB} runs on this swarm`);
+  });
+
+  it("reads a service's log through the manager, as for a lab spread over several nodes", async () => {
+    const [service] = (await docker.listServices({
+      filters: { label: [`${LABEL_LAB}=${LAB}`], name: [`w2meet-${LAB}-user-service`] },
+    })) as Array<{
+      ID: string;
+    }>;
+    const lines: string[] = [];
+    for await (const line of serviceLogLines(docker, service!.ID, { follow: false, tail: 50 })) lines.push(line);
+    // The service's own start-up line, in the JSON its logger writes, with no framing bytes left in it.
+    expect(lines.some((l) => l.includes('"service":"user-service"'))).toBe(true);
+    expect(lines.filter((l) => /[\u0000-\u0008]/.test(l))).toEqual([]);
   });
 
   it('a killed task is replaced by the Engine and skipped by the gateway: no client sees an error', async () => {

@@ -3,6 +3,7 @@ import { labSpec, parseReplicas, RUNTIME_CHOICES, runtimeForUp, type RuntimeChoi
 import { parsePort, withJson, withLab } from './shared-options.js';
 import { criticalPath, dependenciesOf, formatStatus } from './format.js';
 import { onInterrupt } from '../signals.js';
+import { UsageError } from '../errors.js';
 
 interface UpOptions {
   lab: string;
@@ -14,6 +15,7 @@ interface UpOptions {
   images: 'local' | 'official';
   registry?: string;
   exposeInfra: boolean;
+  spread: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -35,12 +37,20 @@ export function registerUp(program: Command): void {
         .default('local'),
     )
     .option('--registry <host:port>', 'docker: pull the official image names from this registry (a classroom mirror)')
-    .option('--expose-infra', 'docker: also publish Postgres, Redis and RabbitMQ on 127.0.0.1', false);
+    .option('--expose-infra', 'docker: also publish Postgres, Redis and RabbitMQ on 127.0.0.1', false)
+    .option(
+      '--spread',
+      "swarm: put each service's replicas on different nodes, replica 1 on this Engine's node (where kill and pause reach it); otherwise the Engine places them",
+      false,
+    );
   withJson(withLab(command)).action(async (options: UpOptions) => {
+    if (options.spread && options.runtime !== 'swarm')
+      throw new UsageError('--spread places replicas on the nodes of a swarm', 'add --runtime swarm, or leave --spread out');
     const runtime = await runtimeForUp(options.runtime, {
       images: options.registry ? 'official' : options.images,
       registry: options.registry,
       exposeInfra: options.exposeInfra,
+      spread: options.spread,
       onChoice: (line) => process.stderr.write(`${line}\n`),
     });
     const spec = await labSpec(

@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   registry?: string;
   exposeInfra?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Swarm: pin each component's replicas to different nodes (see swarm/spread.ts). */
+  spread?: boolean;
   /** Told, in one line, which runtime `auto` chose and why. */
   onChoice?: (line: string) => void;
 }
@@ -37,7 +39,13 @@ export async function runtimeForUp(choice: RuntimeChoice, options: RuntimeOption
   if (choice === 'docker') return docker();
   if (choice === 'process') return new ProcessRuntime({ env });
   if (choice === 'swarm')
-    return new SwarmRuntime({ env, images: options.images, registry: options.registry, exposeInfra: options.exposeInfra });
+    return new SwarmRuntime({
+      env,
+      images: options.images,
+      registry: options.registry,
+      exposeInfra: options.exposeInfra,
+      spread: options.spread,
+    });
   const version = await pingDocker(dockerClient(env));
   if (version) {
     options.onChoice?.(`runtime: docker (Docker Engine ${version} answers at ${dockerAddress(env)})`);

@@ -1,16 +1,31 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 
+type LogReadOptions = { follow: boolean; tail?: number; since?: Date; signal?: AbortSignal };
+
+/** What can be asked for a log: a container, or a swarm service (its tasks' logs, from every node). */
+interface LogSource {
+  logs(options: Record<string, unknown>): Promise<unknown>;
+}
+
+/** A container's log as lines. */
+export function containerLogLines(docker: Docker, containerId: string, options: LogReadOptions): AsyncGenerator<string> {
+  return logLines(docker, docker.getContainer(containerId) as unknown as LogSource, options);
+}
+
 /**
- * A container's log as lines. Containers run without a TTY, so the Engine multiplexes stdout and
- * stderr into one framed stream that dockerode splits again.
+ * A swarm service's log as lines: the manager gathers it from the tasks of every node, so a lab
+ * spread over a cluster is read whole through the one Engine w2meet talks to.
  */
-export async function* containerLogLines(
-  docker: Docker,
-  containerId: string,
-  options: { follow: boolean; tail?: number; since?: Date; signal?: AbortSignal },
-): AsyncGenerator<string> {
-  const container = docker.getContainer(containerId);
+export function serviceLogLines(docker: Docker, serviceId: string, options: LogReadOptions): AsyncGenerator<string> {
+  return logLines(docker, docker.getService(serviceId) as unknown as LogSource, options);
+}
+
+/**
+ * A log as lines. Containers run without a TTY, so the Engine multiplexes stdout and stderr into
+ * one framed stream that dockerode splits again.
+ */
+async function* logLines(docker: Docker, source: LogSource, options: LogReadOptions): AsyncGenerator<string> {
   const out = new PassThrough();
   const base = {
     stdout: true,
@@ -21,7 +36,7 @@ export async function* containerLogLines(
     ...(options.since ? { since: Math.floor(options.since.getTime() / 1000) } : {}),
   };
   if (options.follow) {
-    const stream = (await container.logs({ ...base, follow: true })) as NodeJS.ReadableStream & { destroy?: () => void };
+    const stream = (await source.logs({ ...base, follow: true })) as NodeJS.ReadableStream & { destroy?: () => void };
     docker.modem.demuxStream(stream, out, out);
     stream.on('end', () => out.end());
     options.signal?.addEventListener(
@@ -33,7 +48,7 @@ export async function* containerLogLines(
       { once: true },
     );
   } else {
-    const buffer = (await container.logs({ ...base, follow: false })) as unknown as Buffer;
+    const buffer = (await source.logs({ ...base, follow: false })) as Buffer;
     // A non-following read comes back whole, still framed: 8-byte headers before each chunk.
     let offset = 0;
     while (offset + 8 <= buffer.length) {

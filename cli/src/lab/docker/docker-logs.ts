@@ -5,7 +5,7 @@ import type { EngineClient } from './engine-client.js';
 
 /** The logs of some of a lab's containers: what they hold, merged by time, then (with follow) new lines as they come. */
 export async function* containerLogs(
-  engine: EngineClient,
+  engine: Pick<EngineClient, 'logLines'>,
   targets: { id: string; containerId: string }[],
   options: LogOptions,
 ): AsyncGenerator<LogLine> {
@@ -39,7 +39,7 @@ async function* followAll(streams: { id: string; lines: AsyncGenerator<string> }
 }
 
 /** The last lines of one container's log, for an error message. */
-export async function containerLogTail(engine: EngineClient, containerId: string, lines: number): Promise<string> {
+export async function containerLogTail(engine: Pick<EngineClient, 'logLines'>, containerId: string, lines: number): Promise<string> {
   const out: string[] = [];
   try {
     for await (const line of engine.logLines(containerId, { follow: false, tail: lines })) out.push(line);

@@ -23,10 +23,14 @@ const images = {
   'worker-service': 'img/worker',
 };
 
-function services() {
+function containers() {
   const spec = buildLabSpec(secrets, { name: 'demo', gatewayPort: 18080, replicas: { 'availability-service': 2 } });
   const flavours = { postgres: 'local', redis: 'local', rabbitmq: 'local', gateway: 'local' } as const;
-  return planContainers({ spec, images, flavours }).map((i) => planService('demo', 'w2meet-demo', i, secrets, 'node-1'));
+  return planContainers({ spec, images, flavours });
+}
+
+function services() {
+  return containers().map((i) => planService('demo', 'w2meet-demo', i, secrets, 'node-1'));
 }
 
 const containerSpec = (s: ReturnType<typeof services>[number]) =>
@@ -81,6 +85,15 @@ describe('planService', () => {
       (services().find((s) => s.id === id)!.service.TaskTemplate as { Placement?: { Constraints: string[] } }).Placement;
     expect(placement('postgres')).toEqual({ Constraints: ['node.id==node-1'] });
     expect(placement('user-service')).toBeUndefined();
+  });
+
+  it('pins an instance to the node --spread chose for it, and a data service to its volume whatever was chosen', () => {
+    const pinned = (id: string) => {
+      const planned = planService('demo', 'w2meet-demo', containers().find((c) => c.id === id)!, secrets, 'node-1', 'node-2');
+      return (planned.service.TaskTemplate as { Placement?: unknown }).Placement;
+    };
+    expect(pinned('user-service')).toEqual({ Constraints: ['node.id==node-2'] });
+    expect(pinned('postgres')).toEqual({ Constraints: ['node.id==node-1'] });
   });
 });
 

@@ -123,7 +123,15 @@ export function splitSecrets(
  * restarted by the Engine whenever it ends. No service publishes a port: Swarm publishes on every
  * address of every node, and the lab is reached on 127.0.0.1 only (see edge.ts).
  */
-export function planService(lab: string, network: string, instance: DockerInstance, secrets: LabSecrets, dataNode?: string): SwarmInstance {
+export function planService(
+  lab: string,
+  network: string,
+  instance: DockerInstance,
+  secrets: LabSecrets,
+  dataNode?: string,
+  /** The node `--spread` pins it to (see spread.ts). */
+  pinnedNode?: string,
+): SwarmInstance {
   const o: ContainerCreateOptions = instance.options;
   // RabbitMQ's own image (--images official) exits on a *_FILE variable (deprecated there): its
   // password stays in its environment. w2meet's images and the others read the file.
@@ -168,7 +176,11 @@ export function planService(lab: string, network: string, instance: DockerInstan
       RestartPolicy: { Condition: 'any', Delay: RESTART_DELAY_NS },
       // Data volumes are a node's own: what keeps data runs where its volume is, the node w2meet
       // talks to (which also applies the schema to Postgres from there).
-      ...(instance.volume ? { Placement: { Constraints: [dataNode ? `node.id==${dataNode}` : 'node.role==manager'] } } : {}),
+      ...(instance.volume
+        ? { Placement: { Constraints: [dataNode ? `node.id==${dataNode}` : 'node.role==manager'] } }
+        : pinnedNode
+          ? { Placement: { Constraints: [`node.id==${pinnedNode}`] } }
+          : {}),
       Networks: [{ Target: network, Aliases: aliases }],
       LogDriver: { Name: 'json-file', Options: { 'max-size': '20m', 'max-file': '2' } },
     },

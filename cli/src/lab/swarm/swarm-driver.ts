@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type Docker from 'dockerode';
 import type { SecretReference, ServiceSpec } from 'dockerode';
-import { AbortedError, PrerequisiteError } from '../../errors.js';
+import { AbortedError, FaultError, PrerequisiteError } from '../../errors.js';
 import { componentFor } from '../components/catalogue.js';
 import { CONTAINER_NODE_NAME } from '../components/rabbitmq.js';
 import { planContainers, networkName } from '../docker/container-plan.js';
 import type { ImageSource } from '../docker/create-docker-lab.js';
-import { containerLogTail, dockerLabLogs } from '../docker/docker-logs.js';
+import { serviceLogLines } from '../docker/container-logs.js';
+import { containerLogs, containerLogTail, dockerLabLogs } from '../docker/docker-logs.js';
 import type { EngineClient } from '../docker/engine-client.js';
 import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_LAB, LABEL_REPLICA } from '../docker/labels.js';
 import type { ImageMode } from '../docker/lab-images.js';
@@ -20,7 +22,9 @@ import type { Health, InstanceState, LogLine, LogOptions } from '../runtime.js';
 import type { ComponentName, LabSecrets, LabSpec } from '../spec.js';
 import type { HostPort } from '../wait/probe-spec.js';
 import { EDGE, planEdge, type EdgeRoute } from './edge.js';
+import { type ContainerVerb, FAULT_JOB, planFaultJob, runFaultJob } from './remote-fault.js';
 import { planService, serviceName, type SwarmInstance } from './service-plan.js';
+import { spreadPlacement } from './spread.js';
 import type { SwarmEngine, SwarmTask } from './swarm-engine.js';
 
 const SWARM_WATERMARK = 0.4;
@@ -43,6 +47,13 @@ export interface SwarmDriverOptions {
   mode: ImageMode;
   exposeInfra: boolean;
   env: NodeJS.ProcessEnv;
+  /** Pin each component's replicas to different nodes (see spread.ts); otherwise the Engine places them. */
+  spread?: boolean;
+}
+
+/** Reads a swarm service's log where the Engine API reads a container's: the manager gathers every node's. */
+function serviceLogReader(docker: Docker): EngineClient['logLines'] {
+  return (serviceId, options) => serviceLogLines(docker, serviceId, options);
 }
 
 export const SWARM_HINT =
@@ -82,7 +93,8 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
   }
 
   async load(lab: string): Promise<SwarmLab | null> {
-    const services = await this.swarm.labServices(lab).catch(() => []);
+    // A fault job (remote-fault.ts) carries the lab's label for `down`, but is no instance of it.
+    const services = (await this.swarm.labServices(lab).catch(() => [])).filter((s) => s.Spec.Labels?.[LABEL_COMPONENT] !== FAULT_JOB);
     if (!services.length) return null;
     const record = await readRecord(lab, this.options.env).catch(() => null);
     if (record?.requestLogs) capGatewayAccessLog(record.requestLogs);
@@ -132,9 +144,9 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     const logDir = local.nodes === 1 ? requestLogDir(lab, this.options.env) : null;
     if (logDir) await ensureRequestLogDir(lab, this.options.env);
     const network = networkName(lab);
-    const plan = planContainers({ spec: { ...spec, gatewayPort }, images, flavours, ...(logDir ? { requestLogDir: logDir } : {}) }).map(
-      (i) => planService(lab, network, i, spec.secrets, local.nodeId),
-    );
+    const containers = planContainers({ spec: { ...spec, gatewayPort }, images, flavours, ...(logDir ? { requestLogDir: logDir } : {}) });
+    const pinned = this.options.spread ? spreadPlacement(containers, await this.swarm.nodes(), local.nodeId) : new Map<string, string>();
+    const plan = containers.map((i) => planService(lab, network, i, spec.secrets, local.nodeId, pinned.get(i.id)));
     await this.swarm.ensureOverlay(lab, network);
     for (const volume of new Set(plan.map((p) => p.volume).filter((v): v is string => !!v))) {
       await this.engine.ensureVolume(lab, volume, credentialLabels(spec.secrets));
@@ -274,7 +286,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     return task?.Status?.State === 'running' && task.NodeID !== local.nodeId;
   }
 
-  async signal(_lab: SwarmLab, i: SwarmInstance, signal: InstanceSignal): Promise<void> {
+  async signal(lab: SwarmLab, i: SwarmInstance, signal: InstanceSignal): Promise<void> {
     const container = await this.localContainer(i);
     switch (signal) {
       case 'stop': {
@@ -284,6 +296,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
         // off the network before its process ends, so what it says as it ends (Postgres closing its
         // connections) never reaches the others, whose next query then waits out its timeout.
         if (container) await this.engine.stop(container, STOP_GRACE_S).catch(() => {});
+        else if ((await this.currentTask(i))?.Status?.State === 'running') await this.onItsNode(lab, i, 'stop').catch(() => {});
         await this.swarm.scale(i.serviceId!, 0);
         const deadline = Date.now() + STOP_WAIT_MS;
         while (Date.now() < deadline) {
@@ -295,12 +308,32 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       }
       case 'kill':
         // The Engine sees its task fail and starts another: killing a task is how Swarm is tested.
-        return this.engine.kill(this.onThisNode(i, container, signal));
+        if (!container) return this.onItsNode(lab, i, 'kill');
+        return this.engine.kill(container);
       case 'pause':
-        return this.engine.pause(this.onThisNode(i, container, signal));
+        if (!container) return this.onItsNode(lab, i, 'pause');
+        return this.engine.pause(container);
       case 'unpause':
-        return this.engine.unpause(this.onThisNode(i, container, signal));
+        if (!container) return this.onItsNode(lab, i, 'unpause');
+        return this.engine.unpause(container);
     }
+  }
+
+  /** kill, pause or unpause on a task of another node, by a one-off task on that node (see remote-fault.ts). */
+  private async onItsNode(lab: SwarmLab, i: SwarmInstance, verb: ContainerVerb): Promise<void> {
+    const task = await this.currentTask(i);
+    const container = task?.Status?.ContainerStatus?.ContainerID;
+    if (!task?.NodeID || !container || !LIVE_TASK.has(task.Status?.State ?? ''))
+      throw new FaultError(`${i.id}: no task of it runs, so there is nothing to ${verb}`, `see \`w2meet status --lab ${lab.name}\``);
+    // The services' image has Node, and is on every node a service runs on.
+    const image = [i, ...lab.instances]
+      .filter((x) => x.kind === 'service')
+      .map((x) => (x.service.TaskTemplate as { ContainerSpec?: { Image?: string } }).ContainerSpec?.Image)
+      .find(Boolean);
+    if (!image) throw new FaultError(`${i.id}: no image of the lab's services to run the ${verb} with`);
+    const readLog = async (serviceId: string) => containerLogTail({ logLines: serviceLogReader(this.swarm.docker) }, serviceId, 5);
+    const job = planFaultJob(lab.name, image, task.NodeID, container, verb, STOP_GRACE_S);
+    await runFaultJob(this.swarm, job, `${verb} ${i.id}`, readLog);
   }
 
   /**
@@ -308,15 +341,6 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
    * its secrets and its overlay network. A lab of the same name on Docker (`down` asks every
    * runtime) is left alone: with no service, secret or edge of the lab this does nothing.
    */
-  /** A container's id, or a clear refusal: a task on another node is out of this Engine's reach. */
-  private onThisNode(i: SwarmInstance, container: string | null, signal: InstanceSignal): string {
-    if (container) return container;
-    throw new PrerequisiteError(
-      `${i.id}: its task runs on another node of the swarm (or none runs), which this Engine cannot ${signal}`,
-      'run the fault with DOCKER_HOST pointing at that node, or `w2meet stop`/`start`, which act through the swarm',
-    );
-  }
-
   async remove(lab: string, options: { volumes: boolean }): Promise<void> {
     const services = await this.swarm.labServices(lab).catch(() => []);
     const edges = await this.edges(lab);
@@ -381,12 +405,22 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     const container = (await this.swarm.tasks(i.serviceId!))
       .filter((t) => t.NodeID === local.nodeId && t.Status?.ContainerStatus?.ContainerID)
       .sort((a, b) => (b.CreatedAt ?? '').localeCompare(a.CreatedAt ?? ''))[0]?.Status?.ContainerStatus?.ContainerID;
-    if (!container) return `--- its task runs on another node, or none ran: \`docker service logs ${i.serviceName}\` ---`;
+    if (!container && i.serviceId)
+      return `--- last lines of its service's log (every node) ---\n${await containerLogTail({ logLines: serviceLogReader(this.swarm.docker) }, i.serviceId, 15)}`;
+    if (!container) return '--- no task of it ran ---';
     return `--- last lines of its log ---\n${await containerLogTail(this.engine, container, 15)}`;
   }
 
   async *logs(lab: SwarmLab, instances: SwarmInstance[], options: LogOptions): AsyncGenerator<LogLine> {
     const dir = (await readRecord(lab.name, this.options.env).catch(() => null))?.requestLogs ?? null;
+    if (!dir) {
+      // A lab made on a swarm of several nodes: request logs stay in each task's own log, which
+      // the manager gathers from every node (`docker service logs`), every task of the service.
+      const services = { logLines: serviceLogReader(this.swarm.docker) };
+      const targets = instances.filter((i) => i.serviceId).map((i) => ({ id: i.id, containerId: i.serviceId! }));
+      yield* containerLogs(services, targets, options);
+      return;
+    }
     const targets = await Promise.all(
       instances.map(async (i) => ({ id: i.id, containerId: await this.localContainer(i), files: requestLogFiles(dir, i.id) })),
     );

@@ -15,6 +15,8 @@ export interface SwarmRuntimeOptions {
   images?: ImageMode;
   registry?: string;
   exposeInfra?: boolean;
+  /** See spread.ts. */
+  spread?: boolean;
 }
 
 /** The lab's lifecycle on a Docker swarm (see swarm-driver.ts), its images built or pulled as on Docker. */
@@ -31,6 +33,7 @@ export class SwarmRuntime extends LabRuntime<SwarmInstance> {
       engine: dockerodeEngine(docker, env),
       mode,
       exposeInfra: options.exposeInfra ?? false,
+      spread: options.spread ?? false,
       env,
       images: labImageSource(docker, mode, options.registry),
     });

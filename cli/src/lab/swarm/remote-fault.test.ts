@@ -1,0 +1,58 @@
+import type { ServiceSpec } from 'dockerode';
+import { describe, expect, it } from 'vitest';
+import { FaultError } from '../../errors.js';
+import { FAULT_JOB, planFaultJob, runFaultJob } from './remote-fault.js';
+import type { SwarmEngine, SwarmTask } from './swarm-engine.js';
+
+type JobSpec = {
+  TaskTemplate: {
+    ContainerSpec: { Env: string[]; Mounts: Array<{ Source: string }> };
+    Placement: { Constraints: string[] };
+    RestartPolicy: { Condition: string };
+  };
+};
+
+describe('planFaultJob', () => {
+  it("runs once, on the task's node, with that node's Engine socket, calling the verb on the task's container", () => {
+    const job = planFaultJob('demo', 'img/user', 'node-2', 'c0ffee', 'pause') as ServiceSpec & JobSpec;
+    expect(job.TaskTemplate.Placement.Constraints).toEqual(['node.id==node-2']);
+    expect(job.TaskTemplate.RestartPolicy.Condition).toBe('none');
+    expect(job.TaskTemplate.ContainerSpec.Mounts.map((m) => m.Source)).toEqual(['/var/run/docker.sock']);
+    expect(job.TaskTemplate.ContainerSpec.Env).toEqual(['W2MEET_CALL=/containers/c0ffee/pause']);
+    expect(job.Labels).toMatchObject({ 'dev.w2meet.lab': 'demo', 'dev.w2meet.component': FAULT_JOB });
+    const call = (verb: 'kill' | 'stop') =>
+      (planFaultJob('demo', 'i', 'n', 'c', verb, 7) as ServiceSpec & JobSpec).TaskTemplate.ContainerSpec.Env;
+    expect(call('kill')).toEqual(['W2MEET_CALL=/containers/c/kill?signal=SIGKILL']);
+    expect(call('stop')).toEqual(['W2MEET_CALL=/containers/c/stop?t=7']);
+  });
+});
+
+/** A swarm whose one job task goes through the given states, one per look. */
+function swarmWith(states: string[], err?: string) {
+  const removed: string[] = [];
+  let look = 0;
+  const swarm = {
+    createService: async () => 'job-1',
+    tasks: async (): Promise<SwarmTask[]> => [{ ID: 't1', Status: { State: states[Math.min(look++, states.length - 1)], Err: err } }],
+    removeService: async (id: string) => void removed.push(id),
+  } as unknown as SwarmEngine;
+  return { swarm, removed };
+}
+
+describe('runFaultJob', () => {
+  const spec = planFaultJob('demo', 'img', 'n2', 'c1', 'kill');
+
+  it('returns once the task completed, and removes the job', async () => {
+    const { swarm, removed } = swarmWith(['pending', 'running', 'complete']);
+    await runFaultJob(swarm, spec, 'kill x', async () => '');
+    expect(removed).toEqual(['job-1']);
+  });
+
+  it("fails with the Engine's answer when the call was refused, and still removes the job", async () => {
+    const { swarm, removed } = swarmWith(['running', 'failed'], 'task: non-zero exit (1)');
+    const failure = runFaultJob(swarm, spec, 'pause x', async () => '409 {"message":"Container c1 is already paused"}');
+    await expect(failure).rejects.toBeInstanceOf(FaultError);
+    await expect(failure).rejects.toThrow(/pause x on its node did not happen: .*ended failed .*already paused/);
+    expect(removed).toEqual(['job-1']);
+  });
+});

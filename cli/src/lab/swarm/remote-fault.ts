@@ -1,0 +1,96 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServiceSpec } from 'dockerode';
+import { FaultError } from '../../errors.js';
+import { LABEL_COMPONENT, labLabels } from '../docker/labels.js';
+import type { SwarmEngine, SwarmTask } from './swarm-engine.js';
+
+/** The component label of a fault job: not an instance of the lab (the driver's listing skips it), removed by `down`. */
+export const FAULT_JOB = 'fault-job';
+
+export type ContainerVerb = 'kill' | 'pause' | 'unpause' | 'stop';
+
+/** The Engine API call for each verb; a stop gives the process the time a stop on this node gives it. */
+const PATHS = (graceSeconds: number): Record<ContainerVerb, string> => ({
+  kill: 'kill?signal=SIGKILL',
+  pause: 'pause',
+  unpause: 'unpause',
+  stop: `stop?t=${graceSeconds}`,
+});
+
+/** How long a fault job may take, from being placed to having ended (a stop's grace included). */
+const JOB_TIMEOUT_MS = 45_000;
+
+/**
+ * One call to the Engine of the node the job runs on, through its socket, in a few lines of the
+ * Node the services' image has: exit 0 on the Engine's 2xx, else its answer on stderr and exit 1.
+ */
+const CALL = `const r = require('node:http').request({ socketPath: '/var/run/docker.sock', method: 'POST', path: process.env.W2MEET_CALL }, (res) => {
+  let body = '';
+  res.on('data', (d) => (body += d));
+  res.on('end', () => { if (res.statusCode >= 300) console.error(res.statusCode, body.trim()); process.exit(res.statusCode < 300 ? 0 : 1); });
+});
+r.on('error', (e) => { console.error(e.message); process.exit(2); });
+r.end();`;
+
+/**
+ * A task of another node is out of reach of the Engine w2meet talks to: a manager's API reaches
+ * services and tasks everywhere, a container only on its own node. So kill, pause, unpause and the
+ * stop before a scale to 0 run there: a one-off task placed on that node, with its Engine's socket mounted, makes the one call
+ * and ends, and is removed. It carries the lab's label, so `down` removes one an interrupted run
+ * left behind.
+ */
+export function planFaultJob(
+  lab: string,
+  image: string,
+  nodeId: string,
+  containerId: string,
+  verb: ContainerVerb,
+  graceSeconds = 10,
+): ServiceSpec {
+  const labels = { ...labLabels(lab), [LABEL_COMPONENT]: FAULT_JOB };
+  return {
+    Name: `w2meet-${lab}-${FAULT_JOB}-${verb}-${containerId.slice(0, 12)}-${Date.now().toString(36)}`,
+    Labels: labels,
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: image,
+        Labels: labels,
+        Command: ['node', '-e', CALL],
+        Env: [`W2MEET_CALL=/containers/${containerId}/${PATHS(graceSeconds)[verb]}`],
+        Mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Target: '/var/run/docker.sock' }],
+      },
+      RestartPolicy: { Condition: 'none' },
+      Placement: { Constraints: [`node.id==${nodeId}`] },
+    },
+    Mode: { Replicated: { Replicas: 1 } },
+  };
+}
+
+const ENDED = new Set(['complete', 'failed', 'rejected', 'shutdown', 'orphaned', 'remove']);
+
+/** Runs a fault job to its end and removes it; a job that failed or took too long is a clear error. */
+export async function runFaultJob(
+  swarm: SwarmEngine,
+  spec: ServiceSpec,
+  what: string,
+  readLog: (serviceId: string) => Promise<string>,
+): Promise<void> {
+  const id = await swarm.createService(spec, 1);
+  try {
+    const deadline = Date.now() + JOB_TIMEOUT_MS;
+    let task: SwarmTask | undefined;
+    while (Date.now() < deadline) {
+      task = (await swarm.tasks(id))[0];
+      if (task && ENDED.has(task.Status?.State ?? '')) break;
+      await sleep(100);
+    }
+    const state = task?.Status?.State ?? 'not placed';
+    if (state === 'complete') return;
+    const log = ENDED.has(state) ? (await readLog(id).catch(() => '')).trim() : '';
+    throw new FaultError(
+      `${what} on its node did not happen: the one-off task that does it ended ${state}${task?.Status?.Err ? ` (${task.Status.Err})` : ''}${log ? `: ${log}` : ''}`,
+    );
+  } finally {
+    await swarm.removeService(id).catch(() => {});
+  }
+}

@@ -6,7 +6,7 @@ import type { SwarmEngine, SwarmTask } from './swarm-engine.js';
 
 type JobSpec = {
   TaskTemplate: {
-    ContainerSpec: { Env: string[]; Mounts: Array<{ Source: string }> };
+    ContainerSpec: { Env: string[]; Mounts: Array<{ Source: string }>; User: string };
     Placement: { Constraints: string[] };
     RestartPolicy: { Condition: string };
   };
@@ -19,6 +19,8 @@ describe('planFaultJob', () => {
     expect(job.TaskTemplate.RestartPolicy.Condition).toBe('none');
     expect(job.TaskTemplate.ContainerSpec.Mounts.map((m) => m.Source)).toEqual(['/var/run/docker.sock']);
     expect(job.TaskTemplate.ContainerSpec.Env).toEqual(['W2MEET_CALL=/containers/c0ffee/pause']);
+    // The socket is root's: as the services' own user the call was refused (EACCES) on a two-node swarm.
+    expect(job.TaskTemplate.ContainerSpec.User).toBe('root');
     expect(job.Labels).toMatchObject({ 'dev.w2meet.lab': 'demo', 'dev.w2meet.component': FAULT_JOB });
     const call = (verb: 'kill' | 'stop') =>
       (planFaultJob('demo', 'i', 'n', 'c', verb, 7) as ServiceSpec & JobSpec).TaskTemplate.ContainerSpec.Env;

@@ -56,6 +56,8 @@ export function planFaultJob(
         Image: image,
         Labels: labels,
         Command: ['node', '-e', CALL],
+        // The services' image runs as an unprivileged user; the Engine's socket is root's.
+        User: 'root',
         Env: [`W2MEET_CALL=/containers/${containerId}/${PATHS(graceSeconds)[verb]}`],
         Mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Target: '/var/run/docker.sock' }],
       },

@@ -36,3 +36,41 @@ describe('SwarmDriver.remove', () => {
     expect(calls.filter((c) => /^remove|kill|stop/.test(c))).toEqual([]);
   });
 });
+
+describe('SwarmDriver.state of a task on another node', () => {
+  // Its container cannot be inspected from here: the service's label says which container a fault job paused.
+  function driverWith(pausedLabel: string | undefined) {
+    const calls: string[] = [];
+    const task = {
+      ID: 't1',
+      NodeID: 'node-2',
+      DesiredState: 'running',
+      Status: { State: 'running', ContainerStatus: { ContainerID: 'c9' } },
+    };
+    const swarm = recorder<SwarmEngine>(calls, (name) => {
+      if (name === 'tasks') return [task];
+      if (name === 'localState') return { state: 'active', manager: true, nodeId: 'node-1', nodes: 2 };
+      if (name === 'serviceLabels') return pausedLabel ? { 'dev.w2meet.paused': pausedLabel } : {};
+      return undefined;
+    });
+    const engine = recorder<EngineClient>(calls, () => null);
+    return new SwarmDriver({
+      swarm,
+      engine,
+      images: async () => ({ images: {} as never, flavours: {} }),
+      mode: 'local',
+      exposeInfra: false,
+      env: {},
+    });
+  }
+  const instance = { id: 'suggestion-service-2', serviceId: 's2' } as never;
+
+  it('is paused when its service names its container as paused, so the undo of a pause unpauses it', async () => {
+    expect(await driverWith('c9').state({} as never, instance)).toBe('paused');
+  });
+
+  it('is running when nothing was paused, or when the paused container has been replaced since', async () => {
+    expect(await driverWith(undefined).state({} as never, instance)).toBe('running');
+    expect(await driverWith('c8').state({} as never, instance)).toBe('running');
+  });
+});

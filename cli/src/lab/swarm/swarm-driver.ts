@@ -56,6 +56,9 @@ function serviceLogReader(docker: Docker): EngineClient['logLines'] {
   return (serviceId, options) => serviceLogLines(docker, serviceId, options);
 }
 
+/** On a service whose task of another node a fault job paused: that task's container id. */
+export const LABEL_PAUSED = 'dev.w2meet.paused';
+
 export const SWARM_HINT =
   'run `w2meet swarm init` for a swarm of this machine alone, or point DOCKER_HOST at a manager of an existing swarm';
 
@@ -257,8 +260,11 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     }
     if (!LIVE_TASK.has(task.Status?.State ?? '')) return 'exited';
     const container = await this.localContainer(i);
-    if (container && (await this.engine.inspect(container).catch(() => null))?.State.Paused) return 'paused';
-    return 'running';
+    if (container) return (await this.engine.inspect(container).catch(() => null))?.State.Paused ? 'paused' : 'running';
+    // A task of another node cannot be inspected from here: its service says which container was
+    // paused through a fault job (a task that replaced it since is not paused).
+    const paused = (await this.swarm.serviceLabels(i.serviceId!).catch(() => ({}) as Record<string, string>))[LABEL_PAUSED];
+    return paused && paused === task.Status?.ContainerStatus?.ContainerID ? 'paused' : 'running';
   }
 
   /**
@@ -334,6 +340,8 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     const readLog = async (serviceId: string) => containerLogTail({ logLines: serviceLogReader(this.swarm.docker) }, serviceId, 5);
     const job = planFaultJob(lab.name, image, task.NodeID, container, verb, STOP_GRACE_S);
     await runFaultJob(this.swarm, job, `${verb} ${i.id}`, readLog);
+    // What `state` reads for a task it cannot inspect.
+    await this.swarm.setServiceLabel(i.serviceId!, LABEL_PAUSED, verb === 'pause' ? container : null);
   }
 
   /**

@@ -79,13 +79,36 @@ export class SwarmEngine {
     return made.id;
   }
 
-  /** Sets a service's task count, from its current spec and version (the Engine refuses a stale one). */
+  /** Sets a service's task count. */
   async scale(serviceId: string, replicas: number): Promise<void> {
+    await this.updateSpec(serviceId, (spec) => ({ ...spec, Mode: { Replicated: { Replicas: replicas } } }));
+  }
+
+  /**
+   * Sets (or, with null, removes) a label of the service itself. A service's own labels are not its
+   * tasks': changing one restarts nothing.
+   */
+  async setServiceLabel(serviceId: string, key: string, value: string | null): Promise<void> {
+    await this.updateSpec(serviceId, (spec) => {
+      const labels = { ...(spec.Labels ?? {}) };
+      if (value === null) delete labels[key];
+      else labels[key] = value;
+      return { ...spec, Labels: labels };
+    });
+  }
+
+  async serviceLabels(serviceId: string): Promise<Record<string, string>> {
+    const info = (await this.docker.getService(serviceId).inspect()) as { Spec: ServiceSpec };
+    return info.Spec.Labels ?? {};
+  }
+
+  /** Changes a service's spec from its current one and version (the Engine refuses a stale one). */
+  private async updateSpec(serviceId: string, change: (spec: ServiceSpec) => ServiceSpec): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const service = this.docker.getService(serviceId);
       const info = (await service.inspect()) as { Spec: ServiceSpec; Version: { Index: number } };
       try {
-        await service.update({ version: info.Version.Index, ...info.Spec, Mode: { Replicated: { Replicas: replicas } } });
+        await service.update({ version: info.Version.Index, ...change(info.Spec) });
         return;
       } catch (err) {
         // "update out of sequence": another update came between; read the version again.

@@ -44,6 +44,7 @@ await build({
     'bench/dashboard': join(root, 'cli', 'bench', 'dashboard.ts'),
     'bench/grade-repeat': join(root, 'cli', 'bench', 'grade-repeat.ts'),
     'bench/runtimes': join(root, 'cli', 'bench', 'runtimes.ts'),
+    'bench/two-node-swarm': join(root, 'cli', 'bench', 'two-node-swarm.ts'),
   },
   outdir: join(root, 'dist'),
   bundle: true,

@@ -7,7 +7,7 @@
  *
  * Prints where each instance ran, the start-up time, grade's verdicts and its exit code, and
  * writes them to reports/bench-two-node-swarm-<time>.json. Undoes everything it made, in reverse,
- * whatever happens: the lab (down -v), both swarm memberships, the second Engine (by its pid) and
+ * after an error, Ctrl-C, SIGTERM or SIGHUP too (not after SIGKILL): the lab (down -v), both swarm memberships, the second Engine (by its pid) and
  * its folders, the namespace and the veth pair. Needs root, a Docker Engine in no swarm with no
  * lab running, the docker CLI, `ip`, `unshare` and `nsenter`. Nothing leaves the machine: the
  * second Engine has no route but to the first.
@@ -16,7 +16,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -47,13 +47,16 @@ function say(line: string): void {
 }
 
 /** The built CLI, its output passed through; resolves with its exit code and the seconds it took. */
-function w2meet(args: string[], capture = false): Promise<{ code: number | null; seconds: number; stdout: string }> {
+function w2meet(args: string[], options: { ownGroup?: boolean } = {}): Promise<{ code: number | null; seconds: number; stdout: string }> {
   const start = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'] });
+    // In a group of its own, a Ctrl-C at the terminal does not reach it (the undo's `down`).
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'], detached: options.ownGroup ?? false });
+    child.stdout.pipe(process.stdout);
     let stdout = '';
     child.stdout?.on('data', (d) => (stdout += d));
     child.on('exit', (code) => resolve({ code, seconds: (performance.now() - start) / 1000, stdout }));
+    child.on('error', () => resolve({ code: null, seconds: (performance.now() - start) / 1000, stdout }));
   });
 }
 
@@ -67,6 +70,19 @@ async function preflight(docker: Docker): Promise<void> {
     throw new Error(`network namespace ${NETNS} exists (an earlier run was killed?): remove it with \`ip netns del ${NETNS}\``);
   const { stdout: addresses } = await run('ip', ['-4', '-o', 'addr']);
   if (addresses.includes(' 10.213.7.')) throw new Error('10.213.7.0/30 is in use on this machine: this run would clash with it');
+  for (const tool of ['docker', 'dockerd', 'nsenter', 'unshare'])
+    await run('sh', ['-c', `command -v ${tool}`]).catch(() => {
+      throw new Error(`${tool} is not installed: \`w2meet doctor --fix\` installs the Engine; nsenter and unshare are util-linux's`);
+    });
+  // Its folders are removed at the end: ones already there (not made by this run) are refused, not removed.
+  for (const dir of [DATA_ROOT, RUN_DIR])
+    if (
+      await stat(dir).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new Error(`${dir} exists (an earlier run was killed?): look at it, remove it, and run again`);
 }
 
 async function makeNamespace(): Promise<void> {
@@ -94,26 +110,33 @@ async function makeNamespace(): Promise<void> {
 async function startSecondEngine(): Promise<Docker> {
   await mkdir(join(RUN_DIR, 'run'), { recursive: true });
   await mkdir(DATA_ROOT, { recursive: true });
+  // Not the host's /etc/docker/daemon.json: a second Engine of defaults.
+  await writeFile(join(RUN_DIR, 'daemon.json'), '{}\n');
   const log = openSync(join(RUN_DIR, 'dockerd.log'), 'a');
   const inside = [
     'mount --make-rprivate /',
     `mount --bind ${RUN_DIR}/run /run`,
     `hostname ${NODE_HOSTNAME}`,
-    `exec dockerd --data-root ${DATA_ROOT} --exec-root /run/docker-exec --pidfile /run/dockerd.pid -H unix:///var/run/docker.sock --userland-proxy=false`,
+    `exec dockerd --config-file ${RUN_DIR}/daemon.json --data-root ${DATA_ROOT} --exec-root /run/docker-exec --pidfile /run/dockerd.pid -H unix:///run/docker.sock --userland-proxy=false`,
   ].join(' && ');
   const child = spawn('nsenter', [`--net=/run/netns/${NETNS}`, 'unshare', '--uts', '--mount', 'sh', '-c', inside], {
     stdio: ['ignore', log, log],
     detached: true,
   });
   closeSync(log);
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => {
+    child.on('exit', () => resolve());
+    child.on('error', () => resolve());
+  });
   undo.push({
     what: 'the second Engine and its folders',
     step: async () => {
       child.kill('SIGTERM');
       const stopped = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
-      if (!stopped) {
-        child.kill('SIGKILL');
+      if (!stopped && child.pid) {
+        // Its whole process group (it was started detached): the Engine and the containerd and
+        // shims it started, so none outlives the folders removed below.
+        process.kill(-child.pid, 'SIGKILL');
         await exited;
       }
       // Its mounts were in its own mount namespace, gone with it; none was made in this one.
@@ -157,6 +180,8 @@ async function copyImages(docker: Docker): Promise<number> {
     const save = spawn('docker', ['save', ...refs], { stdio: ['ignore', 'pipe', 'inherit'] });
     const load = spawn('docker', ['-H', `unix://${SOCKET}`, 'load', '-q'], { stdio: ['pipe', 'ignore', 'inherit'] });
     save.stdout.pipe(load.stdin);
+    save.on('error', reject);
+    load.on('error', reject);
     save.on('exit', (code) => code !== 0 && reject(new Error(`docker save exited ${code}`)));
     load.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`docker load exited ${code}`))));
   });
@@ -201,10 +226,13 @@ async function placement(docker: Docker): Promise<Record<string, string>> {
 async function main(): Promise<void> {
   const docker = new Docker();
   let interrupted = false;
-  process.once('SIGINT', () => {
-    interrupted = true;
-    say('interrupted: undoing what was made once the current step ends');
-  });
+  // Ctrl-C, a hang-up or a kill ends the run the same way: the current step ends, then everything
+  // made is undone; further signals while undoing are noted, not obeyed.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => {
+      if (!interrupted) say(`${signal}: undoing what was made once the current step ends`);
+      interrupted = true;
+    });
   const figures: Record<string, unknown> = { when: new Date().toISOString(), replicas: REPLICAS };
   try {
     await preflight(docker);
@@ -215,7 +243,7 @@ async function main(): Promise<void> {
     say(`images copied to it in ${(figures.imageCopySeconds as number).toFixed(1)} s`);
     await makeSwarm(docker, node2);
     if (interrupted) return;
-    undo.push({ what: `lab ${LAB}`, step: () => w2meet(['down', '--lab', LAB, '-v']) });
+    undo.push({ what: `lab ${LAB}`, step: () => w2meet(['down', '--lab', LAB, '-v'], { ownGroup: true }) });
     const up = await w2meet(['up', '--runtime', 'swarm', '--spread', '--lab', LAB, '--port', '0', '--replicas', REPLICAS]);
     figures.up = { code: up.code, seconds: up.seconds };
     if (up.code !== 0 || interrupted) return;

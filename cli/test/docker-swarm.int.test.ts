@@ -6,6 +6,7 @@ import { serviceLogLines } from '../src/lab/docker/container-logs.js';
 import { dockerClient } from '../src/lab/docker/engine.js';
 import { LABEL_LAB } from '../src/lab/docker/labels.js';
 import type { LabStatus } from '../src/lab/runtime.js';
+import { planFaultJob, runFaultJob } from '../src/lab/swarm/remote-fault.js';
 import { SwarmEngine } from '../src/lab/swarm/swarm-engine.js';
 import { SwarmRuntime } from '../src/lab/swarm/swarm-runtime.js';
 import type { RunResults } from '../src/scenarios/run-results.js';
@@ -135,6 +136,28 @@ describe('the lab on a one-node Docker swarm (--runtime swarm)', () => {
     // The service's own start-up line, in the JSON its logger writes, with no framing bytes left in it.
     expect(lines.some((l) => l.includes('"service":"user-service"'))).toBe(true);
     expect(lines.filter((l) => /[\u0000-\u0008]/.test(l))).toEqual([]);
+  });
+
+  it('pauses and unpauses a task through a one-off task on its node, as for a task of another node, and leaves no job behind', async () => {
+    const [service] = (await docker.listServices({
+      filters: { label: [`${LABEL_LAB}=${LAB}`], name: [`w2meet-${LAB}-availability-service-1`] },
+    })) as Array<{ ID: string; Spec: { TaskTemplate: { ContainerSpec: { Image: string } } } }>;
+    const task = (await swarm.tasks(service!.ID)).find((t) => t.Status?.State === 'running')!;
+    const container = task.Status!.ContainerStatus!.ContainerID!;
+    const image = service!.Spec.TaskTemplate.ContainerSpec.Image;
+    const noLog = async () => '';
+    try {
+      await runFaultJob(swarm, planFaultJob(LAB, image, task.NodeID!, container, 'pause'), 'pause', noLog);
+      expect((await docker.getContainer(container).inspect()).State.Paused).toBe(true);
+    } finally {
+      await runFaultJob(swarm, planFaultJob(LAB, image, task.NodeID!, container, 'unpause'), 'unpause', noLog);
+    }
+    expect((await docker.getContainer(container).inspect()).State.Paused).toBe(false);
+    // A refused call is a clear failure: unpausing what runs.
+    const refused = runFaultJob(swarm, planFaultJob(LAB, image, task.NodeID!, container, 'unpause'), 'unpause', noLog);
+    await expect(refused).rejects.toThrow(/unpause on its node did not happen: .*ended failed/);
+    const jobs = (await docker.listServices({ filters: labFilter })) as Array<{ Spec: { Name: string } }>;
+    expect(jobs.map((j) => j.Spec.Name).filter((n) => n.includes('fault-job'))).toEqual([]);
   });
 
   it('a killed task is replaced by the Engine and skipped by the gateway: no client sees an error', async () => {

@@ -40,7 +40,7 @@ export function registerUp(program: Command): void {
     .option('--expose-infra', 'docker: also publish Postgres, Redis and RabbitMQ on 127.0.0.1', false)
     .option(
       '--spread',
-      "swarm: put each service's replicas on different nodes, replica 1 on this Engine's node (where kill and pause reach it); otherwise the Engine places them",
+      "swarm: put each service's replicas on different nodes, replica 1 on this Engine's node (the one the scenarios break); otherwise the Engine places them",
       false,
     );
   withJson(withLab(command)).action(async (options: UpOptions) => {

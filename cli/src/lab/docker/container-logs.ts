@@ -1,6 +1,9 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 
+/** How long a log read that does not follow may take. */
+const READ_TIMEOUT_MS = 15_000;
+
 type LogReadOptions = { follow: boolean; tail?: number; since?: Date; signal?: AbortSignal };
 
 /** What can be asked for a log: a container, or a swarm service (its tasks' logs, from every node). */
@@ -48,7 +51,9 @@ async function* logLines(docker: Docker, source: LogSource, options: LogReadOpti
       { once: true },
     );
   } else {
-    const buffer = (await source.logs({ ...base, follow: false })) as Buffer;
+    // A read that does not follow ends by itself, unless the Engine hangs (a swarm's service logs
+    // can, with a node away): bounded, so nothing waiting on it (a fault job's removal) waits forever.
+    const buffer = (await source.logs({ ...base, follow: false, abortSignal: AbortSignal.timeout(READ_TIMEOUT_MS) })) as Buffer;
     // A non-following read comes back whole, still framed: 8-byte headers before each chunk.
     let offset = 0;
     while (offset + 8 <= buffer.length) {

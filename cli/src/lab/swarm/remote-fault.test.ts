@@ -12,20 +12,33 @@ type JobSpec = {
   };
 };
 
+const C1 = 'c0ffee'.padEnd(64, '0');
+
 describe('planFaultJob', () => {
   it("runs once, on the task's node, with that node's Engine socket, calling the verb on the task's container", () => {
-    const job = planFaultJob('demo', 'img/user', 'node-2', 'c0ffee', 'pause') as ServiceSpec & JobSpec;
-    expect(job.TaskTemplate.Placement.Constraints).toEqual(['node.id==node-2']);
+    const job = planFaultJob('demo', 'img/user', 'node2', C1, 'pause') as ServiceSpec & JobSpec;
+    expect(job.TaskTemplate.Placement.Constraints).toEqual(['node.id==node2']);
     expect(job.TaskTemplate.RestartPolicy.Condition).toBe('none');
     expect(job.TaskTemplate.ContainerSpec.Mounts.map((m) => m.Source)).toEqual(['/var/run/docker.sock']);
-    expect(job.TaskTemplate.ContainerSpec.Env).toEqual(['W2MEET_CALL=/containers/c0ffee/pause']);
+    expect(job.TaskTemplate.ContainerSpec.Env).toEqual([`W2MEET_CALL=/containers/${C1}/pause`, 'NODE_OPTIONS=']);
     // The socket is root's: as the services' own user the call was refused (EACCES) on a two-node swarm.
     expect(job.TaskTemplate.ContainerSpec.User).toBe('root');
     expect(job.Labels).toMatchObject({ 'dev.w2meet.lab': 'demo', 'dev.w2meet.component': FAULT_JOB });
     const call = (verb: 'kill' | 'stop') =>
-      (planFaultJob('demo', 'i', 'n', 'c', verb, 7) as ServiceSpec & JobSpec).TaskTemplate.ContainerSpec.Env;
-    expect(call('kill')).toEqual(['W2MEET_CALL=/containers/c/kill?signal=SIGKILL']);
-    expect(call('stop')).toEqual(['W2MEET_CALL=/containers/c/stop?t=7']);
+      (planFaultJob('demo', 'i', 'n', C1, verb, 7) as ServiceSpec & JobSpec).TaskTemplate.ContainerSpec.Env;
+    expect(call('kill')[0]).toBe(`W2MEET_CALL=/containers/${C1}/kill?signal=SIGKILL`);
+    expect(call('stop')[0]).toBe(`W2MEET_CALL=/containers/${C1}/stop?t=7`);
+  });
+
+  it("keeps its name within the Engine's 63 characters for the longest lab name", () => {
+    // The name once carried the lab's: unpause was refused for a lab name of 17 characters.
+    for (const verb of ['kill', 'pause', 'unpause', 'stop'] as const)
+      expect(planFaultJob('a'.repeat(31), 'img', 'n2', C1, verb).Name!.length).toBeLessThanOrEqual(63);
+  });
+
+  it('refuses a container or node id that is not one', () => {
+    expect(() => planFaultJob('demo', 'img', 'n2', 'abc/../../x', 'kill')).toThrow(FaultError);
+    expect(() => planFaultJob('demo', 'img', 'n2;x', C1, 'kill')).toThrow(FaultError);
   });
 });
 
@@ -42,7 +55,7 @@ function swarmWith(states: string[], err?: string) {
 }
 
 describe('runFaultJob', () => {
-  const spec = planFaultJob('demo', 'img', 'n2', 'c1', 'kill');
+  const spec = planFaultJob('demo', 'img', 'n2', C1, 'kill');
 
   it('returns once the task completed, and removes the job', async () => {
     const { swarm, removed } = swarmWith(['pending', 'running', 'complete']);

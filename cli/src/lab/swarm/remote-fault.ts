@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceSpec } from 'dockerode';
 import { FaultError } from '../../errors.js';
@@ -47,9 +48,13 @@ export function planFaultJob(
   verb: ContainerVerb,
   graceSeconds = 10,
 ): ServiceSpec {
+  // Both come from the Engine's task list; checked anyway, as they reach a root process's request.
+  if (!/^[0-9a-f]{64}$/.test(containerId)) throw new FaultError(`not a container id: ${JSON.stringify(containerId)}`);
+  if (!/^[a-z0-9]+$/.test(nodeId)) throw new FaultError(`not a node id: ${JSON.stringify(nodeId)}`);
   const labels = { ...labLabels(lab), [LABEL_COMPONENT]: FAULT_JOB };
   return {
-    Name: `w2meet-${lab}-${FAULT_JOB}-${verb}-${containerId.slice(0, 12)}-${Date.now().toString(36)}`,
+    // Short whatever the lab's name (the Engine takes 63 characters): the labels say whose it is.
+    Name: `w2meet-fj-${verb}-${randomBytes(6).toString('hex')}`,
     Labels: labels,
     TaskTemplate: {
       ContainerSpec: {
@@ -58,7 +63,8 @@ export function planFaultJob(
         Command: ['node', '-e', CALL],
         // The services' image runs as an unprivileged user; the Engine's socket is root's.
         User: 'root',
-        Env: [`W2MEET_CALL=/containers/${containerId}/${PATHS(graceSeconds)[verb]}`],
+        // NODE_OPTIONS emptied: nothing from the image's environment runs in a root process beside the call.
+        Env: [`W2MEET_CALL=/containers/${containerId}/${PATHS(graceSeconds)[verb]}`, 'NODE_OPTIONS='],
         Mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Target: '/var/run/docker.sock' }],
       },
       RestartPolicy: { Condition: 'none' },

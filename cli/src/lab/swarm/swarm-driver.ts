@@ -302,7 +302,10 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
         // off the network before its process ends, so what it says as it ends (Postgres closing its
         // connections) never reaches the others, whose next query then waits out its timeout.
         if (container) await this.engine.stop(container, STOP_GRACE_S).catch(() => {});
-        else if ((await this.currentTask(i))?.Status?.State === 'running') await this.onItsNode(lab, i, 'stop').catch(() => {});
+        else if ((await this.currentTask(i))?.Status?.State === 'running') {
+          if ((await this.state(lab, i)) === 'paused') await this.onItsNode(lab, i, 'unpause').catch(() => {});
+          await this.onItsNode(lab, i, 'stop').catch(() => {});
+        }
         await this.swarm.scale(i.serviceId!, 0);
         const deadline = Date.now() + STOP_WAIT_MS;
         while (Date.now() < deadline) {

@@ -58,8 +58,9 @@ describe('swarm leave', () => {
     expect(done).toEqual([]);
   });
 
-  it('leaves once no lab runs, whatever task containers are left stopping', async () => {
-    const { docker, done } = engine({ swarm: 'active', containers: [swarmTask] });
+  it("leaves once no lab runs, whatever task containers or edge are left stopping (the swarm lab's, not a Docker lab's)", async () => {
+    const edge: Container = { Labels: { 'dev.w2meet.lab': 'w2meet', 'dev.w2meet.component': 'edge' } };
+    const { docker, done } = engine({ swarm: 'active', containers: [swarmTask, edge] });
     expect((await leaveSwarm(docker)).changed).toBe(true);
     expect(done).toEqual(['leave']);
   });

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { UsageError } from '../../errors.js';
-import { LABEL_LAB } from '../docker/labels.js';
+import { LABEL_COMPONENT, LABEL_LAB } from '../docker/labels.js';
+import { EDGE } from './edge.js';
 import { SwarmEngine } from './swarm-engine.js';
 import { SWARM_SERVICE_LABEL } from './swarm-driver.js';
 
@@ -15,7 +16,10 @@ export type MembershipOutcome = { changed: boolean; message: string };
  */
 async function runningDockerLabs(docker: Docker): Promise<string[]> {
   const containers = await docker.listContainers({ filters: { label: [LABEL_LAB], status: ['running', 'paused', 'restarting'] } });
-  const labs = containers.filter((c) => !c.Labels[SWARM_SERVICE_LABEL]).map((c) => c.Labels[LABEL_LAB] ?? '');
+  // A swarm lab's task containers and its edge (a plain container) are the swarm's, not a Docker lab's.
+  const labs = containers
+    .filter((c) => !c.Labels[SWARM_SERVICE_LABEL] && c.Labels[LABEL_COMPONENT] !== EDGE)
+    .map((c) => c.Labels[LABEL_LAB] ?? '');
   return [...new Set(labs)].sort();
 }
 

@@ -132,10 +132,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     }
     if (error instanceof HttpError) {
       if (error.statusCode >= 500)
-        request.log.warn(
-          { err: error.message, ...(error.cause instanceof Error ? { cause: error.cause.message } : {}) },
-          'request failed',
-        );
+        request.log.warn({ err: error.message, ...(error.cause instanceof Error ? { cause: error.cause.message } : {}) }, 'request failed');
       return reply.code(error.statusCode).send(errorBody(caseId, error.detail));
     }
     const status = error.statusCode ?? 500;

@@ -111,13 +111,13 @@ async function startSecondEngine(): Promise<Docker> {
   await mkdir(join(RUN_DIR, 'run'), { recursive: true });
   await mkdir(DATA_ROOT, { recursive: true });
   // Not the host's /etc/docker/daemon.json: a second Engine of defaults.
-  await writeFile(join(RUN_DIR, 'daemon.json'), '{}\n');
+  await writeFile(join(RUN_DIR, 'run', 'daemon.json'), '{}\n');
   const log = openSync(join(RUN_DIR, 'dockerd.log'), 'a');
   const inside = [
     'mount --make-rprivate /',
     `mount --bind ${RUN_DIR}/run /run`,
     `hostname ${NODE_HOSTNAME}`,
-    `exec dockerd --config-file ${RUN_DIR}/daemon.json --data-root ${DATA_ROOT} --exec-root /run/docker-exec --pidfile /run/dockerd.pid -H unix:///run/docker.sock --userland-proxy=false`,
+    `exec dockerd --config-file /run/daemon.json --data-root ${DATA_ROOT} --exec-root /run/docker-exec --pidfile /run/dockerd.pid -H unix:///run/docker.sock --userland-proxy=false`,
   ].join(' && ');
   const child = spawn('nsenter', [`--net=/run/netns/${NETNS}`, 'unshare', '--uts', '--mount', 'sh', '-c', inside], {
     stdio: ['ignore', log, log],
@@ -159,7 +159,9 @@ async function startSecondEngine(): Promise<Docker> {
     if (child.exitCode !== null) break;
     await sleep(250);
   }
-  throw new Error(`the second Engine did not answer on ${SOCKET}: see ${RUN_DIR}/dockerd.log`);
+  // Its folder goes with the undo: the log's end is said here.
+  const tail = (await readFile(join(RUN_DIR, 'dockerd.log'), 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
+  throw new Error(`the second Engine did not answer on ${SOCKET}; the end of its log:\n${tail}`);
 }
 
 /** Mounts the second Engine left under a folder (after a kill), innermost first, so removing it touches nothing else. */

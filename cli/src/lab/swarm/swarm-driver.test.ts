@@ -15,6 +15,18 @@ function recorder<T extends object>(calls: string[], answer: (name: string, args
   });
 }
 
+/** A driver over the given swarm and Engine calls, with no images to build. */
+function driverOver(swarm: SwarmEngine, engine: EngineClient): SwarmDriver {
+  return new SwarmDriver({
+    swarm,
+    engine,
+    images: async () => ({ images: {} as never, flavours: {} }),
+    mode: 'local',
+    exposeInfra: false,
+    env: {},
+  });
+}
+
 describe('SwarmDriver.remove', () => {
   it('leaves a Docker lab of the same name alone: with no service, secret or edge of the lab it removes nothing', async () => {
     const calls: string[] = [];
@@ -24,14 +36,7 @@ describe('SwarmDriver.remove', () => {
       name === 'containersByLabel' ? [postgres].filter((c) => Object.entries(c.labels).some(([k, v]) => filter === `${k}=${v}`)) : [],
     );
     const swarm = recorder<SwarmEngine>(calls, () => []);
-    const driver = new SwarmDriver({
-      swarm,
-      engine,
-      images: async () => ({ images: {} as never, flavours: {} }),
-      mode: 'local',
-      exposeInfra: false,
-      env: {},
-    });
+    const driver = driverOver(swarm, engine);
     await driver.remove('demo', { volumes: true });
     expect(calls.filter((c) => /^remove|kill|stop/.test(c))).toEqual([]);
   });
@@ -54,14 +59,7 @@ describe('SwarmDriver.state of a task on another node', () => {
       return undefined;
     });
     const engine = recorder<EngineClient>(calls, () => null);
-    return new SwarmDriver({
-      swarm,
-      engine,
-      images: async () => ({ images: {} as never, flavours: {} }),
-      mode: 'local',
-      exposeInfra: false,
-      env: {},
-    });
+    return driverOver(swarm, engine);
   }
   const instance = { id: 'suggestion-service-2', serviceId: 's2' } as never;
 

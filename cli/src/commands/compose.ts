@@ -7,7 +7,7 @@ export function registerCompose(program: Command): void {
   program
     .command('compose')
     .description('print compose/docker-compose.yml as the lab spec generates it (--write to update it, --check to compare)')
-    .option('--write', 'write compose/docker-compose.yml and compose/gateway.conf', false)
+    .option('--write', 'write compose/docker-compose.yml, compose/gateway.conf and compose/docker-stack.yml', false)
     .option('--check', 'exit 1 when the committed files differ from the spec', false)
     .action(async (options: { write: boolean; check: boolean }) => {
       const { renderCompose } = await import('../lab/compose-file.js');

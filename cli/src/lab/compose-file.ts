@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { componentFor } from './components/catalogue.js';
 import { containerGatewayConfig } from './components/gateway.js';
 import { buildLabSpec, instanceIds, instanceWaits, type AddressBook, type LabSecrets } from './spec.js';
+import { renderStack } from './swarm/stack-file.js';
 
 /**
  * compose/docker-compose.yml for people who prefer plain `docker compose`, derived from the same
@@ -27,6 +28,8 @@ const HEADER = `# Generated from the lab spec (cli/src/lab/spec.ts, cli/src/lab/
 export interface ComposeFiles {
   'docker-compose.yml': string;
   'gateway.conf': string;
+  /** The same lab for `docker stack deploy` (see swarm/stack-file.ts). */
+  'docker-stack.yml': string;
 }
 
 export function renderCompose(): ComposeFiles {
@@ -55,5 +58,6 @@ export function renderCompose(): ComposeFiles {
   return {
     'docker-compose.yml': HEADER + stringify(doc, { lineWidth: 0, version: '1.1' }),
     'gateway.conf': containerGatewayConfig(spec, book),
+    'docker-stack.yml': renderStack(),
   };
 }

@@ -8,16 +8,19 @@ export function registerImages(program: Command): void {
     .description("build the local images from Debian's packages (debootstrap) and the service images; cached by content")
     .option('--force', 'build the base image again even when one of the same recipe exists (the Debian mirror has updates)', false)
     .action(async (options: { force: boolean }) => {
-      const { buildLabImages } = await import('../lab/docker/lab-images.js');
+      const { buildLabImages, tagStackImages } = await import('../lab/docker/lab-images.js');
       const { dockerForCli } = await import('../lab/docker/docker-runtime.js');
       const { onInterrupt } = await import('../signals.js');
       const { signal, dispose } = onInterrupt('interrupted; stopping the build (Ctrl-C again to quit at once)');
       try {
-        const refs = await buildLabImages(await dockerForCli(), 'local', (line) => process.stderr.write(`  ${line}\n`), {
+        const docker = await dockerForCli();
+        const refs = await buildLabImages(docker, 'local', (line) => process.stderr.write(`  ${line}\n`), {
           signal,
           force: options.force,
         });
         for (const [role, ref] of Object.entries(refs)) process.stdout.write(`${role.padEnd(22)} ${ref}\n`);
+        const tagged = await tagStackImages(docker, refs);
+        process.stderr.write(`  tagged ${tagged.join(', ')} (compose/docker-stack.yml runs these)\n`);
       } finally {
         dispose();
       }
@@ -35,7 +38,9 @@ export function registerImages(program: Command): void {
     });
   images
     .command('push')
-    .description('fill a registry (a classroom mirror) with the locally built images under the official names')
+    .description(
+      "fill a registry (a classroom mirror, a swarm's) with the local base image under the official names, and the stack's images",
+    )
     .requiredOption('--registry <host:port>', 'the registry to push to')
     .action(async (options: { registry: string }) => {
       const { pushLocalImages } = await import('../lab/docker/lab-images.js');

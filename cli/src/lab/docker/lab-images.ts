@@ -10,6 +10,7 @@ import { followProgress, imageExists } from './engine.js';
 import { LABEL_IMAGE_HASH, LABEL_IMAGE_ROLE, LABEL_VERSION } from './labels.js';
 import { ensureLocalBaseImage } from './local-base-image.js';
 import { OFFICIAL_IMAGES, type ImageFlavour } from './official-images.js';
+import { STACK_TAG, stackImageName } from '../swarm/stack-images.js';
 
 export { OFFICIAL_IMAGES, type ImageFlavour };
 
@@ -154,31 +155,70 @@ export async function buildLabImages(
 }
 
 /**
+ * The stack file's names for the images just built (`w2meet/<service>:latest`, and
+ * `w2meet/local-base:latest` for the infrastructure and the gateway): `docker stack deploy` of
+ * compose/docker-stack.yml runs these. A later build moves them, as `latest` does.
+ */
+export async function tagStackImages(docker: Docker, refs: ImageRefs): Promise<string[]> {
+  const tagged = new Set<string>();
+  for (const [component, ref] of Object.entries(refs) as Array<[ComponentName, string]>) {
+    const repo = `w2meet/${stackImageName(component)}`;
+    await docker.getImage(ref).tag({ repo, tag: STACK_TAG });
+    tagged.add(`${repo}:${STACK_TAG}`);
+  }
+  return [...tagged];
+}
+
+/** The stack's images this Engine has (tagged by `images build`). */
+async function stackImagesHere(docker: Docker): Promise<string[]> {
+  const names = new Set([...INFRASTRUCTURE, ...SERVICES].map((n) => `w2meet/${stackImageName(n)}:${STACK_TAG}`));
+  const here: string[] = [];
+  for (const name of names) if (await imageExists(docker, name)) here.push(name);
+  return here;
+}
+
+/**
  * Fills a registry with the locally built image under every official name, so machines without
- * Docker Hub can `up --images official --registry HOST:PORT` from it.
+ * Docker Hub can `up --images official --registry HOST:PORT` from it, and with the stack file's
+ * images where this Engine has them.
  */
 export async function pushLocalImages(docker: Docker, registry: string, onProgress: (l: string) => void): Promise<string[]> {
   const { ref } = await ensureLocalBaseImage(docker, onProgress);
   const pushed: string[] = [];
-  for (const name of Object.values(OFFICIAL_IMAGES)) {
-    const [repo, tag] = name.split(':');
-    const target = `${registry}/${repo}`;
-    await docker.getImage(ref).tag({ repo: target, tag: tag! });
-    onProgress(`pushing ${target}:${tag}`);
-    try {
-      // A registry without authentication still wants the header; an empty auth config is sent.
-      await followProgress(docker, await docker.getImage(`${target}:${tag}`).push({ authconfig: { serveraddress: registry } }));
-    } catch (err) {
-      throw new ImagePushError(`cannot push ${target}:${tag}: ${(err as Error).message}`, `is a registry listening at ${registry}?`);
-    }
-    pushed.push(`${target}:${tag}`);
-    // The registry has it now; the host keeps no tag of w2meet's naming another registry.
-    await docker
-      .getImage(`${target}:${tag}`)
-      .remove({ noprune: true })
-      .catch(() => {});
-  }
+  for (const name of Object.values(OFFICIAL_IMAGES)) pushed.push(await pushAs(docker, ref, `${registry}/${name}`, registry, onProgress));
+  // And the stack file's images, where `images build` tagged them: every node of a swarm pulls them from there.
+  for (const name of await stackImagesHere(docker)) pushed.push(await pushAs(docker, name, `${registry}/${name}`, registry, onProgress));
   return pushed;
+}
+
+/**
+ * Pushes `source` as `target` (`registry/repo:tag`). The host keeps no tag of w2meet's naming
+ * another registry, unless `keepTag` (a swarm lab's own images, which this node runs by that name).
+ */
+export async function pushAs(
+  docker: Docker,
+  source: string,
+  target: string,
+  registry: string,
+  onProgress: (l: string) => void,
+  keepTag = false,
+): Promise<string> {
+  const at = target.lastIndexOf(':');
+  await docker.getImage(source).tag({ repo: target.slice(0, at), tag: target.slice(at + 1) });
+  onProgress(`pushing ${target}`);
+  try {
+    // A registry without authentication still wants the header; an empty auth config is sent.
+    await followProgress(docker, await docker.getImage(target).push({ authconfig: { serveraddress: registry } }));
+  } catch (err) {
+    throw new ImagePushError(`cannot push ${target}: ${(err as Error).message}`, `is a registry listening at ${registry}?`);
+  } finally {
+    if (!keepTag)
+      await docker
+        .getImage(target)
+        .remove({ noprune: true })
+        .catch(() => {});
+  }
+  return target;
 }
 
 export interface ImageRow {

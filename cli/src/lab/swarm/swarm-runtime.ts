@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { dockerodeEngine } from '../docker/engine-client.js';
 import { dockerClient } from '../docker/engine.js';
 import type { ImageMode } from '../docker/lab-images.js';
-import { labImageSource } from '../docker/image-source.js';
+import { swarmImageSource } from './swarm-images.js';
 import { LabRuntime } from '../lifecycle/lab-runtime.js';
 import type { LabStatus } from '../runtime.js';
 import type { SwarmInstance } from './service-plan.js';
@@ -35,7 +35,7 @@ export class SwarmRuntime extends LabRuntime<SwarmInstance> {
       exposeInfra: options.exposeInfra ?? false,
       spread: options.spread ?? false,
       env,
-      images: labImageSource(docker, mode, options.registry),
+      images: swarmImageSource(docker, mode, options.registry),
     });
     super(driver);
     this.docker = docker;

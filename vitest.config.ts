@@ -32,7 +32,7 @@ export default defineConfig({
         test: {
           name: 'int-docker',
           include: ['services/**/*.int.test.ts', 'cli/test/docker*.int.test.ts', 'cli/test/scenarios.int.test.ts'],
-          exclude: ['cli/test/docker-swarm.int.test.ts', '**/node_modules/**'],
+          exclude: ['cli/test/docker-swarm*.int.test.ts', '**/node_modules/**'],
           globalSetup: ['cli/test/lab-setup-docker.ts'],
           fileParallelism: false,
           testTimeout: 90_000,
@@ -43,7 +43,7 @@ export default defineConfig({
         // The lab on a one-node swarm of the same Engine, after everything else (see swarm-setup.ts).
         test: {
           name: 'int-swarm',
-          include: ['cli/test/docker-swarm.int.test.ts'],
+          include: ['cli/test/docker-swarm*.int.test.ts'],
           globalSetup: ['cli/test/swarm-setup.ts'],
           fileParallelism: false,
           testTimeout: 90_000,

@@ -1,14 +1,11 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dockerClient } from '../src/lab/docker/engine.js';
 import { LABEL_IMAGE_ROLE, labFilter } from '../src/lab/docker/labels.js';
-import { freePort } from '../src/lab/free-port.js';
 import { labSpec } from '../src/lab/open-lab.js';
 import { ProcessRuntime } from '../src/lab/process/process-runtime.js';
 import { runCli, spawnCli } from './run-cli.js';
+import { startLocalRegistry } from './local-registry.js';
 import { http, testLab } from './test-lab.js';
 
 const docker = dockerClient();
@@ -160,25 +157,11 @@ describe('Ctrl-C during an image build', () => {
 
 describe('the pull path, through a registry on 127.0.0.1', () => {
   it('images push fills a registry; up --images official --registry pulls from it and runs', async () => {
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'w2meet-registry-'));
-    writeFileSync(
-      join(dir, 'config.yml'),
-      `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`,
-    );
-    const registry = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
+    const { address: registryAddress, stop: stopRegistry } = await startLocalRegistry();
+    const port = Number(registryAddress.split(':')[1]);
     const hostTags = async () => new Set((await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'));
     const before = await hostTags();
     try {
-      const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline) {
-        const ok = await http(`http://127.0.0.1:${port}/v2/`).then(
-          (r) => r.status === 200,
-          () => false,
-        );
-        if (ok) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
       const pushed = await runCli(['images', 'push', '--registry', `127.0.0.1:${port}`], 600_000);
       expect(pushed.code, pushed.stderr).toBe(0);
       expect(pushed.stdout).toContain(`127.0.0.1:${port}/postgres:16-bookworm`);
@@ -221,8 +204,7 @@ describe('the pull path, through a registry on 127.0.0.1', () => {
           .remove({ noprune: true })
           .catch(() => {});
       }
-      registry.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
+      stopRegistry();
     }
   }, 900_000);
 });

@@ -1,7 +1,7 @@
 import type { ServiceSpec } from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { FaultError } from '../../errors.js';
-import { FAULT_JOB, planFaultJob, runFaultJob } from './remote-fault.js';
+import { FAULT_JOB, faultJobHint, planFaultJob, runFaultJob } from './remote-fault.js';
 import type { SwarmEngine, SwarmTask } from './swarm-engine.js';
 
 type JobSpec = {
@@ -68,6 +68,22 @@ describe('runFaultJob', () => {
     const failure = runFaultJob(swarm, spec, 'pause x', async () => '409 {"message":"Container c1 is already paused"}');
     await expect(failure).rejects.toBeInstanceOf(FaultError);
     await expect(failure).rejects.toThrow(/pause x on its node did not happen: .*ended failed .*already paused/);
+    await expect(failure).rejects.toMatchObject({ hint: expect.stringContaining('refused the call') });
     expect(removed).toEqual(['job-1']);
+  });
+
+  it('says what to do when the node has no image to run the job from', async () => {
+    const { swarm } = swarmWith(['rejected'], 'No such image: img');
+    const failure = runFaultJob(swarm, spec, 'kill x', async () => '');
+    await expect(failure).rejects.toMatchObject({
+      hint: expect.stringMatching(/that node has no img: .*--registry HOST:PORT.*docker save img/),
+    });
+  });
+});
+
+describe('faultJobHint', () => {
+  it('points at the node when no node ran the job', () => {
+    expect(faultJobHint('not placed', '', 'img')).toMatch(/docker node ls/);
+    expect(faultJobHint('pending', 'no suitable node', 'img')).toMatch(/ready and active/);
   });
 });

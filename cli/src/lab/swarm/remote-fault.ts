@@ -95,10 +95,29 @@ export async function runFaultJob(
     const state = task?.Status?.State ?? 'not placed';
     if (state === 'complete') return;
     const log = ENDED.has(state) ? (await readLog(id).catch(() => '')).trim() : '';
+    const container = spec.TaskTemplate && 'ContainerSpec' in spec.TaskTemplate ? spec.TaskTemplate.ContainerSpec : undefined;
     throw new FaultError(
       `${what} on its node did not happen: the one-off task that does it ended ${state}${task?.Status?.Err ? ` (${task.Status.Err})` : ''}${log ? `: ${log}` : ''}`,
+      faultJobHint(state, task?.Status?.Err ?? '', container?.Image ?? "the services' image"),
     );
   } finally {
     await swarm.removeService(id).catch(() => {});
   }
+}
+
+/** What to do when a fault job did not happen, from how its task ended. */
+export function faultJobHint(state: string, err: string, image: string): string {
+  if (/no such image|image .*not found|pull access denied|manifest unknown/i.test(err))
+    return `that node has no ${image}: bring the lab up with --registry HOST:PORT (every node pulls from it), or copy the image there (docker save ${image} | docker load)`;
+  if (
+    state === 'not placed' ||
+    state === 'pending' ||
+    state === 'new' ||
+    state === 'assigned' ||
+    state === 'accepted' ||
+    state === 'preparing'
+  )
+    return 'no node ran the job in 45 s: is that node ready and active? `docker node ls` says; a node drained or down runs nothing';
+  if (state === 'failed') return "the node's Engine refused the call (its answer is above): `w2meet status` shows the task as it is now";
+  return '`docker node ls` and `w2meet status` show the node and the task as they are now';
 }

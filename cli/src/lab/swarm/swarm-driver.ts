@@ -21,6 +21,7 @@ import { waitsAmong } from '../lifecycle/waits-among.js';
 import type { Health, InstanceState, LogLine, LogOptions } from '../runtime.js';
 import type { ComponentName, LabSecrets, LabSpec } from '../spec.js';
 import type { HostPort } from '../wait/probe-spec.js';
+import { requireEngineOnThisMachine } from './engine-here.js';
 import { EDGE, planEdge, type EdgeRoute } from './edge.js';
 import { type ContainerVerb, FAULT_JOB, planFaultJob, runFaultJob } from './remote-fault.js';
 import { planService, serviceName, type SwarmInstance } from './service-plan.js';
@@ -137,6 +138,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
   }
 
   async create(spec: LabSpec, context: CreateContext): Promise<SwarmLab> {
+    requireEngineOnThisMachine(this.options.env);
     const lab = spec.name;
     const local = await this.swarm.localState();
     const gatewayPort = spec.gatewayPort === 0 ? await freePort() : spec.gatewayPort;

@@ -77,6 +77,12 @@ export interface CreateContext {
 /** A started instance: while the lifecycle waits for it, why it is gone, or null while it runs. */
 export interface Running {
   exited(): string | null | Promise<string | null>;
+  /**
+   * Resolves once the engine has what it needs to start the instance (a swarm task's image, pulled
+   * on its node from a registry, which a first start on a new node can take minutes over); the
+   * start's own timeout counts from then. Rejects when that did not come in its own limit.
+   */
+  prepared?(signal: AbortSignal): Promise<void>;
 }
 
 export type InstanceSignal = 'stop' | 'kill' | 'pause' | 'unpause';

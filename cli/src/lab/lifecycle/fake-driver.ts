@@ -48,12 +48,25 @@ export class FakeDriver implements RuntimeDriver {
     return this.stored;
   }
 
+  /** How long the engine takes to prepare an instance (its image pulled) before it runs, by id. */
+  preparingMs: Record<string, number> = {};
+
   async start(_lab: DriverLab<DriverInstance>, i: DriverInstance): Promise<Running> {
     this.events.push(`start ${i.id}`);
     if (this.failsToStart.has(i.id)) throw new Error(`${i.id} could not be started`);
-    this.states.set(i.id, this.exitsAtStart.has(i.id) ? 'exited' : 'running');
-    this.startedAt.set(i.id, Date.now());
-    return { exited: () => (this.states.get(i.id) === 'exited' ? 'the process exited' : null) };
+    const run = () => {
+      this.states.set(i.id, this.exitsAtStart.has(i.id) ? 'exited' : 'running');
+      this.startedAt.set(i.id, Date.now());
+    };
+    const exited = () => (this.states.get(i.id) === 'exited' ? 'the process exited' : null);
+    const preparing = this.preparingMs[i.id];
+    if (preparing === undefined) {
+      run();
+      return { exited };
+    }
+    // As a swarm task whose image is being pulled: it runs once that is done.
+    const prepared = new Promise<void>((resolve) => setTimeout(resolve, preparing)).then(run);
+    return { exited, prepared: () => prepared };
   }
 
   async state(_lab: DriverLab<DriverInstance>, i: DriverInstance): Promise<InstanceState> {

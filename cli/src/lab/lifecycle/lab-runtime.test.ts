@@ -43,6 +43,14 @@ describe('the lifecycle: up', () => {
     expect(byId.get('gateway')!.startsAfter).toContain('availability-service-2');
   });
 
+  it("counts a start's timeout from when the engine has prepared it (an image pulled on a new node)", async () => {
+    const { driver, runtime } = setup(300);
+    driver.preparingMs = { redis: 600 };
+    driver.healthyAfterMs = { redis: 50 };
+    const status = await runtime.up(spec());
+    expect(status.instances.find((i) => i.id === 'redis')!.health).toBe('healthy');
+  });
+
   it('returns the lab as it is when it is already up, starting nothing again', async () => {
     const { driver, runtime } = setup();
     await runtime.up(spec());

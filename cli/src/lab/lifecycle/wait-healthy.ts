@@ -37,6 +37,7 @@ export async function waitHealthy<I extends DriverInstance>(
     await probeFor(spec)(attempt);
   };
   try {
+    await running.prepared?.(signal);
     const timeoutMs = checks.startTimeoutMs?.(instance) ?? component.startTimeoutMs;
     await waitFor(probe, { timeoutMs, signal, exited: () => running.exited(), describe: instance.id });
   } catch (err) {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
-import type { SecretReference, ServiceSpec } from 'dockerode';
+import type { ContainerTaskSpec, SecretReference, ServiceSpec } from 'dockerode';
 import { AbortedError, FaultError, PrerequisiteError } from '../../errors.js';
 import { componentFor } from '../components/catalogue.js';
 import { CONTAINER_NODE_NAME } from '../components/rabbitmq.js';
@@ -24,6 +24,7 @@ import type { HostPort } from '../wait/probe-spec.js';
 import { requireEngineOnThisMachine } from './engine-here.js';
 import { EDGE, planEdge, type EdgeRoute } from './edge.js';
 import { type ContainerVerb, FAULT_JOB, planFaultJob, runFaultJob } from './remote-fault.js';
+import { PULL_JOB, pullOnEveryNode } from './pull-on-nodes.js';
 import { planService, serviceName, type SwarmInstance } from './service-plan.js';
 import { spreadPlacement } from './spread.js';
 import type { SwarmEngine, SwarmTask } from './swarm-engine.js';
@@ -36,6 +37,15 @@ const STOP_WAIT_MS = 20_000;
 const STOP_GRACE_S = 10;
 /** Tasks that failed in a row before a start-up wait gives up. */
 const FAILED_STARTS = 3;
+/**
+ * A task its node holds but has not started: `preparing` is its image being pulled (from a
+ * registry, onto a node that has never run the lab: minutes for the base image). The start's
+ * timeout counts from the end of it, up to this long.
+ */
+const PREPARING_TASK = new Set(['assigned', 'accepted', 'preparing']);
+const PREPARE_LIMIT_MS = 10 * 60_000;
+/** One-off services of the lab's that are none of its instances. */
+const JOBS = new Set([FAULT_JOB, PULL_JOB]);
 /** The label the Engine puts on every task's container. */
 export const SWARM_SERVICE_LABEL = 'com.docker.swarm.service.id';
 
@@ -98,7 +108,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
 
   async load(lab: string): Promise<SwarmLab | null> {
     // A fault job (remote-fault.ts) carries the lab's label for `down`, but is no instance of it.
-    const services = (await this.swarm.labServices(lab).catch(() => [])).filter((s) => s.Spec.Labels?.[LABEL_COMPONENT] !== FAULT_JOB);
+    const services = (await this.swarm.labServices(lab).catch(() => [])).filter((s) => !JOBS.has(s.Spec.Labels?.[LABEL_COMPONENT] ?? ''));
     if (!services.length) return null;
     const record = await readRecord(lab, this.options.env).catch(() => null);
     if (record?.requestLogs) capGatewayAccessLog(record.requestLogs);
@@ -150,8 +160,15 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     if (logDir) await ensureRequestLogDir(lab, this.options.env);
     const network = networkName(lab);
     const containers = planContainers({ spec: { ...spec, gatewayPort }, images, flavours, ...(logDir ? { requestLogDir: logDir } : {}) });
-    const pinned = this.options.spread ? spreadPlacement(containers, await this.swarm.nodes(), local.nodeId) : new Map<string, string>();
+    const nodes = await this.swarm.nodes();
+    const pinned = this.options.spread ? spreadPlacement(containers, nodes, local.nodeId) : new Map<string, string>();
     const plan = containers.map((i) => planService(lab, network, i, spec.secrets, local.nodeId, pinned.get(i.id)));
+    if (nodes.filter((n) => n.state === 'ready' && n.availability === 'active').length > 1) {
+      context.progress({ type: 'info', message: `getting the images onto every node` });
+      const images = plan.map((p) => (p.service.TaskTemplate as ContainerTaskSpec).ContainerSpec!.Image!);
+      await pullOnEveryNode(this.swarm, lab, images, context.signal);
+      if (context.signal.aborted) throw new AbortedError('interrupted while getting the images onto the nodes; nothing was started');
+    }
     await this.swarm.ensureOverlay(lab, network);
     for (const volume of new Set(plan.map((p) => p.volume).filter((v): v is string => !!v))) {
       await this.engine.ensureVolume(lab, volume, credentialLabels(spec.secrets));
@@ -235,6 +252,21 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
         return failed.length >= FAILED_STARTS
           ? `its last ${failed.length} tasks failed: ${failed[0]?.Status?.Err ?? 'no reason given'}`
           : null;
+      },
+      prepared: async (signal) => {
+        const deadline = Date.now() + PREPARE_LIMIT_MS;
+        for (;;) {
+          const newest = (await this.swarm.tasks(i.serviceId!))
+            .filter((t) => (t.CreatedAt ?? '') >= since)
+            .sort((a, b) => (b.CreatedAt ?? '').localeCompare(a.CreatedAt ?? ''))[0];
+          const state = newest?.Status?.State ?? 'new';
+          if (!PREPARING_TASK.has(state) || signal.aborted) return;
+          if (Date.now() >= deadline)
+            throw new Error(
+              `${i.id}: its task was still ${state} after ${PREPARE_LIMIT_MS / 60_000} min (its image being pulled on its node?)`,
+            );
+          await sleep(500);
+        }
       },
     };
   }

@@ -79,6 +79,12 @@ export class SwarmEngine {
     return made.id;
   }
 
+  /** A service with one task on every node that can run it (a job: its restart policy says whether it runs again). */
+  async createGlobalService(spec: ServiceSpec): Promise<string> {
+    const made = await this.docker.createService({ ...spec, Mode: { Global: {} } });
+    return made.id;
+  }
+
   /** Sets a service's task count. */
   async scale(serviceId: string, replicas: number): Promise<void> {
     await this.updateSpec(serviceId, (spec) => ({ ...spec, Mode: { Replicated: { Replicas: replicas } } }));

@@ -1,7 +1,7 @@
 import type { ServiceSpec } from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { FaultError } from '../../errors.js';
-import { FAULT_JOB, faultJobHint, planFaultJob, runFaultJob } from './remote-fault.js';
+import { FAULT_JOB, FaultJobError, faultJobHint, planFaultJob, runFaultJob, withPausedLabel } from './remote-fault.js';
 import type { SwarmEngine, SwarmTask } from './swarm-engine.js';
 
 type JobSpec = {
@@ -85,5 +85,28 @@ describe('faultJobHint', () => {
   it('points at the node when no node ran the job', () => {
     expect(faultJobHint('not placed', '', 'img')).toMatch(/docker node ls/);
     expect(faultJobHint('pending', 'no suitable node', 'img')).toMatch(/ready and active/);
+  });
+});
+
+describe('withPausedLabel', () => {
+  const C = 'c9';
+  async function labelAfter(verb: 'pause' | 'unpause', outcome: 'ok' | 'failed' | 'timed out'): Promise<string | null | undefined> {
+    let label: string | null | undefined;
+    const run = async () => {
+      if (outcome === 'failed') throw new FaultJobError('refused', 'hint', true);
+      if (outcome === 'timed out') throw new FaultJobError('too slow', 'hint', false);
+    };
+    await withPausedLabel(verb, C, async (v) => void (label = v), run).catch(() => {});
+    return label;
+  }
+
+  it('records a pause that happened, or that ran out of time and may yet have happened, so an unpause undoes it', async () => {
+    expect(await labelAfter('pause', 'ok')).toBe(C);
+    expect(await labelAfter('pause', 'timed out')).toBe(C);
+  });
+
+  it('forgets a pause whose job surely failed, and clears the label after an unpause', async () => {
+    expect(await labelAfter('pause', 'failed')).toBeNull();
+    expect(await labelAfter('unpause', 'ok')).toBeNull();
   });
 });

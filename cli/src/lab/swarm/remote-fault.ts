@@ -76,6 +76,17 @@ export function planFaultJob(
 
 const ENDED = new Set(['complete', 'failed', 'rejected', 'shutdown', 'orphaned', 'remove']);
 
+/** A fault job that did not complete: `ended` when its task ended (the call surely failed), not when it ran out of time (it may yet have happened). */
+export class FaultJobError extends FaultError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly ended: boolean,
+  ) {
+    super(message, hint);
+  }
+}
+
 /** Runs a fault job to its end and removes it; a job that failed or took too long is a clear error. */
 export async function runFaultJob(
   swarm: SwarmEngine,
@@ -96,9 +107,13 @@ export async function runFaultJob(
     if (state === 'complete') return;
     const log = ENDED.has(state) ? (await readLog(id).catch(() => '')).trim() : '';
     const container = spec.TaskTemplate && 'ContainerSpec' in spec.TaskTemplate ? spec.TaskTemplate.ContainerSpec : undefined;
-    throw new FaultError(
-      `${what} on its node did not happen: the one-off task that does it ended ${state}${task?.Status?.Err ? ` (${task.Status.Err})` : ''}${log ? `: ${log}` : ''}`,
+    const ended = ENDED.has(state);
+    throw new FaultJobError(
+      ended
+        ? `${what} on its node did not happen: the one-off task that does it ended ${state}${task?.Status?.Err ? ` (${task.Status.Err})` : ''}${log ? `: ${log}` : ''}`
+        : `${what} on its node: the one-off task that does it was still ${state} after ${JOB_TIMEOUT_MS / 1000} s (it may yet happen)`,
       faultJobHint(state, task?.Status?.Err ?? '', container?.Image ?? "the services' image"),
+      ended,
     );
   } finally {
     await swarm.removeService(id).catch(() => {});
@@ -120,4 +135,26 @@ export function faultJobHint(state: string, err: string, image: string): string 
     return 'no node ran the job in 45 s: is that node ready and active? `docker node ls` says; a node drained or down runs nothing';
   if (state === 'failed') return "the node's Engine refused the call (its answer is above): `w2meet status` shows the task as it is now";
   return '`docker node ls` and `w2meet status` show the node and the task as they are now';
+}
+
+/**
+ * Runs a fault job and keeps the service's paused label (what `state` reads for a task it cannot
+ * inspect) true to what may have happened: a pause is recorded before its job runs and forgotten
+ * only when its job surely failed, so a pause that ran out of time (and may yet have frozen the
+ * task) is still undone by an unpause; any other verb that completed clears it.
+ */
+export async function withPausedLabel(
+  verb: ContainerVerb,
+  container: string,
+  setLabel: (value: string | null) => Promise<void>,
+  run: () => Promise<void>,
+): Promise<void> {
+  if (verb === 'pause') await setLabel(container);
+  try {
+    await run();
+  } catch (err) {
+    if (verb === 'pause' && err instanceof FaultJobError && err.ended) await setLabel(null).catch(() => {});
+    throw err;
+  }
+  if (verb !== 'pause') await setLabel(null);
 }

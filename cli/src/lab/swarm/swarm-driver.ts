@@ -23,7 +23,7 @@ import type { ComponentName, LabSecrets, LabSpec } from '../spec.js';
 import type { HostPort } from '../wait/probe-spec.js';
 import { requireEngineOnThisMachine } from './engine-here.js';
 import { EDGE, planEdge, type EdgeRoute } from './edge.js';
-import { type ContainerVerb, FAULT_JOB, planFaultJob, runFaultJob } from './remote-fault.js';
+import { type ContainerVerb, FAULT_JOB, planFaultJob, runFaultJob, withPausedLabel } from './remote-fault.js';
 import { PULL_JOB, pullOnEveryNode } from './pull-on-nodes.js';
 import { planService, serviceName, type SwarmInstance } from './service-plan.js';
 import { spreadPlacement } from './spread.js';
@@ -164,10 +164,12 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     const pinned = this.options.spread ? spreadPlacement(containers, nodes, local.nodeId) : new Map<string, string>();
     const plan = containers.map((i) => planService(lab, network, i, spec.secrets, local.nodeId, pinned.get(i.id)));
     if (nodes.filter((n) => n.state === 'ready' && n.availability === 'active').length > 1) {
-      context.progress({ type: 'info', message: `getting the images onto every node` });
+      context.progress({ type: 'info', message: 'getting the images onto every node' });
       const images = plan.map((p) => (p.service.TaskTemplate as ContainerTaskSpec).ContainerSpec!.Image!);
+      const started = performance.now();
       await pullOnEveryNode(this.swarm, lab, images, context.signal);
       if (context.signal.aborted) throw new AbortedError('interrupted while getting the images onto the nodes; nothing was started');
+      context.progress({ type: 'info', message: `every node has the images (${((performance.now() - started) / 1000).toFixed(1)} s)` });
     }
     await this.swarm.ensureOverlay(lab, network);
     for (const volume of new Set(plan.map((p) => p.volume).filter((v): v is string => !!v))) {
@@ -376,9 +378,12 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     if (!image) throw new FaultError(`${i.id}: no image of the lab's services to run the ${verb} with`);
     const readLog = async (serviceId: string) => containerLogTail({ logLines: serviceLogReader(this.swarm.docker) }, serviceId, 5);
     const job = planFaultJob(lab.name, image, task.NodeID, container, verb, STOP_GRACE_S);
-    await runFaultJob(this.swarm, job, `${verb} ${i.id}`, readLog);
-    // What `state` reads for a task it cannot inspect.
-    await this.swarm.setServiceLabel(i.serviceId!, LABEL_PAUSED, verb === 'pause' ? container : null);
+    await withPausedLabel(
+      verb,
+      container,
+      (value) => this.swarm.setServiceLabel(i.serviceId!, LABEL_PAUSED, value),
+      () => runFaultJob(this.swarm, job, `${verb} ${i.id}`, readLog),
+    );
   }
 
   /**

@@ -12,6 +12,10 @@
  * lab running, the docker CLI, `ip`, `unshare` and `nsenter`. Nothing leaves the machine: the
  * second Engine has no route but to the first.
  *
+ * The second node gets the images as a cluster's nodes do, from a registry both pull from by one
+ * name (see node-registry.ts: `images push`, then `up --registry`); with BENCH_IMAGES=copy, copied
+ * to it instead (`docker save | docker load`, no registry).
+ *
  * BENCH_SCENARIOS (all of grade's suite) names the scenarios to grade, space-separated.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -24,6 +28,7 @@ import Docker from 'dockerode';
 import { buildLabImages } from '../src/lab/docker/lab-images.js';
 import { packageRoot } from '../src/lab/paths.js';
 import { initSwarm } from '../src/lab/swarm/swarm-membership.js';
+import { startNodeRegistry } from './node-registry.js';
 
 const run = promisify(execFile);
 const NETNS = 'w2meet-node2';
@@ -35,6 +40,9 @@ const NODE_HOSTNAME = 'w2meet-node2';
 const DATA_ROOT = '/var/lib/w2meet-node2';
 const RUN_DIR = '/run/w2meet-node2';
 const SOCKET = `${RUN_DIR}/run/docker.sock`;
+const REGISTRY_DIR = '/var/lib/w2meet-node2-registry';
+/** How the second node gets the images: from a registry both pull from (as a cluster does), or copied (`docker save | docker load`). */
+const IMAGES_VIA = process.env.BENCH_IMAGES === 'copy' ? 'copy' : 'registry';
 const LAB = 'two-node';
 const REPLICAS = 'availability-service=2,suggestion-service=2,worker-service=2';
 const CLI = join(packageRoot(), 'dist', 'cli', 'w2meet.js');
@@ -70,12 +78,15 @@ async function preflight(docker: Docker): Promise<void> {
     throw new Error(`network namespace ${NETNS} exists (an earlier run was killed?): remove it with \`ip netns del ${NETNS}\``);
   const { stdout: addresses } = await run('ip', ['-4', '-o', 'addr']);
   if (addresses.includes(' 10.213.7.')) throw new Error('10.213.7.0/30 is in use on this machine: this run would clash with it');
-  for (const tool of ['docker', 'dockerd', 'nsenter', 'unshare'])
+  const tools = ['docker', 'dockerd', 'nsenter', 'unshare', ...(IMAGES_VIA === 'registry' ? ['docker-registry', 'socat'] : [])];
+  for (const tool of tools)
     await run('sh', ['-c', `command -v ${tool}`]).catch(() => {
-      throw new Error(`${tool} is not installed: \`w2meet doctor --fix\` installs the Engine; nsenter and unshare are util-linux's`);
+      throw new Error(
+        `${tool} is not installed: \`w2meet doctor --fix\` installs the Engine and docker-registry; nsenter and unshare are util-linux's; socat is Debian's socat`,
+      );
     });
   // Its folders are removed at the end: ones already there (not made by this run) are refused, not removed.
-  for (const dir of [DATA_ROOT, RUN_DIR])
+  for (const dir of [DATA_ROOT, RUN_DIR, REGISTRY_DIR])
     if (
       await stat(dir).then(
         () => true,
@@ -241,12 +252,24 @@ async function main(): Promise<void> {
     await makeNamespace();
     const node2 = await startSecondEngine();
     say(`second Engine up in namespace ${NETNS} (${NODE_IP}), hostname ${NODE_HOSTNAME}`);
-    figures.imageCopySeconds = await copyImages(docker);
-    say(`images copied to it in ${(figures.imageCopySeconds as number).toFixed(1)} s`);
+    figures.images = IMAGES_VIA;
+    const registryArgs: string[] = [];
+    if (IMAGES_VIA === 'copy') {
+      figures.imageCopySeconds = await copyImages(docker);
+      say(`images copied to it in ${(figures.imageCopySeconds as number).toFixed(1)} s`);
+    } else {
+      const registry = await startNodeRegistry(REGISTRY_DIR, NETNS);
+      undo.push({ what: 'the registry and its relays', step: registry.stop });
+      const push = await w2meet(['images', 'push', '--registry', registry.address]);
+      if (push.code !== 0) throw new Error(`images push exited ${push.code}`);
+      figures.imagePushSeconds = push.seconds;
+      say(`base image pushed to ${registry.address} in ${push.seconds.toFixed(1)} s; the lab's services are pushed by up`);
+      registryArgs.push('--registry', registry.address);
+    }
     await makeSwarm(docker, node2);
     if (interrupted) return;
     undo.push({ what: `lab ${LAB}`, step: () => w2meet(['down', '--lab', LAB, '-v'], { ownGroup: true }) });
-    const up = await w2meet(['up', '--runtime', 'swarm', '--spread', '--lab', LAB, '--port', '0', '--replicas', REPLICAS]);
+    const up = await w2meet(['up', '--runtime', 'swarm', '--spread', '--lab', LAB, '--port', '0', '--replicas', REPLICAS, ...registryArgs]);
     figures.up = { code: up.code, seconds: up.seconds };
     if (up.code !== 0 || interrupted) return;
     figures.placement = await placement(docker);

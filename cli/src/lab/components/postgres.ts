@@ -28,17 +28,20 @@ if [ ! -s "$D/PG_VERSION" ]; then
   runuser -u postgres -- "$BIN/initdb" -D "$D" -U "$POSTGRES_USER" --pwfile=/tmp/pw --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
   rm -f /tmp/pw
   echo "host all all all scram-sha-256" >> "$D/pg_hba.conf"
-  # Where no w2meet makes the lab's database (\`docker stack deploy\`), POSTGRES_DB names it: made
-  # here on the first start, with the SQL files mounted in /docker-entrypoint-initdb.d, as
-  # Postgres's own image does. The server listens on its socket alone meanwhile.
-  if [ -n "\${POSTGRES_DB:-}" ] && [ "$POSTGRES_DB" != postgres ]; then
-    runuser -u postgres -- "$BIN/pg_ctl" -D "$D" -w -o "-c listen_addresses=''" start >/dev/null
+fi
+# Where no w2meet makes the lab's database (\`docker stack deploy\`), POSTGRES_DB names it: made
+# here before the server listens, with the SQL files mounted in /docker-entrypoint-initdb.d, as
+# Postgres's own image does. All or nothing: until the mark is written, a start tries again (the
+# database only if missing; the schema's statements are idempotent).
+if [ -n "\${POSTGRES_DB:-}" ] && [ "$POSTGRES_DB" != postgres ] && [ ! -e "$D/w2meet-initdb.done" ]; then
+  runuser -u postgres -- "$BIN/pg_ctl" -D "$D" -w -o "-c listen_addresses=''" start >/dev/null
+  echo "SELECT 1 FROM pg_database WHERE datname = :'db'" | runuser -u postgres -- "$BIN/psql" -qtA -v db="$POSTGRES_DB" -U "$POSTGRES_USER" -d postgres | grep -q 1 ||
     runuser -u postgres -- "$BIN/createdb" -U "$POSTGRES_USER" "$POSTGRES_DB"
-    for f in /docker-entrypoint-initdb.d/*.sql; do
-      [ -e "$f" ] && runuser -u postgres -- "$BIN/psql" -q -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -f "$f"
-    done
-    runuser -u postgres -- "$BIN/pg_ctl" -D "$D" -w -m fast stop >/dev/null
-  fi
+  for f in /docker-entrypoint-initdb.d/*.sql; do
+    [ -e "$f" ] && runuser -u postgres -- "$BIN/psql" -q -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -f "$f"
+  done
+  runuser -u postgres -- "$BIN/pg_ctl" -D "$D" -w -m fast stop >/dev/null
+  touch "$D/w2meet-initdb.done"
 fi
 exec setpriv --reuid=postgres --regid=postgres --init-groups -- "$BIN/postgres" -D "$D" -c listen_addresses='*'`;
 

@@ -10,7 +10,7 @@ import { followProgress, imageExists } from './engine.js';
 import { LABEL_IMAGE_HASH, LABEL_IMAGE_ROLE, LABEL_VERSION } from './labels.js';
 import { ensureLocalBaseImage } from './local-base-image.js';
 import { OFFICIAL_IMAGES, type ImageFlavour } from './official-images.js';
-import { STACK_TAG, stackImageName } from '../swarm/stack-images.js';
+import { STACK_LOCAL_REPO, STACK_TAG, stackImageName } from '../swarm/stack-images.js';
 
 export { OFFICIAL_IMAGES, type ImageFlavour };
 
@@ -155,25 +155,26 @@ export async function buildLabImages(
 }
 
 /**
- * The stack file's names for the images just built (`w2meet/<service>:latest`, and
- * `w2meet/local-base:latest` for the infrastructure and the gateway): `docker stack deploy` of
- * compose/docker-stack.yml runs these. A later build moves them, as `latest` does.
+ * The stack file's names for the images just built (see swarm/stack-images.ts): `docker stack
+ * deploy` of compose/docker-stack.yml runs these. A later build moves them, as `latest` does.
  */
 export async function tagStackImages(docker: Docker, refs: ImageRefs): Promise<string[]> {
   const tagged = new Set<string>();
   for (const [component, ref] of Object.entries(refs) as Array<[ComponentName, string]>) {
-    const repo = `w2meet/${stackImageName(component)}`;
+    const repo = `${STACK_LOCAL_REPO}/${stackImageName(component)}`;
     await docker.getImage(ref).tag({ repo, tag: STACK_TAG });
     tagged.add(`${repo}:${STACK_TAG}`);
   }
   return [...tagged];
 }
 
-/** The stack's images this Engine has (tagged by `images build`). */
-async function stackImagesHere(docker: Docker): Promise<string[]> {
-  const names = new Set([...INFRASTRUCTURE, ...SERVICES].map((n) => `w2meet/${stackImageName(n)}:${STACK_TAG}`));
-  const here: string[] = [];
-  for (const name of names) if (await imageExists(docker, name)) here.push(name);
+/** The stack's images this Engine has (tagged by `images build`), by their name under a registry (`w2meet/<name>:latest`). */
+async function stackImagesHere(docker: Docker): Promise<Array<{ local: string; inRegistry: string }>> {
+  const names = new Set([...INFRASTRUCTURE, ...SERVICES].map((n) => `${stackImageName(n)}:${STACK_TAG}`));
+  const here: Array<{ local: string; inRegistry: string }> = [];
+  for (const name of names)
+    if (await imageExists(docker, `${STACK_LOCAL_REPO}/${name}`))
+      here.push({ local: `${STACK_LOCAL_REPO}/${name}`, inRegistry: `w2meet/${name}` });
   return here;
 }
 
@@ -185,15 +186,20 @@ async function stackImagesHere(docker: Docker): Promise<string[]> {
 export async function pushLocalImages(docker: Docker, registry: string, onProgress: (l: string) => void): Promise<string[]> {
   const { ref } = await ensureLocalBaseImage(docker, onProgress);
   const pushed: string[] = [];
-  for (const name of Object.values(OFFICIAL_IMAGES)) pushed.push(await pushAs(docker, ref, `${registry}/${name}`, registry, onProgress));
+  for (const name of Object.values(OFFICIAL_IMAGES))
+    pushed.push((await pushAs(docker, ref, `${registry}/${name}`, registry, onProgress)).target);
   // And the stack file's images, where `images build` tagged them: every node of a swarm pulls them from there.
-  for (const name of await stackImagesHere(docker)) pushed.push(await pushAs(docker, name, `${registry}/${name}`, registry, onProgress));
+  const stack = await stackImagesHere(docker);
+  if (!stack.length) onProgress("no stack images here (`w2meet images build` tags them): compose/docker-stack.yml's are not pushed");
+  for (const { local, inRegistry } of stack)
+    pushed.push((await pushAs(docker, local, `${registry}/${inRegistry}`, registry, onProgress)).target);
   return pushed;
 }
 
 /**
- * Pushes `source` as `target` (`registry/repo:tag`). The host keeps no tag of w2meet's naming
- * another registry, unless `keepTag` (a swarm lab's own images, which this node runs by that name).
+ * Pushes `source` as `target` (`registry/repo:tag`); resolves with the digest the registry gave it
+ * (empty if it said none). The host keeps no tag of w2meet's naming another registry, unless
+ * `keepTag` (a swarm lab's own images, which this node runs by that name).
  */
 export async function pushAs(
   docker: Docker,
@@ -202,13 +208,17 @@ export async function pushAs(
   registry: string,
   onProgress: (l: string) => void,
   keepTag = false,
-): Promise<string> {
+): Promise<{ target: string; digest: string }> {
+  let digest = '';
   const at = target.lastIndexOf(':');
   await docker.getImage(source).tag({ repo: target.slice(0, at), tag: target.slice(at + 1) });
   onProgress(`pushing ${target}`);
   try {
     // A registry without authentication still wants the header; an empty auth config is sent.
-    await followProgress(docker, await docker.getImage(target).push({ authconfig: { serveraddress: registry } }));
+    await followProgress(docker, await docker.getImage(target).push({ authconfig: { serveraddress: registry } }), (m) => {
+      const aux = m.aux as { Digest?: string } | undefined;
+      if (aux?.Digest) digest = aux.Digest;
+    });
   } catch (err) {
     throw new ImagePushError(`cannot push ${target}: ${(err as Error).message}`, `is a registry listening at ${registry}?`);
   } finally {
@@ -218,7 +228,7 @@ export async function pushAs(
         .remove({ noprune: true })
         .catch(() => {});
   }
-  return target;
+  return { target, digest };
 }
 
 export interface ImageRow {

@@ -21,10 +21,11 @@ describe('compose/docker-stack.yml', () => {
       'worker-service',
     ]);
     for (const [name, s] of Object.entries(services)) {
-      expect(s.image, name).toMatch(/^\$\{W2MEET_IMAGE_REPO:-w2meet\}\/(local-base|[a-z]+-service):latest$/);
+      expect(s.image, name).toMatch(/^\$\{W2MEET_IMAGE_REPO:-localhost\/w2meet\}\/(local-base|[a-z]+-service):latest$/);
       expect(s.deploy, name).toMatchObject({ replicas: 1, endpoint_mode: 'dnsrr', restart_policy: { condition: 'any' } });
     }
-    expect(services['user-service']!.image).toBe('${W2MEET_IMAGE_REPO:-w2meet}/user-service:latest');
+    // Under localhost/, never a bare name of Docker Hub's, which a task's start would try to pull.
+    expect(services['user-service']!.image).toBe('${W2MEET_IMAGE_REPO:-localhost/w2meet}/user-service:latest');
     // The replicas of a component share its name, as on the other runtimes.
     expect(services['availability-service-2']!.networks).toEqual({ lab: { aliases: ['availability-service'] } });
   });
@@ -67,7 +68,7 @@ describe('compose/docker-stack.yml', () => {
     const unescaped = body
       .join('\n')
       .replace(/\$\$/g, '')
-      .replace(/\$\{W2MEET_IMAGE_REPO:-w2meet\}/g, '');
+      .replace(/\$\{W2MEET_IMAGE_REPO:-localhost\/w2meet\}/g, '');
     expect(unescaped).not.toContain('$');
   });
 });

@@ -4,7 +4,7 @@ import { planContainers } from '../docker/container-plan.js';
 import type { ImageRefs } from '../docker/lab-images.js';
 import { buildLabSpec, type LabSecrets } from '../spec.js';
 import { planService, SECRETS_DIR } from './service-plan.js';
-import { STACK_TAG, stackImageName } from './stack-images.js';
+import { STACK_LOCAL_REPO, STACK_TAG, stackImageName } from './stack-images.js';
 
 /**
  * compose/docker-stack.yml: the lab for `docker stack deploy`, for a swarm w2meet did not make.
@@ -37,8 +37,8 @@ const ENV_OF: Record<keyof typeof PLACEHOLDERS, string> = {
   redis: 'W2MEET_REDIS_PASSWORD',
 };
 
-/** Where the stack's images come from: `W2MEET_IMAGE_REPO` (a registry's `host:port/w2meet` on a cluster), else this Engine's `w2meet/…:latest`. */
-export const STACK_IMAGE_REPO = '${W2MEET_IMAGE_REPO:-w2meet}';
+/** Where the stack's images come from: `W2MEET_IMAGE_REPO` (a registry's `host:port/w2meet` on a cluster), else this Engine's own (see stack-images.ts). */
+export const STACK_IMAGE_REPO = `\${W2MEET_IMAGE_REPO:-${STACK_LOCAL_REPO}}`;
 
 /** A stack secret's name: one per variable, shared by every service that reads it. */
 const stackSecretName = (variable: string) => `w2meet_${variable.toLowerCase()}`;
@@ -139,8 +139,9 @@ function stackService(instance: ReturnType<typeof plannedStack>[number]): Record
       replicas: 1,
       endpoint_mode: 'dnsrr',
       restart_policy: { condition: 'any', delay: duration(task.RestartPolicy?.Delay) },
-      // The data stays on the node whose volume holds it.
-      ...(instance.volume ? { placement: { constraints: ['node.role == manager'] } } : {}),
+      // The data stays on the node whose volume holds it: one node, labelled by hand (with several
+      // managers, \`node.role == manager\` would let it move to another's empty volume).
+      ...(instance.volume ? { placement: { constraints: ['node.labels.w2meet-data == true'] } } : {}),
     },
     logging: { driver: 'json-file', options: { 'max-size': '20m', 'max-file': '2' } },
   };
@@ -149,14 +150,20 @@ function stackService(instance: ReturnType<typeof plannedStack>[number]): Record
 function header(): string {
   const recipe = Object.entries(secretTemplates())
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, template]) => `#   printf '%s' "${fillPasswords(template, (k) => `$${ENV_OF[k]}`)}" | docker secret create ${name} -`);
+    .map(
+      ([name, template]) =>
+        `#   printf '%s' "${fillPasswords(template, (k) => `\${${ENV_OF[k]}:?set ${ENV_OF[k]}}`)}" | docker secret create ${name} -`,
+    );
   return `# Generated from the swarm runtime's service plan (cli/src/lab/swarm/stack-file.ts) by \`npm run compose\`; do not edit by hand.
 # The lab for \`docker stack deploy\` on a swarm w2meet did not make (see the README, "On a swarm").
-# 1. Images: \`w2meet images build\` tags w2meet/*:latest on this Engine. On several nodes, push them
-#    (\`w2meet images push --registry HOST:PORT\`) and deploy with W2MEET_IMAGE_REPO=HOST:PORT/w2meet.
-# 2. Secrets, once (URL-safe passwords: they go into URLs):
+# 1. Images: \`w2meet images build\` tags ${STACK_LOCAL_REPO}/*:latest on this Engine. On several nodes, push
+#    them (\`w2meet images push --registry HOST:PORT\`: a registry every node reaches by that name,
+#    listed in each node's "insecure-registries" if it has no TLS) and deploy with
+#    W2MEET_IMAGE_REPO=HOST:PORT/w2meet.
+# 2. The node that keeps the data (Postgres's and RabbitMQ's volumes): docker node update --label-add w2meet-data=true NODE
+# 3. Secrets, once (URL-safe passwords, as from \`openssl rand -hex 16\`: they go into URLs):
 ${recipe.join('\n')}
-# 3. docker stack deploy -c compose/docker-stack.yml w2meet
+# 4. docker stack deploy -c compose/docker-stack.yml w2meet
 # Nothing is published: reach the gateway (gateway:8080 on the stack's attachable network) from a
 # container on that network, or publish it on the node that runs it:
 #   docker service update --publish-add mode=host,target=8080,published=8080 w2meet_gateway

@@ -20,12 +20,32 @@ export function swarmImageSource(docker: Docker, mode: ImageMode, registry?: str
     const progress = (line: string) => context.progress({ type: 'info', message: line });
     const shared: Partial<ImageRefs> = {};
     for (const [component, ref] of Object.entries(images) as Array<[ComponentName, string]>) {
-      shared[component] = (SERVICES as readonly string[]).includes(component)
-        ? await pushAs(docker, ref, `${registry}/${ref}`, registry, progress, true)
-        : registryName(ref, registry);
+      if ((SERVICES as readonly string[]).includes(component)) {
+        const { target, digest } = await pushAs(docker, ref, `${registry}/${ref}`, registry, progress, true);
+        shared[component] = pinned(target, digest);
+      } else {
+        const name = registryName(ref, registry);
+        shared[component] = pinned(name, await registryDigest(docker, ref, name));
+      }
     }
     return { images: shared as ImageRefs, flavours };
   };
+}
+
+/**
+ * `name:tag@digest`: every node runs exactly the image pushed, whatever the tag names by then (a
+ * registry without TLS or login can be written to by others, and the fault jobs run the services'
+ * image as root). The tag stays for people to read; the Engine goes by the digest.
+ */
+export function pinned(name: string, digest: string): string {
+  return digest ? `${name}@${digest}` : name;
+}
+
+/** The digest the registry gave an image this Engine pulled from it as `name` (kept here under `ref`), or empty. */
+async function registryDigest(docker: Docker, ref: string, name: string): Promise<string> {
+  const repo = name.slice(0, name.lastIndexOf(':'));
+  const digests = ((await docker.getImage(ref).inspect()) as { RepoDigests?: string[] }).RepoDigests ?? [];
+  return digests.find((d) => d.startsWith(`${repo}@`))?.slice(repo.length + 1) ?? '';
 }
 
 /** The registry's name of an image pulled from it (kept here as `w2meet/mirror/<name>`). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineClient } from '../docker/engine-client.js';
-import { SwarmDriver } from './swarm-driver.js';
+import { SwarmDriver, stillPreparing } from './swarm-driver.js';
 import type { SwarmEngine } from './swarm-engine.js';
 
 /** An object whose every method is recorded and answers `answer(name)`: the calls the driver makes, with no Engine. */
@@ -70,5 +70,19 @@ describe('SwarmDriver.state of a task on another node', () => {
   it('is running when nothing was paused, or when the paused container has been replaced since', async () => {
     expect(await driverWith(undefined).state({} as never, instance)).toBe('running');
     expect(await driverWith('c8').state({} as never, instance)).toBe('running');
+  });
+});
+
+describe('stillPreparing: what a start waits for before its own timeout counts', () => {
+  const task = (State: string, Err?: string) => ({ ID: 't', Status: { State, Err } });
+
+  it('waits while the task is not made yet, or made and on its way to its node (its image being pulled)', () => {
+    expect(stillPreparing(undefined)).toBe(true);
+    for (const state of ['new', 'pending', 'assigned', 'accepted', 'preparing']) expect(stillPreparing(task(state)), state).toBe(true);
+  });
+
+  it('does not wait once it starts or runs, has ended, or cannot be placed', () => {
+    for (const state of ['starting', 'running', 'failed', 'rejected', 'complete']) expect(stillPreparing(task(state)), state).toBe(false);
+    expect(stillPreparing(task('pending', 'no suitable node (scheduling constraints not satisfied on 2 nodes)'))).toBe(false);
   });
 });

@@ -24,6 +24,7 @@ import type { HostPort } from '../wait/probe-spec.js';
 import { requireEngineOnThisMachine } from './engine-here.js';
 import { EDGE, planEdge, type EdgeRoute } from './edge.js';
 import { type ContainerVerb, FAULT_JOB, planFaultJob, runFaultJob, withPausedLabel } from './remote-fault.js';
+import { SETTLE_JOB, waitNameGoneEverywhere } from './name-settle.js';
 import { PULL_JOB, pullOnEveryNode } from './pull-on-nodes.js';
 import { planService, serviceName, type SwarmInstance } from './service-plan.js';
 import { spreadPlacement } from './spread.js';
@@ -38,14 +39,22 @@ const STOP_GRACE_S = 10;
 /** Tasks that failed in a row before a start-up wait gives up. */
 const FAILED_STARTS = 3;
 /**
- * A task its node holds but has not started: `preparing` is its image being pulled (from a
- * registry, onto a node that has never run the lab: minutes for the base image). The start's
- * timeout counts from the end of it, up to this long.
+ * A task not started yet: made, placed, or `preparing` (its image being pulled from a registry onto
+ * a node that has never run the lab: minutes for the base image). The start's timeout counts from
+ * the end of it, up to this long.
  */
-const PREPARING_TASK = new Set(['assigned', 'accepted', 'preparing']);
+const PREPARING_TASK = new Set(['new', 'pending', 'assigned', 'accepted', 'preparing']);
+
+/** Whether a start is still before its task's process: not made yet, or on its way (a pending one the Engine cannot place, with an error, is not). */
+export function stillPreparing(newest: SwarmTask | undefined): boolean {
+  if (!newest) return true;
+  const state = newest.Status?.State ?? '';
+  if (state === 'pending' && newest.Status?.Err) return false;
+  return PREPARING_TASK.has(state);
+}
 const PREPARE_LIMIT_MS = 10 * 60_000;
 /** One-off services of the lab's that are none of its instances. */
-const JOBS = new Set([FAULT_JOB, PULL_JOB]);
+const JOBS = new Set([FAULT_JOB, PULL_JOB, SETTLE_JOB]);
 /** The label the Engine puts on every task's container. */
 export const SWARM_SERVICE_LABEL = 'com.docker.swarm.service.id';
 
@@ -258,14 +267,14 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       prepared: async (signal) => {
         const deadline = Date.now() + PREPARE_LIMIT_MS;
         for (;;) {
-          const newest = (await this.swarm.tasks(i.serviceId!))
-            .filter((t) => (t.CreatedAt ?? '') >= since)
-            .sort((a, b) => (b.CreatedAt ?? '').localeCompare(a.CreatedAt ?? ''))[0];
-          const state = newest?.Status?.State ?? 'new';
-          if (!PREPARING_TASK.has(state) || signal.aborted) return;
+          const tasks = (await this.swarm.tasks(i.serviceId!)).filter((t) => (t.CreatedAt ?? '') >= since);
+          // A task rejected since is for exited() to report; otherwise the newest one decides.
+          if (tasks.some((t) => t.Status?.State === 'rejected') || signal.aborted) return;
+          const newest = tasks.sort((a, b) => (b.CreatedAt ?? '').localeCompare(a.CreatedAt ?? ''))[0];
+          if (!stillPreparing(newest)) return;
           if (Date.now() >= deadline)
             throw new Error(
-              `${i.id}: its task was still ${state} after ${PREPARE_LIMIT_MS / 60_000} min (its image being pulled on its node?)`,
+              `${i.id}: its task was still ${newest?.Status?.State ?? 'not made'} after ${PREPARE_LIMIT_MS / 60_000} min (its image being pulled on its node?)`,
             );
           await sleep(500);
         }
@@ -346,8 +355,13 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
         const deadline = Date.now() + STOP_WAIT_MS;
         while (Date.now() < deadline) {
           const live = (await this.swarm.tasks(i.serviceId!)).filter((t) => LIVE_TASK.has(t.Status?.State ?? ''));
-          if (!live.length) return;
+          if (!live.length) break;
           await sleep(200);
+        }
+        // On several nodes, the stop is over once no node still resolves its name (see name-settle.ts).
+        if ((await this.swarm.localState()).nodes > 1) {
+          const image = this.servicesImage(lab, i);
+          if (image) await waitNameGoneEverywhere(this.swarm, lab.name, image, networkName(lab.name), i.id, new AbortController().signal);
         }
         return;
       }
@@ -365,16 +379,20 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
   }
 
   /** kill, pause or unpause on a task of another node, by a one-off task on that node (see remote-fault.ts). */
+  /** The services' image: it has Node and a shell, and is on every node a service runs on. */
+  private servicesImage(lab: SwarmLab, i: SwarmInstance): string | undefined {
+    return [i, ...lab.instances]
+      .filter((x) => x.kind === 'service')
+      .map((x) => (x.service.TaskTemplate as { ContainerSpec?: { Image?: string } }).ContainerSpec?.Image)
+      .find(Boolean);
+  }
+
   private async onItsNode(lab: SwarmLab, i: SwarmInstance, verb: ContainerVerb): Promise<void> {
     const task = await this.currentTask(i);
     const container = task?.Status?.ContainerStatus?.ContainerID;
     if (!task?.NodeID || !container || !LIVE_TASK.has(task.Status?.State ?? ''))
       throw new FaultError(`${i.id}: no task of it runs, so there is nothing to ${verb}`, `see \`w2meet status --lab ${lab.name}\``);
-    // The services' image has Node, and is on every node a service runs on.
-    const image = [i, ...lab.instances]
-      .filter((x) => x.kind === 'service')
-      .map((x) => (x.service.TaskTemplate as { ContainerSpec?: { Image?: string } }).ContainerSpec?.Image)
-      .find(Boolean);
+    const image = this.servicesImage(lab, i);
     if (!image) throw new FaultError(`${i.id}: no image of the lab's services to run the ${verb} with`);
     const readLog = async (serviceId: string) => containerLogTail({ logLines: serviceLogReader(this.swarm.docker) }, serviceId, 5);
     const job = planFaultJob(lab.name, image, task.NodeID, container, verb, STOP_GRACE_S);

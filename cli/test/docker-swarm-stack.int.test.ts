@@ -31,6 +31,7 @@ const secretIds: string[] = [];
 let edgeId = '';
 let reports = '';
 let mirrorTagsBefore = new Set<string>();
+let labelledNode = '';
 
 /** The image each service of a filter runs, by service name. */
 async function serviceImages(filters: { label: string[] }): Promise<Record<string, string>> {
@@ -84,6 +85,7 @@ afterAll(async () => {
       .remove()
       .catch(() => {});
   await new SwarmRuntime().down(REGISTRY_LAB, { volumes: true }).catch(() => {});
+  if (labelledNode) await execa('docker', ['node', 'update', '--label-rm', 'w2meet-data', labelledNode], { reject: false });
   if (madeSwarm) await swarm.leave().catch(() => {});
   if (registry) {
     // Last, once no task holds them: the names of the registry, which goes now (tags, and the
@@ -109,14 +111,16 @@ describe('compose/docker-stack.yml with docker stack deploy', () => {
       const secret = await docker.createSecret({ Name: name, Data: Buffer.from(value).toString('base64') } as never);
       secretIds.push((secret as unknown as { id: string }).id);
     }
-    const deploy = await execa(
-      'docker',
-      ['stack', 'deploy', '--detach=true', '-c', join(packageRoot(), 'compose', 'docker-stack.yml'), STACK],
-      {
-        env: { W2MEET_IMAGE_REPO: `${registry!.address}/w2meet` },
-        reject: false,
-      },
-    );
+    // The node that keeps the data, as the file's header says.
+    const node = (await swarm.localState()).nodeId;
+    const label = await execa('docker', ['node', 'update', '--label-add', 'w2meet-data=true', node], { reject: false });
+    expect(label.exitCode, label.stderr).toBe(0);
+    labelledNode = node;
+    // Detached (the default of every docker CLI that has the flag; older ones have only that): the test waits itself.
+    const deploy = await execa('docker', ['stack', 'deploy', '-c', join(packageRoot(), 'compose', 'docker-stack.yml'), STACK], {
+      env: { W2MEET_IMAGE_REPO: `${registry!.address}/w2meet` },
+      reject: false,
+    });
     expect(deploy.exitCode, deploy.stderr).toBe(0);
     const images = await serviceImages(stackFilter);
     expect(Object.keys(images).length).toBe(10);
@@ -126,7 +130,7 @@ describe('compose/docker-stack.yml with docker stack deploy', () => {
     // edge container on the stack's attachable network, published on 127.0.0.1.
     const port = await freePort();
     const edge = await docker.createContainer(
-      planEdge(STACK, `${STACK}_lab`, 'w2meet/user-service:latest', [{ hostPort: port, target: 'gateway:8080' }]),
+      planEdge(STACK, `${STACK}_lab`, 'localhost/w2meet/user-service:latest', [{ hostPort: port, target: 'gateway:8080' }]),
     );
     edgeId = edge.id;
     await edge.start();
@@ -164,7 +168,10 @@ describe('up --runtime swarm --registry: a lab every node of a cluster can run',
     expect(status.instances.filter((i) => i.state !== 'running' || i.health !== 'healthy').map((i) => i.id)).toEqual([]);
     const images = await serviceImages({ label: [`${LABEL_LAB}=${REGISTRY_LAB}`] });
     expect(Object.keys(images).length).toBe(status.instances.length);
-    expect(Object.entries(images).filter(([, i]) => !i.startsWith(`${registry!.address}/`))).toEqual([]);
+    // Each by its digest too: every node runs exactly what was pushed, whatever the tag names by then.
+    expect(Object.entries(images).filter(([, i]) => !i.startsWith(`${registry!.address}/`) || !/@sha256:[0-9a-f]{64}$/.test(i))).toEqual(
+      [],
+    );
     const health = await fetch(`${status.gatewayUrl}/health`);
     expect(health.status).toBe(200);
     const down = await runCli(['down', '--volumes', '--lab', REGISTRY_LAB], 180_000);

@@ -10,6 +10,7 @@ describe('engineOnThisMachine', () => {
       'tcp://127.0.0.1:2375',
       'tcp://localhost:2376',
       'tcp://[::1]:2375',
+      'tcp://0.0.0.0:2375',
     ])
       expect(engineOnThisMachine({ DOCKER_HOST }), String(DOCKER_HOST)).toBe(true);
   });

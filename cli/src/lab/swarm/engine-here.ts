@@ -11,7 +11,7 @@ export function engineOnThisMachine(env: NodeJS.ProcessEnv): boolean {
   if (!host || host.startsWith('unix://') || host.startsWith('npipe://')) return true;
   try {
     const { hostname } = new URL(host);
-    return hostname === 'localhost' || hostname === '[::1]' || /^127\./.test(hostname);
+    return hostname === 'localhost' || hostname === '[::1]' || hostname === '0.0.0.0' || /^127\./.test(hostname);
   } catch {
     return false;
   }

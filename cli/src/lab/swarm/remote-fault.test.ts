@@ -105,8 +105,11 @@ describe('withPausedLabel', () => {
     expect(await labelAfter('pause', 'timed out')).toBe(C);
   });
 
-  it('forgets a pause whose job surely failed, and clears the label after an unpause', async () => {
+  it('forgets a pause whose job surely failed, and clears the label after an unpause, done or refused (not paused)', async () => {
     expect(await labelAfter('pause', 'failed')).toBeNull();
     expect(await labelAfter('unpause', 'ok')).toBeNull();
+    expect(await labelAfter('unpause', 'failed')).toBeNull();
+    // One that ran out of time may not have happened: the label stays, and status still says paused.
+    expect(await labelAfter('unpause', 'timed out')).toBeUndefined();
   });
 });

@@ -141,7 +141,8 @@ export function faultJobHint(state: string, err: string, image: string): string 
  * Runs a fault job and keeps the service's paused label (what `state` reads for a task it cannot
  * inspect) true to what may have happened: a pause is recorded before its job runs and forgotten
  * only when its job surely failed, so a pause that ran out of time (and may yet have frozen the
- * task) is still undone by an unpause; any other verb that completed clears it.
+ * task) is still undone by an unpause; an unpause that ended, done or refused, clears it, as does
+ * any other verb that completed.
  */
 export async function withPausedLabel(
   verb: ContainerVerb,
@@ -153,7 +154,9 @@ export async function withPausedLabel(
   try {
     await run();
   } catch (err) {
-    if (verb === 'pause' && err instanceof FaultJobError && err.ended) await setLabel(null).catch(() => {});
+    // A pause that surely failed did not freeze it; an unpause that ended refused ("not paused":
+    // the pause that ran out of time never happened) leaves nothing to undo either.
+    if (err instanceof FaultJobError && err.ended && verb !== 'kill' && verb !== 'stop') await setLabel(null).catch(() => {});
     throw err;
   }
   if (verb !== 'pause') await setLabel(null);

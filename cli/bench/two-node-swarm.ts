@@ -28,6 +28,7 @@ import Docker from 'dockerode';
 import { buildLabImages } from '../src/lab/docker/lab-images.js';
 import { packageRoot } from '../src/lab/paths.js';
 import { initSwarm } from '../src/lab/swarm/swarm-membership.js';
+import { localName } from '../src/lab/swarm/swarm-images.js';
 import { startNodeRegistry } from './node-registry.js';
 
 const run = promisify(execFile);
@@ -187,7 +188,13 @@ async function unmountUnder(dir: string): Promise<void> {
 
 /** The lab's images, copied to the second Engine (no registry: `docker save | docker load`). */
 async function copyImages(docker: Docker): Promise<number> {
-  const refs = [...new Set(Object.values(await buildLabImages(docker, 'local', (line) => say(`  ${line}`))))];
+  // Under the names the swarm runtime runs them by (localhost/…, see swarm-images.ts).
+  const built = [...new Set(Object.values(await buildLabImages(docker, 'local', (line) => say(`  ${line}`))))];
+  const refs = built.map(localName);
+  for (const [n, ref] of refs.entries()) {
+    const at = ref.lastIndexOf(':');
+    await docker.getImage(built[n]!).tag({ repo: ref.slice(0, at), tag: ref.slice(at + 1) });
+  }
   const start = performance.now();
   await new Promise<void>((resolve, reject) => {
     const save = spawn('docker', ['save', ...refs], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -259,7 +266,18 @@ async function main(): Promise<void> {
       say(`images copied to it in ${(figures.imageCopySeconds as number).toFixed(1)} s`);
     } else {
       const registry = await startNodeRegistry(REGISTRY_DIR, NETNS);
-      undo.push({ what: 'the registry and its relays', step: registry.stop });
+      undo.push({
+        what: 'the registry, its relays, and the names of it this Engine keeps',
+        step: async () => {
+          const names = (await docker.listImages()).flatMap((i) => [...(i.RepoTags ?? []), ...(i.RepoDigests ?? [])]);
+          for (const n of names.filter((n) => n.startsWith(`${registry.address}/`)))
+            await docker
+              .getImage(n)
+              .remove({ noprune: true })
+              .catch(() => {});
+          await registry.stop();
+        },
+      });
       const push = await w2meet(['images', 'push', '--registry', registry.address]);
       if (push.code !== 0) throw new Error(`images push exited ${push.code}`);
       figures.imagePushSeconds = push.seconds;

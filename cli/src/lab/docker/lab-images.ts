@@ -257,20 +257,23 @@ export async function listLabImages(docker: Docker): Promise<ImageRow[]> {
 }
 
 /** Removes w2meet's images that no container (running or not) uses. */
+/** A name w2meet gave: `w2meet/…`, or `localhost/w2meet/…` (the swarm's and the stack's, see swarm/swarm-images.ts). */
+const ownName = (tag: string) => tag.startsWith('w2meet/') || tag.startsWith('localhost/w2meet/');
+
 export async function pruneLabImages(docker: Docker): Promise<string[]> {
   const used = new Set((await docker.listContainers({ all: true })).map((c) => c.ImageID));
   const removed: string[] = [];
   for (const image of await labImages(docker)) {
     if (used.has(image.Id)) continue;
     // An image both built and pulled under another name (a pushed local base) loses only w2meet's names.
-    const others = (image.RepoTags ?? []).filter((t) => !t.startsWith('w2meet/') && t !== '<none>:<none>');
+    const others = (image.RepoTags ?? []).filter((t) => !ownName(t) && t !== '<none>:<none>');
     if (others.length) {
-      for (const t of (image.RepoTags ?? []).filter((t) => t.startsWith('w2meet/')))
+      for (const t of (image.RepoTags ?? []).filter(ownName))
         await docker
           .getImage(t)
           .remove({ noprune: true })
           .catch(() => {});
-      removed.push(...(image.RepoTags ?? []).filter((t) => t.startsWith('w2meet/')));
+      removed.push(...(image.RepoTags ?? []).filter(ownName));
       continue;
     }
     await docker.getImage(image.Id).remove({ force: true });

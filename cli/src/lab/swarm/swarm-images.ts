@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import type { ImageSource } from '../docker/create-docker-lab.js';
 import { labImageSource } from '../docker/image-source.js';
+import { followProgress } from '../docker/engine.js';
 import { MIRROR_PREFIX, pushAs, type ImageMode, type ImageRefs } from '../docker/lab-images.js';
 import { SERVICES, type ComponentName } from '../spec.js';
 
@@ -9,12 +10,24 @@ import { SERVICES, type ComponentName } from '../spec.js';
  * only this Engine has (`w2meet/user-service:<hash>`, a mirror's `w2meet/mirror/…`) cannot start
  * on another node. With a registry every node reaches, the services' specs name images there:
  * the infrastructure by the registry's own names (the lab just pulled them), the services built
- * here and pushed next to them. Without one, the images are this Engine's, as on Docker (one node,
- * or nodes given the same images by hand: `docker save | docker load`).
+ * here and pushed next to them. Without one, the images are this Engine's (one node, or nodes
+ * given the same images by hand: `docker save | docker load`), named under `localhost/`.
  */
 export function swarmImageSource(docker: Docker, mode: ImageMode, registry?: string): ImageSource {
   const local = labImageSource(docker, mode, registry);
-  if (!registry) return local;
+  if (!registry)
+    return async (context) => {
+      const { images, flavours } = await local(context);
+      const named: Partial<ImageRefs> = {};
+      for (const [component, ref] of Object.entries(images) as Array<[ComponentName, string]>) {
+        named[component] = localName(ref);
+        if (named[component] !== ref) {
+          const at = named[component]!.lastIndexOf(':');
+          await docker.getImage(ref).tag({ repo: named[component]!.slice(0, at), tag: named[component]!.slice(at + 1) });
+        }
+      }
+      return { images: named as ImageRefs, flavours };
+    };
   return async (context) => {
     const { images, flavours } = await local(context);
     const progress = (line: string) => context.progress({ type: 'info', message: line });
@@ -25,7 +38,7 @@ export function swarmImageSource(docker: Docker, mode: ImageMode, registry?: str
         shared[component] = pinned(target, digest);
       } else {
         const name = registryName(ref, registry);
-        shared[component] = pinned(name, await registryDigest(docker, ref, name));
+        shared[component] = pinned(name, await registryDigest(docker, name));
       }
     }
     return { images: shared as ImageRefs, flavours };
@@ -41,14 +54,30 @@ export function pinned(name: string, digest: string): string {
   return digest ? `${name}@${digest}` : name;
 }
 
-/** The digest the registry gave an image this Engine pulled from it as `name` (kept here under `ref`), or empty. */
-async function registryDigest(docker: Docker, ref: string, name: string): Promise<string> {
-  const repo = name.slice(0, name.lastIndexOf(':'));
-  const digests = ((await docker.getImage(ref).inspect()) as { RepoDigests?: string[] }).RepoDigests ?? [];
-  return digests.find((d) => d.startsWith(`${repo}@`))?.slice(repo.length + 1) ?? '';
+/**
+ * The digest the registry gives `name` (an image the lab just pulled from it, kept here under
+ * w2meet's mirror name): pulled again by that name, which moves no layer and says the digest.
+ */
+async function registryDigest(docker: Docker, name: string): Promise<string> {
+  let digest = '';
+  await followProgress(docker, await docker.pull(name), (m) => {
+    const said = /^Digest: (sha256:[0-9a-f]{64})$/.exec(String(m.status ?? ''));
+    if (said) digest = said[1]!;
+  });
+  return digest;
 }
 
 /** The registry's name of an image pulled from it (kept here as `w2meet/mirror/<name>`). */
 export function registryName(ref: string, registry: string): string {
   return `${registry}/${ref.startsWith(MIRROR_PREFIX) ? ref.slice(MIRROR_PREFIX.length) : ref}`;
+}
+
+/**
+ * The name a swarm task runs one of w2meet's own images by: under `localhost/`. The Engine tries to
+ * pull a task's image by its tag before it starts it, and a bare `w2meet/…` is a Docker Hub name,
+ * where whoever holds the `w2meet` account would choose what runs (with the lab's secrets);
+ * `localhost` is this machine. Official images keep their names: those are meant to be pulled.
+ */
+export function localName(ref: string): string {
+  return ref.startsWith('w2meet/') ? `localhost/${ref}` : ref;
 }

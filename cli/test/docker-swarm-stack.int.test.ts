@@ -15,6 +15,7 @@ import { SwarmRuntime } from '../src/lab/swarm/swarm-runtime.js';
 import type { LabStatus } from '../src/lab/runtime.js';
 import { startLocalRegistry } from './local-registry.js';
 import { runCli } from './run-cli.js';
+import { joinTestSwarm } from './test-swarm.js';
 import { eventually } from './test-lab.js';
 
 // On the one-node swarm of the test Engine, with a registry on 127.0.0.1 as a cluster's nodes
@@ -25,7 +26,7 @@ const REGISTRY_LAB = 'w2meet-it-swarm-reg';
 const docker = dockerClient();
 const swarm = new SwarmEngine(docker);
 const stackFilter = { label: [`com.docker.stack.namespace=${STACK}`] };
-let madeSwarm = false;
+let leaveSwarm = async () => {};
 let registry: { address: string; stop: () => void } | undefined;
 const secretIds: string[] = [];
 let edgeId = '';
@@ -43,11 +44,7 @@ async function serviceImages(filters: { label: string[] }): Promise<Record<strin
 
 beforeAll(async () => {
   reports = mkdtempSync(join(tmpdir(), 'w2meet-stack-'));
-  if ((await swarm.localState()).state !== 'active') {
-    const init = await runCli(['swarm', 'init']);
-    expect(init.code, init.stderr).toBe(0);
-    madeSwarm = true;
-  }
+  leaveSwarm = await joinTestSwarm(swarm);
   mirrorTagsBefore = new Set((await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith('w2meet/mirror/')));
   registry = await startLocalRegistry();
   // As a class would: the images built once, then pushed where every node pulls from.
@@ -86,7 +83,7 @@ afterAll(async () => {
       .catch(() => {});
   await new SwarmRuntime().down(REGISTRY_LAB, { volumes: true }).catch(() => {});
   if (labelledNode) await execa('docker', ['node', 'update', '--label-rm', 'w2meet-data', labelledNode], { reject: false });
-  if (madeSwarm) await swarm.leave().catch(() => {});
+  await leaveSwarm();
   if (registry) {
     // Last, once no task holds them: the names of the registry, which goes now (tags, and the
     // digests tasks pulled by), and the mirror's names the swarm lab added.

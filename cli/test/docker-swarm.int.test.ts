@@ -11,6 +11,7 @@ import { SwarmEngine } from '../src/lab/swarm/swarm-engine.js';
 import { SwarmRuntime } from '../src/lab/swarm/swarm-runtime.js';
 import type { RunResults } from '../src/scenarios/run-results.js';
 import { runCli } from './run-cli.js';
+import { joinTestSwarm } from './test-swarm.js';
 import { eventually } from './test-lab.js';
 
 // A lab of its own on a one-node swarm of the test Engine (made here when the Engine is in none,
@@ -20,7 +21,7 @@ const docker = dockerClient();
 const swarm = new SwarmEngine(docker);
 // Made when the run begins (not when the file is loaded, as by `vitest list`), removed at its end.
 let reports = '';
-let madeSwarm = false;
+let leaveSwarm = async () => {};
 let status: LabStatus;
 
 const labFilter = { label: [`${LABEL_LAB}=${LAB}`] };
@@ -77,11 +78,7 @@ async function boundedLoad(
 
 beforeAll(async () => {
   reports = mkdtempSync(join(tmpdir(), 'w2meet-swarm-'));
-  if ((await swarm.localState()).state !== 'active') {
-    const init = await runCli(['swarm', 'init']);
-    expect(init.code, init.stderr).toBe(0);
-    madeSwarm = true;
-  }
+  leaveSwarm = await joinTestSwarm(swarm);
   const up = await runCli(['up', '--runtime', 'swarm', '--lab', LAB, '--port', '0', '--replicas', 'worker-service=2'], 300_000);
   expect(up.code, up.stderr).toBe(0);
   status = JSON.parse((await runCli(['status', '--lab', LAB, '--json'])).stdout) as LabStatus;
@@ -90,7 +87,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // Whatever happened: the lab goes, and the swarm if this file made it.
   await new SwarmRuntime().down(LAB, { volumes: true }).catch(() => {});
-  if (madeSwarm) await swarm.leave().catch(() => {});
+  await leaveSwarm();
   if (reports) rmSync(reports, { recursive: true, force: true });
 }, 120_000);
 

@@ -36,7 +36,10 @@ export function registerUp(program: Command): void {
         .choices(['local', 'official'])
         .default('local'),
     )
-    .option('--registry <host:port>', 'docker: pull the official image names from this registry (a classroom mirror)')
+    .option(
+      '--registry <host:port>',
+      'pull the official image names from this registry (a classroom mirror); on a swarm, also push the service images there, so every node pulls them',
+    )
     .option('--expose-infra', 'docker: also publish Postgres, Redis and RabbitMQ on 127.0.0.1', false)
     .option(
       '--spread',

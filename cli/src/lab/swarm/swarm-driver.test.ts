@@ -76,13 +76,42 @@ describe('SwarmDriver.state of a task on another node', () => {
 describe('stillPreparing: what a start waits for before its own timeout counts', () => {
   const task = (State: string, Err?: string) => ({ ID: 't', Status: { State, Err } });
 
-  it('waits while the task is not made yet, or made and on its way to its node (its image being pulled)', () => {
-    expect(stillPreparing(undefined)).toBe(true);
+  it('waits while the task is made and on its way to its node (its image being pulled)', () => {
     for (const state of ['new', 'pending', 'assigned', 'accepted', 'preparing']) expect(stillPreparing(task(state)), state).toBe(true);
   });
 
   it('does not wait once it starts or runs, has ended, or cannot be placed', () => {
     for (const state of ['starting', 'running', 'failed', 'rejected', 'complete']) expect(stillPreparing(task(state)), state).toBe(false);
     expect(stillPreparing(task('pending', 'no suitable node (scheduling constraints not satisfied on 2 nodes)'))).toBe(false);
+  });
+});
+
+describe('SwarmDriver.start: the wait for its task before the start-up timeout counts', () => {
+  function driverWithTasks(tasks: () => unknown[]) {
+    const calls: string[] = [];
+    const swarm = recorder<SwarmEngine>(calls, (name) => (name === 'tasks' ? tasks() : undefined));
+    return driverOver(
+      swarm,
+      recorder<EngineClient>(calls, () => null),
+    );
+  }
+  const instance = { id: 'worker-service-1', serviceId: 's1' } as never;
+
+  it('ends at once when the service already runs a task (a start after a kill the Engine made good)', async () => {
+    const earlier = { ID: 'old', CreatedAt: '2000-01-01T00:00:00Z', DesiredState: 'running', Status: { State: 'running' } };
+    const running = await driverWithTasks(() => [earlier]).start({} as never, instance);
+    const started = Date.now();
+    await running.prepared!(new AbortController().signal);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('waits while the new task is preparing, and ends once it starts', async () => {
+    let looks = 0;
+    const made = new Date(Date.now() + 1000).toISOString();
+    const running = await driverWithTasks(() => [
+      { ID: 'new', CreatedAt: made, DesiredState: 'running', Status: { State: ++looks < 3 ? 'preparing' : 'starting' } },
+    ]).start({} as never, instance);
+    await running.prepared!(new AbortController().signal);
+    expect(looks).toBe(3);
   });
 });

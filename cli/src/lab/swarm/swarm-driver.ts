@@ -45,9 +45,13 @@ const FAILED_STARTS = 3;
  */
 const PREPARING_TASK = new Set(['new', 'pending', 'assigned', 'accepted', 'preparing']);
 
-/** Whether a start is still before its task's process: not made yet, or on its way (a pending one the Engine cannot place, with an error, is not). */
-export function stillPreparing(newest: SwarmTask | undefined): boolean {
-  if (!newest) return true;
+/** How long a start waits for the Engine to make its task at all. */
+const TASK_MADE_MS = 10_000;
+
+const newestOf = (tasks: SwarmTask[]) => [...tasks].sort((a, b) => (b.CreatedAt ?? '').localeCompare(a.CreatedAt ?? ''))[0];
+
+/** Whether a start is still before its task's process: made, placed, or on its way (a pending one the Engine cannot place, with an error, is not). */
+export function stillPreparing(newest: SwarmTask): boolean {
   const state = newest.Status?.State ?? '';
   if (state === 'pending' && newest.Status?.Err) return false;
   return PREPARING_TASK.has(state);
@@ -266,12 +270,17 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       },
       prepared: async (signal) => {
         const deadline = Date.now() + PREPARE_LIMIT_MS;
+        const madeBy = Date.now() + TASK_MADE_MS;
         for (;;) {
-          const tasks = (await this.swarm.tasks(i.serviceId!)).filter((t) => (t.CreatedAt ?? '') >= since);
-          // A task rejected since is for exited() to report; otherwise the newest one decides.
-          if (tasks.some((t) => t.Status?.State === 'rejected') || signal.aborted) return;
-          const newest = tasks.sort((a, b) => (b.CreatedAt ?? '').localeCompare(a.CreatedAt ?? ''))[0];
-          if (!stillPreparing(newest)) return;
+          const tasks = await this.swarm.tasks(i.serviceId!);
+          const recent = tasks.filter((t) => (t.CreatedAt ?? '') >= since);
+          // A task rejected since is for exited() to report.
+          if (recent.some((t) => t.Status?.State === 'rejected') || signal.aborted) return;
+          // The newest task made since; none when the service ran one already (a start after a kill
+          // the Engine had made good): then the one meant to run.
+          const newest = newestOf(recent.length ? recent : tasks.filter((t) => t.DesiredState === 'running'));
+          if (!newest && Date.now() >= madeBy) return;
+          if (newest && !stillPreparing(newest)) return;
           if (Date.now() >= deadline)
             throw new Error(
               `${i.id}: its task was still ${newest?.Status?.State ?? 'not made'} after ${PREPARE_LIMIT_MS / 60_000} min (its image being pulled on its node?)`,

@@ -86,6 +86,26 @@ describe('asynchronous jobs', () => {
     expect(processed.reduce((sum, n) => sum + n, 0)).toBeGreaterThan(0);
   });
 
+  it("counts completions from a broker whose address is read anew at each connection (a restarted swarm task's can change)", async () => {
+    // The first address read is one where nothing listens, as a restarted task's old one.
+    const addresses = ['amqp://w2meet:x@127.0.0.1:1', lab.rabbitUrl];
+    let reads = 0;
+    const moving = new CompletionListener(async () => addresses[Math.min(reads++, 1)]!, `moving-${process.pid}`);
+    try {
+      await expect(moving.connect()).rejects.toThrow();
+      await moving.reconnect(10_000);
+      const [id] = await enqueue(1, 1);
+      const events = await eventually(
+        async () => moving.byJob().get(id!) ?? [],
+        (e) => e.length > 0,
+      );
+      expect(events[0]).toMatchObject({ outcome: 'completed' });
+      expect(reads).toBe(2);
+    } finally {
+      await moving.close();
+    }
+  });
+
   it('answers 503 at once, never hanging, while RabbitMQ is stopped', async () => {
     await fault('stop', 'rabbitmq');
     try {

@@ -29,7 +29,11 @@ export class CompletionListener {
   private readonly queue: string;
 
   constructor(
-    private readonly url: string,
+    /**
+     * The broker's URL, or what reads it anew at each connection: a broker restarted by the
+     * scenario can come back at another address (a swarm task's on Docker's gateway bridge).
+     */
+    private readonly url: string | (() => Promise<string>),
     name = `${process.pid}-${Date.now()}`,
     private readonly exchange = 'meeting_jobs.done',
   ) {
@@ -37,7 +41,7 @@ export class CompletionListener {
   }
 
   async connect(): Promise<void> {
-    const connection = await amqp.connect(this.url);
+    const connection = await amqp.connect(typeof this.url === 'string' ? this.url : await this.url());
     this.connection = connection;
     connection.on('error', () => {});
     connection.on('close', () => {

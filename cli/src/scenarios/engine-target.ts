@@ -1,5 +1,6 @@
 import { NoLabError, TargetError } from '../errors.js';
 import type { LabStatus, Runtime } from '../lab/runtime.js';
+import type { LabSecrets } from '../lab/spec.js';
 import { dockerClient } from '../lab/docker/engine.js';
 import { dockerodeEngine } from '../lab/docker/engine-client.js';
 import { containerLogSource } from '../profiles/container-log-source.js';
@@ -25,6 +26,8 @@ export interface EngineTarget {
     runtime: Runtime;
     /** The broker, for counting completion events; unset when it cannot be reached from here. */
     amqpUrl?: string;
+    /** The broker's URL as the lab reports it now: after a restart it can be at another address. */
+    currentAmqpUrl?: () => Promise<string>;
     /** user-service's database, for faults from the inside (a renamed table). */
     pgDsn?: string;
   };
@@ -118,8 +121,15 @@ export async function labTarget(
       shape: shapeOf(profile, ''),
       capabilities,
       logs,
-      lab: { name: lab, runtime, amqpUrl, pgDsn },
+      lab: { name: lab, runtime, amqpUrl, pgDsn, ...(amqpUrl ? { currentAmqpUrl: () => currentAmqpUrl(runtime, lab, secrets!) } : {}) },
     },
     status,
   };
+}
+
+/** The lab's broker URL from its status now (a restarted task can have another address). */
+async function currentAmqpUrl(runtime: Runtime, lab: string, secrets: LabSecrets): Promise<string> {
+  const address = (await runtime.status(lab))?.instances.find((i) => i.name === 'rabbitmq')?.address;
+  if (!address || address === '-') throw new Error("the lab's RabbitMQ has no address now");
+  return `amqp://${secrets.rabbitUser}:${encodeURIComponent(secrets.rabbitPassword)}@${address}`;
 }

@@ -32,7 +32,7 @@ export async function runBurstStep(step: BurstStep, ctx: StepContext): Promise<S
   const amqpUrl = ctx.target.lab?.amqpUrl;
   if (!amqpUrl) throw new MissingCapabilityError("counting completions needs the lab's broker, which cannot be reached from here", 'queue');
   const users = ctx.vars[burst.users] as MadeUser[];
-  const listener = new CompletionListener(amqpUrl, `${ctx.runId}-${step.name}`);
+  const listener = new CompletionListener(ctx.target.lab?.currentAmqpUrl ?? amqpUrl, `${ctx.runId}-${step.name}`);
   await listener.connect();
   const http = httpFor(ctx.target, ctx.clock, 64);
   // Jobs completed, each once (a redelivered job completes twice).

@@ -21,6 +21,7 @@ import { waitsAmong } from '../lifecycle/waits-among.js';
 import type { Health, InstanceState, LogLine, LogOptions } from '../runtime.js';
 import type { ComponentName, LabSecrets, LabSpec } from '../spec.js';
 import type { HostPort } from '../wait/probe-spec.js';
+import { FatalProbeError } from '../wait/probes.js';
 import { requireEngineOnThisMachine } from './engine-here.js';
 import { EDGE, planEdge, type EdgeRoute } from './edge.js';
 import { type ContainerVerb, FAULT_JOB, planFaultJob, runFaultJob, withPausedLabel } from './remote-fault.js';
@@ -41,9 +42,10 @@ const FAILED_STARTS = 3;
 /**
  * A task not started yet: made, placed, or `preparing` (its image being pulled from a registry onto
  * a node that has never run the lab: minutes for the base image). The start's timeout counts from
- * the end of it, up to this long.
+ * the end of it, up to PREPARE_LIMIT_MS.
  */
 const PREPARING_TASK = new Set(['new', 'pending', 'assigned', 'accepted', 'preparing']);
+const PREPARE_LIMIT_MS = 10 * 60_000;
 
 /** How long a start waits for the Engine to make its task at all. */
 const TASK_MADE_MS = 10_000;
@@ -56,7 +58,6 @@ export function stillPreparing(newest: SwarmTask): boolean {
   if (state === 'pending' && newest.Status?.Err) return false;
   return PREPARING_TASK.has(state);
 }
-const PREPARE_LIMIT_MS = 10 * 60_000;
 /** One-off services of the lab's that are none of its instances. */
 const JOBS = new Set([FAULT_JOB, PULL_JOB, SETTLE_JOB]);
 /** The label the Engine puts on every task's container. */
@@ -282,8 +283,9 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
           if (!newest && Date.now() >= madeBy) return;
           if (newest && !stillPreparing(newest)) return;
           if (Date.now() >= deadline)
-            throw new Error(
-              `${i.id}: its task was still ${newest?.Status?.State ?? 'not made'} after ${PREPARE_LIMIT_MS / 60_000} min (its image being pulled on its node?)`,
+            throw new FatalProbeError(
+              `${i.id}: its task was still ${newest?.Status?.State ?? 'not made'} after ${PREPARE_LIMIT_MS / 60_000} min`,
+              `\`docker service ps --no-trunc ${i.serviceName}\` shows where it stands: a task preparing is pulling its image (a slow registry, or one its node cannot reach)`,
             );
           await sleep(500);
         }
@@ -387,7 +389,6 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     }
   }
 
-  /** kill, pause or unpause on a task of another node, by a one-off task on that node (see remote-fault.ts). */
   /** The services' image: it has Node and a shell, and is on every node a service runs on. */
   private servicesImage(lab: SwarmLab, i: SwarmInstance): string | undefined {
     return [i, ...lab.instances]
@@ -396,6 +397,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       .find(Boolean);
   }
 
+  /** kill, pause or unpause on a task of another node, by a one-off task on that node (see remote-fault.ts). */
   private async onItsNode(lab: SwarmLab, i: SwarmInstance, verb: ContainerVerb): Promise<void> {
     const task = await this.currentTask(i);
     const container = task?.Status?.ContainerStatus?.ContainerID;

@@ -19,8 +19,7 @@
  * BENCH_SCENARIOS (all of grade's suite) names the scenarios to grade, space-separated.
  */
 import { execFile, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -29,18 +28,16 @@ import { buildLabImages } from '../src/lab/docker/lab-images.js';
 import { packageRoot } from '../src/lab/paths.js';
 import { initSwarm } from '../src/lab/swarm/swarm-membership.js';
 import { localName } from '../src/lab/swarm/swarm-images.js';
+import { checkNetnsEngine, startNetnsEngine } from '../test/netns-engine.js';
 import { startNodeRegistry } from './node-registry.js';
 
 const run = promisify(execFile);
-const NETNS = 'w2meet-node2';
-const HOST_IF = 'w2m-n2-host';
-const NODE_IF = 'w2m-n2-node';
-const HOST_IP = '10.213.7.1';
-const NODE_IP = '10.213.7.2';
-const NODE_HOSTNAME = 'w2meet-node2';
-const DATA_ROOT = '/var/lib/w2meet-node2';
-const RUN_DIR = '/run/w2meet-node2';
-const SOCKET = `${RUN_DIR}/run/docker.sock`;
+/** The second node (see ../test/netns-engine.ts): it publishes no port, so no userland proxy. */
+const NODE2 = { name: 'w2meet-node2', subnet: '10.213.7', userlandProxy: false };
+const NETNS = NODE2.name;
+const HOST_IP = `${NODE2.subnet}.1`;
+const NODE_IP = `${NODE2.subnet}.2`;
+const SOCKET = `/run/${NODE2.name}/run/docker.sock`;
 const REGISTRY_DIR = '/var/lib/w2meet-node2-registry';
 /** How the second node gets the images: from a registry both pull from (as a cluster does), or copied (`docker save | docker load`). */
 const IMAGES_VIA = process.env.BENCH_IMAGES === 'copy' ? 'copy' : 'registry';
@@ -70,120 +67,21 @@ function w2meet(args: string[], options: { ownGroup?: boolean } = {}): Promise<{
 }
 
 async function preflight(docker: Docker): Promise<void> {
-  if (process.getuid?.() !== 0) throw new Error('this needs root: it makes a network namespace and starts a second Docker Engine');
+  await checkNetnsEngine(NODE2);
   const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string } };
   if (info.Swarm?.LocalNodeState !== 'inactive')
     throw new Error('the Engine is in a swarm already; this makes its own of two nodes: `w2meet swarm leave` first');
-  const { stdout: namespaces } = await run('ip', ['netns', 'list']);
-  if (namespaces.split('\n').some((l) => l.split(' ')[0] === NETNS))
-    throw new Error(`network namespace ${NETNS} exists (an earlier run was killed?): remove it with \`ip netns del ${NETNS}\``);
-  const { stdout: addresses } = await run('ip', ['-4', '-o', 'addr']);
-  if (addresses.includes(' 10.213.7.')) throw new Error('10.213.7.0/30 is in use on this machine: this run would clash with it');
-  const tools = ['docker', 'dockerd', 'nsenter', 'unshare', ...(IMAGES_VIA === 'registry' ? ['docker-registry', 'socat'] : [])];
-  for (const tool of tools)
+  for (const tool of IMAGES_VIA === 'registry' ? ['docker-registry', 'socat'] : ['docker'])
     await run('sh', ['-c', `command -v ${tool}`]).catch(() => {
-      throw new Error(
-        `${tool} is not installed: \`w2meet doctor --fix\` installs the Engine and docker-registry; nsenter and unshare are util-linux's; socat is Debian's socat`,
-      );
+      throw new Error(`${tool} is not installed: \`w2meet doctor --fix\` installs the Engine and docker-registry; socat is Debian's socat`);
     });
-  // Its folders are removed at the end: ones already there (not made by this run) are refused, not removed.
-  for (const dir of [DATA_ROOT, RUN_DIR, REGISTRY_DIR])
-    if (
-      await stat(dir).then(
-        () => true,
-        () => false,
-      )
+  if (
+    await stat(REGISTRY_DIR).then(
+      () => true,
+      () => false,
     )
-      throw new Error(`${dir} exists (an earlier run was killed?): look at it, remove it, and run again`);
-}
-
-async function makeNamespace(): Promise<void> {
-  await run('ip', ['netns', 'add', NETNS]);
-  undo.push({ what: `namespace ${NETNS} and its veth pair`, step: () => run('ip', ['netns', 'del', NETNS]) });
-  await run('ip', ['link', 'add', HOST_IF, 'type', 'veth', 'peer', 'name', NODE_IF]);
-  undo.push({ what: `veth ${HOST_IF}`, step: () => run('ip', ['link', 'del', HOST_IF]).catch(() => {}) });
-  await run('ip', ['link', 'set', NODE_IF, 'netns', NETNS]);
-  await run('ip', ['addr', 'add', `${HOST_IP}/30`, 'dev', HOST_IF]);
-  await run('ip', ['link', 'set', HOST_IF, 'up']);
-  for (const args of [
-    ['addr', 'add', `${NODE_IP}/30`, 'dev', NODE_IF],
-    ['link', 'set', NODE_IF, 'up'],
-    ['link', 'set', 'lo', 'up'],
-  ])
-    await run('ip', ['netns', 'exec', NETNS, 'ip', ...args]);
-}
-
-/**
- * The second Engine: in the namespace's network, with a hostname (UTS namespace) and a /run (mount
- * namespace) of its own, the rest shared with this machine. Its own /run is a folder of this one's
- * (RUN_DIR/run), so inside it listens on /var/run/docker.sock as on a machine of its own (what a
- * fault job on that node mounts), and from here on RUN_DIR/run/docker.sock.
- */
-async function startSecondEngine(): Promise<Docker> {
-  await mkdir(join(RUN_DIR, 'run'), { recursive: true });
-  await mkdir(DATA_ROOT, { recursive: true });
-  // Not the host's /etc/docker/daemon.json: a second Engine of defaults.
-  await writeFile(join(RUN_DIR, 'run', 'daemon.json'), '{}\n');
-  const log = openSync(join(RUN_DIR, 'dockerd.log'), 'a');
-  const inside = [
-    'mount --make-rprivate /',
-    `mount --bind ${RUN_DIR}/run /run`,
-    `hostname ${NODE_HOSTNAME}`,
-    `exec dockerd --config-file /run/daemon.json --data-root ${DATA_ROOT} --exec-root /run/docker-exec --pidfile /run/dockerd.pid -H unix:///run/docker.sock --userland-proxy=false`,
-  ].join(' && ');
-  const child = spawn('nsenter', [`--net=/run/netns/${NETNS}`, 'unshare', '--uts', '--mount', 'sh', '-c', inside], {
-    stdio: ['ignore', log, log],
-    detached: true,
-  });
-  closeSync(log);
-  const exited = new Promise<void>((resolve) => {
-    child.on('exit', () => resolve());
-    child.on('error', () => resolve());
-  });
-  undo.push({
-    what: 'the second Engine and its folders',
-    step: async () => {
-      child.kill('SIGTERM');
-      const stopped = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
-      if (!stopped && child.pid) {
-        // Its whole process group (it was started detached): the Engine and the containerd and
-        // shims it started, so none outlives the folders removed below.
-        process.kill(-child.pid, 'SIGKILL');
-        await exited;
-      }
-      // Its mounts were in its own mount namespace, gone with it; none was made in this one.
-      await unmountUnder(DATA_ROOT);
-      await unmountUnder(RUN_DIR);
-      await rm(DATA_ROOT, { recursive: true, force: true });
-      await rm(RUN_DIR, { recursive: true, force: true });
-    },
-  });
-  const node2 = new Docker({ socketPath: SOCKET });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (
-      await node2.ping().then(
-        () => true,
-        () => false,
-      )
-    )
-      return node2;
-    if (child.exitCode !== null) break;
-    await sleep(250);
-  }
-  // Its folder goes with the undo: the log's end is said here.
-  const tail = (await readFile(join(RUN_DIR, 'dockerd.log'), 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
-  throw new Error(`the second Engine did not answer on ${SOCKET}; the end of its log:\n${tail}`);
-}
-
-/** Mounts the second Engine left under a folder (after a kill), innermost first, so removing it touches nothing else. */
-async function unmountUnder(dir: string): Promise<void> {
-  const mounts = (await readFile('/proc/self/mounts', 'utf8'))
-    .split('\n')
-    .map((l) => l.split(' ')[1] ?? '')
-    .filter((m) => m === dir || m.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
-  for (const m of mounts) await run('umount', ['-l', m]).catch(() => {});
+  )
+    throw new Error(`${REGISTRY_DIR} exists (an earlier run was killed?): look at it, remove it, and run again`);
 }
 
 /** The lab's images, copied to the second Engine (no registry: `docker save | docker load`). */
@@ -256,9 +154,10 @@ async function main(): Promise<void> {
   const figures: Record<string, unknown> = { when: new Date().toISOString(), replicas: REPLICAS };
   try {
     await preflight(docker);
-    await makeNamespace();
-    const node2 = await startSecondEngine();
-    say(`second Engine up in namespace ${NETNS} (${NODE_IP}), hostname ${NODE_HOSTNAME}`);
+    const second = await startNetnsEngine(NODE2);
+    undo.push({ what: 'the second Engine, its folders, namespace and veth pair', step: second.stop });
+    const node2 = second.docker;
+    say(`second Engine up in namespace ${NETNS} (${NODE_IP}), hostname ${NETNS}`);
     figures.images = IMAGES_VIA;
     const registryArgs: string[] = [];
     if (IMAGES_VIA === 'copy') {

@@ -31,7 +31,8 @@ export function formatStatus(status: LabStatus): string {
       seconds(i.timeline.healthy),
     ]);
   }
-  return `lab ${status.lab} (${status.runtime} runtime), gateway ${status.gatewayUrl}\n\n${table(rows)}`;
+  const via = status.gatewayVia ? `\n${status.gatewayVia}` : '';
+  return `lab ${status.lab} (${status.runtime} runtime), gateway ${status.gatewayUrl}${via}\n\n${table(rows)}`;
 }
 
 /** One thing an instance waited for before it started: another instance healthy, or only started. */

@@ -80,6 +80,7 @@ export function registerUp(program: Command): void {
       } else {
         process.stdout.write(`${formatStatus(status)}\n\nstart-up critical path: ${criticalPath(status, dependenciesOf(status))}\n`);
         process.stdout.write(`\nThe lab is up: ${status.gatewayUrl}\n`);
+        if (status.gatewayVia) process.stdout.write(`On another machine: ${status.gatewayVia}\n`);
         process.stdout.write(
           `Try: curl ${status.gatewayUrl}/suggestion/health   Stop it: w2meet down${options.lab === 'default' ? '' : ` --lab ${options.lab}`}\n`,
         );

@@ -38,6 +38,8 @@ export interface LabStatus {
   /** On a swarm: the nodes of the swarm, `hostname (role)`. */
   nodes?: string[];
   gatewayUrl: string;
+  /** How to reach the gateway from here when its URL is another machine's (a swarm manager's 127.0.0.1). */
+  gatewayVia?: string;
   createdAt: string;
   instances: InstanceStatus[];
 }

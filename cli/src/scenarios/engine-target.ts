@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { NoLabError, TargetError } from '../errors.js';
 import type { LabStatus, Runtime } from '../lab/runtime.js';
 import type { LabSecrets } from '../lab/spec.js';
@@ -100,12 +101,16 @@ export async function labTarget(
     // The name quoted, as this message has always shown it.
     throw new NoLabError(`"${lab}"`, 'run `w2meet up` first, or pass --target URL to measure another deployment');
   }
+  if (status.gatewayVia && !(await listening(status.gatewayUrl))) {
+    throw new TargetError(`lab ${lab}'s gateway ${status.gatewayUrl} does not answer here`, status.gatewayVia);
+  }
   const secrets = await runtime.credentials(lab).catch(() => null);
   // Infrastructure is reached at the address status reports: a loopback port for processes, the
   // container's address on the lab network for Docker (routable from a Linux host).
   const address = (name: string) => {
     const a = status.instances.find((i) => i.name === name)?.address;
-    return secrets && a && a !== '-' ? a : undefined;
+    // host:port, not what status says of one it cannot reach ("task on node …").
+    return secrets && a && /^\S+:\d+$/.test(a) ? a : undefined;
   };
   const rabbit = address('rabbitmq');
   const postgres = address('postgres');
@@ -125,6 +130,21 @@ export async function labTarget(
     },
     status,
   };
+}
+
+/** Whether something accepts a connection at the URL's host and port within 3 s. */
+function listening(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port), timeout: 3000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.on('connect', () => done(true));
+    socket.on('timeout', () => done(false));
+    socket.on('error', () => done(false));
+  });
 }
 
 /** The lab's broker URL from its status now (a restarted task can have another address). */

@@ -32,6 +32,11 @@ export interface RuntimeDriver<I extends DriverInstance = DriverInstance> {
    * engine calls it healthy, which a start-up wait then takes in place of a probe.
    */
   healthyElsewhere?(lab: DriverLab<I>, instance: I): Promise<boolean>;
+  /**
+   * Whether an instance the host cannot reach did its component's after-healthy step itself as it
+   * started (Postgres made the lab's database and schema), so the lifecycle has nothing to do.
+   */
+  tookStepItself?(lab: DriverLab<I>, instance: I): boolean;
   /** Acts on an instance that runs (or is paused): the lifecycle checks the state first. */
   signal(lab: DriverLab<I>, instance: I, signal: InstanceSignal): Promise<void>;
   /** Removes what `load` would find (containers, network, state file); `volumes` also the data. */

@@ -69,6 +69,7 @@ export async function afterHealthy<I extends DriverInstance>(
   const step = checks.afterHealthy ?? componentFor(instance.name).afterHealthy;
   if (!step) return;
   const at = await driver.address(lab, instance);
+  if (!at && driver.tookStepItself?.(lab, instance)) return;
   if (!at)
     throw new LabStartError(
       `${instance.id} answered but has no address any more`,

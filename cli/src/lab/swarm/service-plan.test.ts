@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planContainers } from '../docker/container-plan.js';
 import { buildLabSpec } from '../spec.js';
 import { planEdge } from './edge.js';
-import { planService, SECRETS_DIR, SWARM_GATEWAY_START, secretName, splitSecrets } from './service-plan.js';
+import { INITDB_SCHEMA, planService, SECRETS_DIR, SWARM_GATEWAY_START, secretName, splitSecrets } from './service-plan.js';
 
 const secrets = {
   postgresUser: 'w2meet',
@@ -94,6 +94,20 @@ describe('planService', () => {
     };
     expect(pinned('user-service')).toEqual({ Constraints: ['node.id==node-2'] });
     expect(pinned('postgres')).toEqual({ Constraints: ['node.id==node-1'] });
+  });
+
+  it('with a schema config, has Postgres alone make the database and mount the schema where its start applies it', () => {
+    const schema = { configId: 'cfg1', configName: 'w2meet-demo-schema' };
+    const planned = containers().map((i) => planService('demo', 'w2meet-demo', i, secrets, 'node-1', undefined, schema));
+    const spec = (id: string) =>
+      (planned.find((s) => s.id === id)!.service.TaskTemplate as { ContainerSpec: { Env: string[]; Configs?: unknown[] } }).ContainerSpec;
+    expect(spec('postgres').Env).toContain('POSTGRES_DB=w2meet');
+    expect(spec('postgres').Configs).toEqual([
+      { ConfigID: 'cfg1', ConfigName: 'w2meet-demo-schema', File: { Name: INITDB_SCHEMA, UID: '0', GID: '0', Mode: 0o444 } },
+    ]);
+    expect(spec('user-service').Configs).toBeUndefined();
+    // Without one (the Engine is on this machine, w2meet applies the schema) nothing of it.
+    expect(containerSpec(services().find((s) => s.id === 'postgres')!).Env.some((e) => e.startsWith('POSTGRES_DB='))).toBe(false);
   });
 });
 

@@ -62,6 +62,17 @@ export interface PlannedSecret {
   data: string;
 }
 
+/**
+ * The schema as a swarm config Postgres applies itself on its first start (see postgres.ts), for a
+ * lab whose Postgres w2meet cannot reach to apply it (a manager of another machine).
+ */
+export interface SchemaConfig {
+  configId: string;
+  configName: string;
+}
+
+export const INITDB_SCHEMA = '/docker-entrypoint-initdb.d/001-schema.sql';
+
 /** One instance of the lab as a swarm service of one task (see swarm-driver.ts for why one per instance). */
 export interface SwarmInstance extends DockerInstance {
   serviceName: string;
@@ -131,6 +142,8 @@ export function planService(
   dataNode?: string,
   /** The node `--spread` pins it to (see spread.ts). */
   pinnedNode?: string,
+  /** For Postgres: the schema it applies itself. */
+  schema?: SchemaConfig,
 ): SwarmInstance {
   const o: ContainerCreateOptions = instance.options;
   // RabbitMQ's own image (--images official) exits on a *_FILE variable (deprecated there): its
@@ -138,6 +151,8 @@ export function planService(
   const officialBroker = instance.name === 'rabbitmq' && !(Array.isArray(o.Entrypoint) && o.Entrypoint.length === 0);
   const split = officialBroker ? { env: o.Env ?? [], secrets: [], refs: [] } : splitSecrets(lab, instance.id, o.Env ?? [], secrets);
   const labels = { ...(o.Labels ?? {}), ...labLabels(lab) };
+  const initdb = instance.name === 'postgres' && schema;
+  if (initdb) split.env = [...split.env, `POSTGRES_DB=${secrets.postgresDb}`];
   // Docker's `Cmd` with an emptied entrypoint is the whole command; with the image's entrypoint kept, its arguments.
   const command =
     instance.kind === 'gateway'
@@ -172,6 +187,17 @@ export function planService(
         ...command,
         ...(mounts.length ? { Mounts: mounts as never } : {}),
         ...(split.refs.length ? { Secrets: split.refs } : {}),
+        ...(initdb
+          ? {
+              Configs: [
+                {
+                  ConfigID: schema.configId,
+                  ConfigName: schema.configName,
+                  File: { Name: INITDB_SCHEMA, UID: '0', GID: '0', Mode: 0o444 },
+                },
+              ],
+            }
+          : {}),
       },
       RestartPolicy: { Condition: 'any', Delay: RESTART_DELAY_NS },
       // Data volumes are a node's own: what keeps data runs where its volume is, the node w2meet

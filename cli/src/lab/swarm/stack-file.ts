@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { planContainers } from '../docker/container-plan.js';
 import type { ImageRefs } from '../docker/lab-images.js';
 import { buildLabSpec, type LabSecrets } from '../spec.js';
-import { planService, SECRETS_DIR } from './service-plan.js';
+import { INITDB_SCHEMA, planService, SECRETS_DIR } from './service-plan.js';
 import { STACK_LOCAL_REPO, STACK_TAG, stackImageName } from './stack-images.js';
 
 /**
@@ -133,7 +133,7 @@ function stackService(instance: ReturnType<typeof plannedStack>[number]): Record
     image: `${STACK_IMAGE_REPO}/${stackImageName(instance.name)}:${STACK_TAG}`,
     ...body,
     ...(secretOf.size ? { secrets: [...new Set(secretOf.values())].sort() } : {}),
-    ...(isPostgres ? { configs: [{ source: 'w2meet_schema', target: '/docker-entrypoint-initdb.d/001-schema.sql', mode: 0o444 }] } : {}),
+    ...(isPostgres ? { configs: [{ source: 'w2meet_schema', target: INITDB_SCHEMA, mode: 0o444 }] } : {}),
     networks: aliases.length ? { lab: { aliases } } : ['lab'],
     deploy: {
       replicas: 1,

@@ -16,14 +16,14 @@ function recorder<T extends object>(calls: string[], answer: (name: string, args
 }
 
 /** A driver over the given swarm and Engine calls, with no images to build. */
-function driverOver(swarm: SwarmEngine, engine: EngineClient): SwarmDriver {
+function driverOver(swarm: SwarmEngine, engine: EngineClient, env: NodeJS.ProcessEnv = {}): SwarmDriver {
   return new SwarmDriver({
     swarm,
     engine,
     images: async () => ({ images: {} as never, flavours: {} }),
     mode: 'local',
     exposeInfra: false,
-    env: {},
+    env,
   });
 }
 
@@ -113,5 +113,44 @@ describe('SwarmDriver.start: the wait for its task before the start-up timeout c
     ]).start({} as never, instance);
     await running.prepared!(new AbortController().signal);
     expect(looks).toBe(3);
+  });
+});
+
+describe('SwarmDriver with a manager of another machine (DOCKER_HOST=tcp://manager.lan:2375)', () => {
+  // Its task runs on the manager itself, the node the driver talks to: on this machine it would be probed.
+  function driverAt(DOCKER_HOST: string | undefined, state = 'running') {
+    const calls: string[] = [];
+    const task = { ID: 't1', NodeID: 'node-1', DesiredState: 'running', Status: { State: state, ContainerStatus: { ContainerID: 'c1' } } };
+    const swarm = recorder<SwarmEngine>(calls, (name) => {
+      if (name === 'tasks') return [task];
+      if (name === 'localState') return { state: 'active', manager: true, nodeId: 'node-1', nodes: 1 };
+      if (name === 'bridgeAddress') return '172.18.0.5';
+      return undefined;
+    });
+    return driverOver(
+      swarm,
+      recorder<EngineClient>(calls, () => null),
+      { DOCKER_HOST },
+    );
+  }
+  const lab = { name: 'demo', gatewayUrl: 'http://127.0.0.1:18080', instances: [] } as never;
+  const postgres = { id: 'postgres', name: 'postgres', kind: 'infra', serviceId: 's1' } as never;
+  const gateway = { id: 'gateway', name: 'gateway', kind: 'gateway', serviceId: 's2' } as never;
+
+  it('offers no address to probe, not even the gateway (its 127.0.0.1 is the manager’s), and takes the Engine’s verdict', async () => {
+    const remote = driverAt('tcp://manager.lan:2375');
+    expect(await remote.address(lab, postgres)).toBeNull();
+    expect(await remote.address(lab, gateway)).toBeNull();
+    expect(await remote.healthyElsewhere(lab, postgres)).toBe(true);
+    expect(await driverAt('tcp://manager.lan:2375', 'starting').healthyElsewhere(lab, postgres)).toBe(false);
+    expect(remote.tookStepItself(lab, postgres)).toBe(true);
+    expect(remote.tookStepItself(lab, gateway)).toBe(false);
+  });
+
+  it('on this machine probes the task at its bridge address and applies the schema itself', async () => {
+    const here = driverAt(undefined);
+    expect(await here.address(lab, postgres)).toEqual({ host: '172.18.0.5', port: 5432 });
+    expect(await here.healthyElsewhere(lab, postgres)).toBe(false);
+    expect(here.tookStepItself(lab, postgres)).toBe(false);
   });
 });

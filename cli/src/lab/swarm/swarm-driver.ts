@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import type { ContainerTaskSpec, SecretReference, ServiceSpec } from 'dockerode';
@@ -16,18 +18,19 @@ import { capGatewayAccessLog, ensureRequestLogDir, requestLogDir, requestLogFile
 import { credentialLabels, volumeCredentials } from '../docker/volume-credentials.js';
 import { freePort, freePorts } from '../free-port.js';
 import { LAB_ENTRIES, removeLabEntries } from '../lab-folder.js';
+import { packageRoot } from '../paths.js';
 import type { CreateContext, DriverLab, InstanceDetails, InstanceSignal, Running, RuntimeDriver } from '../lifecycle/driver.js';
 import { waitsAmong } from '../lifecycle/waits-among.js';
 import type { Health, InstanceState, LogLine, LogOptions } from '../runtime.js';
 import type { ComponentName, LabSecrets, LabSpec } from '../spec.js';
 import type { HostPort } from '../wait/probe-spec.js';
 import { FatalProbeError } from '../wait/probes.js';
-import { requireEngineOnThisMachine } from './engine-here.js';
+import { remoteManager } from './engine-here.js';
 import { EDGE, planEdge, type EdgeRoute } from './edge.js';
 import { type ContainerVerb, FAULT_JOB, planFaultJob, runFaultJob, withPausedLabel } from './remote-fault.js';
 import { SETTLE_JOB, waitNameGoneEverywhere } from './name-settle.js';
 import { PULL_JOB, pullOnEveryNode } from './pull-on-nodes.js';
-import { planService, serviceName, type SwarmInstance } from './service-plan.js';
+import { planService, type SchemaConfig, serviceName, type SwarmInstance } from './service-plan.js';
 import { spreadPlacement } from './spread.js';
 import type { SwarmEngine, SwarmTask } from './swarm-engine.js';
 
@@ -101,10 +104,18 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
   private readonly swarm: SwarmEngine;
   private readonly engine: EngineClient;
   private saving: Promise<void> = Promise.resolve();
+  /**
+   * The manager's host when DOCKER_HOST is an Engine of another machine (see engine-here.ts): then
+   * nothing of the lab is reachable from here but through a tunnel the user opens, so every task's
+   * health is the Engine's verdict, Postgres applies the schema itself, and the gateway is reached
+   * through `ssh -L` to the manager's 127.0.0.1.
+   */
+  readonly remote: string | null;
 
   constructor(private readonly options: SwarmDriverOptions) {
     this.swarm = options.swarm;
     this.engine = options.engine;
+    this.remote = remoteManager(options.env);
   }
 
   async available(): Promise<boolean> {
@@ -162,21 +173,22 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
   }
 
   async create(spec: LabSpec, context: CreateContext): Promise<SwarmLab> {
-    requireEngineOnThisMachine(this.options.env);
     const lab = spec.name;
     const local = await this.swarm.localState();
     const gatewayPort = spec.gatewayPort === 0 ? await freePort() : spec.gatewayPort;
     const { images, flavours } = await this.options.images(context);
     if (context.signal.aborted) throw new AbortedError('interrupted while building the images; nothing was started');
     // Request logs as files of the lab's only where every task runs on this machine: a bind mount
-    // names a folder of the node the task lands on. On a cluster they go to each task's own log.
-    const logDir = local.nodes === 1 ? requestLogDir(lab, this.options.env) : null;
+    // names a folder of the node the task lands on. On a cluster, or a manager of another machine,
+    // they go to each task's own log.
+    const logDir = local.nodes === 1 && !this.remote ? requestLogDir(lab, this.options.env) : null;
     if (logDir) await ensureRequestLogDir(lab, this.options.env);
     const network = networkName(lab);
     const containers = planContainers({ spec: { ...spec, gatewayPort }, images, flavours, ...(logDir ? { requestLogDir: logDir } : {}) });
     const nodes = await this.swarm.nodes();
     const pinned = this.options.spread ? spreadPlacement(containers, nodes, local.nodeId) : new Map<string, string>();
-    const plan = containers.map((i) => planService(lab, network, i, spec.secrets, local.nodeId, pinned.get(i.id)));
+    const schema = this.remote ? await this.schemaConfig(lab) : undefined;
+    const plan = containers.map((i) => planService(lab, network, i, spec.secrets, local.nodeId, pinned.get(i.id), schema));
     if (nodes.filter((n) => n.state === 'ready' && n.availability === 'active').length > 1) {
       context.progress({ type: 'info', message: 'getting the images onto every node' });
       const images = plan.map((p) => (p.service.TaskTemplate as ContainerTaskSpec).ContainerSpec!.Image!);
@@ -203,6 +215,13 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     }
     await this.startEdge(lab, network, images['user-service'], gatewayPort);
     return { name: lab, createdAt, secrets: spec.secrets, instances: plan, gatewayUrl: `http://127.0.0.1:${gatewayPort}` };
+  }
+
+  /** The schema as a config of the lab's, for a Postgres w2meet cannot reach to apply it (see planService). */
+  private async schemaConfig(lab: string): Promise<SchemaConfig> {
+    const configName = `w2meet-${lab}-schema`;
+    const sql = await readFile(join(packageRoot(), 'compose', 'initdb', '001-schema.sql'), 'utf8');
+    return { configName, configId: await this.swarm.createConfig(lab, configName, sql) };
   }
 
   private async startEdge(lab: string, network: string, image: string, gatewayPort: number): Promise<void> {
@@ -329,6 +348,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
    * once it is healthy, and only then do the others reach it by name: the start waits for that).
    */
   async address(lab: SwarmLab, i: SwarmInstance): Promise<HostPort | null> {
+    if (this.remote) return null;
     const task = await this.currentTask(i);
     if (task?.Status?.State !== 'running') return null;
     if (i.kind === 'gateway') {
@@ -341,11 +361,19 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     return ip ? { host: ip, port: componentFor(i.name).innerPort } : null;
   }
 
-  /** The Engine's verdict for a task of another node, which the host cannot probe: running means its health check passed. */
+  /**
+   * The Engine's verdict for a task the host cannot probe (of another node, or of any node when the
+   * manager is another machine): running means its health check passed.
+   */
   async healthyElsewhere(_lab: SwarmLab, i: SwarmInstance): Promise<boolean> {
     const task = await this.currentTask(i);
-    const local = await this.swarm.localState();
-    return task?.Status?.State === 'running' && task.NodeID !== local.nodeId;
+    if (task?.Status?.State !== 'running') return false;
+    return this.remote !== null || task.NodeID !== (await this.swarm.localState()).nodeId;
+  }
+
+  /** With a manager of another machine, Postgres made the lab's database and schema itself (see planService). */
+  tookStepItself(_lab: SwarmLab, i: SwarmInstance): boolean {
+    return this.remote !== null && i.name === 'postgres';
   }
 
   async signal(lab: SwarmLab, i: SwarmInstance, signal: InstanceSignal): Promise<void> {
@@ -424,7 +452,8 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     const services = await this.swarm.labServices(lab).catch(() => []);
     const edges = await this.edges(lab);
     const secrets = await this.swarm.labSecretNames(lab).catch(() => []);
-    if (!services.length && !edges.length && !secrets.length) return;
+    const configs = await this.swarm.labConfigNames(lab).catch(() => []);
+    if (!services.length && !edges.length && !secrets.length && !configs.length) return;
     for (const s of services) await this.swarm.removeService(s.ID).catch(() => {});
     // The tasks' containers go after their services, asynchronously; the network and the volumes
     // they use can only go once they are gone.
@@ -434,6 +463,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     }
     for (const id of [...edges, ...(await this.taskContainers(lab))]) await this.engine.remove(id).catch(() => {});
     await this.swarm.removeSecrets(lab);
+    await this.swarm.removeConfigs(lab);
     await this.swarm.removeOverlays(lab);
     if (options.volumes) await this.engine.removeVolumes(lab);
     await removeRecord(lab, this.options.env);
@@ -458,7 +488,8 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     const task = await this.currentTask(i);
     const container = await this.localContainer(i);
     const info = container ? await this.engine.inspect(container).catch(() => null) : null;
-    const ip = container ? await this.swarm.bridgeAddress(container) : null;
+    // A manager of another machine's gateway bridge is not reachable from here.
+    const ip = container && !this.remote ? await this.swarm.bridgeAddress(container) : null;
     const state = task?.Status?.State;
     const engineHealth: Health = state === 'running' ? 'healthy' : state === 'starting' ? 'starting' : 'unknown';
     return {
@@ -472,9 +503,11 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
           ? new URL(lab.gatewayUrl).host
           : ip
             ? `${ip}:${componentFor(i.name).innerPort}`
-            : task
-              ? `task on node ${task.NodeID?.slice(0, 12)}`
-              : '-',
+            : task && this.remote && task.NodeID === (await this.swarm.localState()).nodeId
+              ? `task on ${this.remote}`
+              : task
+                ? `task on node ${task.NodeID?.slice(0, 12)}`
+                : '-',
     };
   }
 

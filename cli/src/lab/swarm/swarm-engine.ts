@@ -161,6 +161,27 @@ export class SwarmEngine {
     return secrets.map((s) => s.Spec.Name);
   }
 
+  /** A config of the lab's (a file a task mounts); one of the same name left by an earlier lab is replaced. */
+  async createConfig(lab: string, name: string, data: string): Promise<string> {
+    const existing = (await this.docker.listConfigs({ filters: { name: [name] } })) as Array<{ ID: string; Spec: { Name: string } }>;
+    for (const c of existing.filter((x) => x.Spec.Name === name)) await this.docker.getConfig(c.ID).remove();
+    const made = (await this.docker.createConfig({ Name: name, Labels: labLabels(lab), Data: Buffer.from(data).toString('base64') })) as {
+      id?: string;
+      ID?: string;
+    };
+    return made.id ?? made.ID ?? '';
+  }
+
+  async removeConfigs(lab: string): Promise<void> {
+    const configs = (await this.docker.listConfigs({ filters: labFilter(lab) })) as Array<{ ID: string }>;
+    for (const c of configs) await this.docker.getConfig(c.ID).remove();
+  }
+
+  async labConfigNames(lab: string): Promise<string[]> {
+    const configs = (await this.docker.listConfigs({ filters: labFilter(lab) })) as Array<{ Spec: { Name: string } }>;
+    return configs.map((c) => c.Spec.Name);
+  }
+
   /** The lab's overlay network, attachable so the edge container (not a service) can join it. */
   async ensureOverlay(lab: string, name: string): Promise<void> {
     const found = (await this.docker.listNetworks({ filters: { name: [name] } })).find((n) => n.Name === name);

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { dockerodeEngine } from '../docker/engine-client.js';
 import { dockerClient } from '../docker/engine.js';
 import type { ImageMode } from '../docker/lab-images.js';
+import { gatewayTunnel } from './engine-here.js';
 import { swarmImageSource } from './swarm-images.js';
 import { LabRuntime } from '../lifecycle/lab-runtime.js';
 import type { LabStatus } from '../runtime.js';
@@ -50,6 +51,11 @@ export class SwarmRuntime extends LabRuntime<SwarmInstance> {
     const status = await super.status(lab);
     if (!status) return null;
     const nodes = await this.swarm.nodes().catch(() => []);
-    return { ...status, nodes: nodes.map((n) => `${n.hostname} (${n.role}${n.state === 'ready' ? '' : `, ${n.state}`})`) };
+    const remote = this.swarmDriver.remote;
+    return {
+      ...status,
+      nodes: nodes.map((n) => `${n.hostname} (${n.role}${n.state === 'ready' ? '' : `, ${n.state}`})`),
+      ...(remote && status.gatewayUrl ? { gatewayVia: gatewayTunnel(remote, status.gatewayUrl) } : {}),
+    };
   }
 }

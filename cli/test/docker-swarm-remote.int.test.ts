@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABEL_LAB } from '../src/lab/docker/labels.js';
+import { freePort } from '../src/lab/free-port.js';
+import type { LabStatus } from '../src/lab/runtime.js';
+import { type NetnsEngine, startNetnsEngine } from './netns-engine.js';
+import { openTunnel, type Tunnel } from './netns-tunnel.js';
+import { runCli } from './run-cli.js';
+
+// A swarm whose manager is another machine, as a class's cluster is to the laptop w2meet runs on:
+// an Engine in a network namespace of its own (netns-engine.ts), reached only over TCP with TLS
+// (DOCKER_HOST=tcp://10.213.8.2:2376). This machine reaches neither its 127.0.0.1 nor its tasks.
+const LAB = 'w2meet-it-remote';
+const labFilter = { label: [`${LABEL_LAB}=${LAB}`] };
+let manager: NetnsEngine | undefined;
+let tunnel: Tunnel | undefined;
+let state = '';
+let env: NodeJS.ProcessEnv = {};
+let port = 0;
+
+/** Whether anything on this machine accepts a connection on 127.0.0.1:port. */
+function answersHere(at: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port: at, timeout: 2000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket
+      .on('connect', () => done(true))
+      .on('error', () => done(false))
+      .on('timeout', () => done(false));
+  });
+}
+
+beforeAll(async () => {
+  manager = await startNetnsEngine({ name: 'w2meet-remote', subnet: '10.213.8', tls: true });
+  state = mkdtempSync(join(tmpdir(), 'w2meet-remote-state-'));
+  env = { ...manager.clientEnv, W2MEET_STATE_DIR: state };
+  const init = await runCli(['swarm', 'init'], { env });
+  expect(init.code, init.stderr).toBe(0);
+}, 120_000);
+
+afterAll(async () => {
+  // Whatever happened: the tunnel, the lab, then the Engine with all it held, its namespace and folders.
+  await tunnel?.close();
+  if (manager) await runCli(['down', '--lab', LAB, '-v'], { env, timeoutMs: 120_000 }).catch(() => {});
+  await manager?.stop();
+  if (state) rmSync(state, { recursive: true, force: true });
+}, 180_000);
+
+describe('up --runtime swarm with DOCKER_HOST on a manager of another machine', () => {
+  it('builds the images there, starts the lab on the Engine’s verdicts (Postgres applies its schema itself), and says how to reach the gateway', async () => {
+    port = await freePort();
+    const up = await runCli(['up', '--runtime', 'swarm', '--lab', LAB, '--port', String(port)], { env, timeoutMs: 900_000 });
+    expect(up.code, up.stderr + up.stdout).toBe(0);
+    expect(up.stdout).toContain(`ssh -N -L ${port}:127.0.0.1:${port} ${manager!.nodeIp}`);
+    const status = await runCli(['status', '--lab', LAB, '--json'], { env });
+    expect(status.code, status.stderr).toBe(0);
+    const lab = JSON.parse(status.stdout) as LabStatus;
+    expect(lab.instances.length).toBeGreaterThanOrEqual(8);
+    for (const i of lab.instances) expect(`${i.id} ${i.state} ${i.health}`).toBe(`${i.id} running healthy`);
+    // Its gateway is published on the manager's 127.0.0.1, not this machine's.
+    expect(await answersHere(port)).toBe(false);
+    // The schema came in a config of the lab's, which Postgres mounts.
+    expect((await manager!.docker.listConfigs({ filters: labFilter })).length).toBe(1);
+  }, 960_000);
+
+  it('refuses a scenario while the gateway does not answer here, naming the tunnel to open', async () => {
+    const smoke = await runCli(['scenario', 'run', 'smoke', '--lab', LAB], { env });
+    expect(smoke.code).not.toBe(0);
+    expect(smoke.stderr).toContain('does not answer here');
+    expect(smoke.stderr).toContain(`ssh -N -L ${port}:127.0.0.1:${port}`);
+  });
+
+  it('passes the smoke scenario through the tunnel: users are stored, so the database and schema are there', async () => {
+    tunnel = await openTunnel(manager!.netns, port);
+    const reports = mkdtempSync(join(tmpdir(), 'w2meet-remote-reports-'));
+    try {
+      const smoke = await runCli(['scenario', 'run', 'smoke', '--lab', LAB, '--reports', reports, '--json'], { env, timeoutMs: 180_000 });
+      expect(smoke.code, smoke.stderr + smoke.stdout).toBe(0);
+    } finally {
+      rmSync(reports, { recursive: true, force: true });
+    }
+  }, 200_000);
+
+  it('down -v leaves no service, secret, config, network, volume or container of the lab on the manager', async () => {
+    const down = await runCli(['down', '--lab', LAB, '-v'], { env, timeoutMs: 120_000 });
+    expect(down.code, down.stderr).toBe(0);
+    const docker = manager!.docker;
+    const left = {
+      services: (await docker.listServices({ filters: labFilter })).length,
+      secrets: (await docker.listSecrets({ filters: labFilter })).length,
+      configs: (await docker.listConfigs({ filters: labFilter })).length,
+      networks: (await docker.listNetworks({ filters: labFilter })).length,
+      volumes: ((await docker.listVolumes({ filters: labFilter })).Volumes ?? []).length,
+      containers: (await docker.listContainers({ all: true, filters: labFilter })).length,
+    };
+    expect(left).toEqual({ services: 0, secrets: 0, configs: 0, networks: 0, volumes: 0, containers: 0 });
+  }, 150_000);
+});

@@ -25,6 +25,18 @@ export interface SwarmNode {
 /** Docker's bridge that gives each task of this node a way out, and the host a way in. */
 const GWBRIDGE = 'docker_gwbridge';
 
+interface StoredObject {
+  ID: string;
+  Spec: { Name: string };
+}
+
+/** The Engine's calls for one kind of swarm object that holds data: secrets or configs. */
+interface StoredObjectCalls {
+  list: (options: { filters: Record<string, string[]> }) => Promise<unknown>;
+  remove: (id: string) => Promise<unknown>;
+  create: (options: { Name: string; Labels: Record<string, string>; Data: string }) => Promise<unknown>;
+}
+
 /**
  * The swarm-mode calls the Swarm driver makes, in one place (services, tasks, secrets, overlay
  * networks, nodes); container calls go through the Docker runtime's EngineClient as before.
@@ -141,45 +153,55 @@ export class SwarmEngine {
   }
 
   /** A secret of the lab's; one of the same name left by an earlier lab is replaced (a secret never changes). */
-  async createSecret(lab: string, name: string, data: string): Promise<string> {
-    const existing = (await this.docker.listSecrets({ filters: { name: [name] } })) as Array<{ ID: string; Spec: { Name: string } }>;
-    for (const s of existing.filter((x) => x.Spec.Name === name)) await this.docker.getSecret(s.ID).remove();
-    const made = (await this.docker.createSecret({ Name: name, Labels: labLabels(lab), Data: Buffer.from(data).toString('base64') })) as {
+  createSecret(lab: string, name: string, data: string): Promise<string> {
+    return this.createObject(this.calls('secret'), lab, name, data);
+  }
+
+  removeSecrets(lab: string): Promise<void> {
+    return this.removeObjects(this.calls('secret'), lab);
+  }
+
+  labSecretNames(lab: string): Promise<string[]> {
+    return this.objectNames(this.calls('secret'), lab);
+  }
+
+  /** A config of the lab's (a file a task mounts, not secret); one of the same name left by an earlier lab is replaced. */
+  createConfig(lab: string, name: string, data: string): Promise<string> {
+    return this.createObject(this.calls('config'), lab, name, data);
+  }
+
+  removeConfigs(lab: string): Promise<void> {
+    return this.removeObjects(this.calls('config'), lab);
+  }
+
+  labConfigNames(lab: string): Promise<string[]> {
+    return this.objectNames(this.calls('config'), lab);
+  }
+
+  /** Secrets and configs are made, listed and removed alike, each through its own calls. */
+  private calls(kind: 'secret' | 'config'): StoredObjectCalls {
+    const d = this.docker;
+    return kind === 'secret'
+      ? { list: (o) => d.listSecrets(o), remove: (id) => d.getSecret(id).remove(), create: (o) => d.createSecret(o) }
+      : { list: (o) => d.listConfigs(o), remove: (id) => d.getConfig(id).remove(), create: (o) => d.createConfig(o) };
+  }
+
+  private async createObject(calls: StoredObjectCalls, lab: string, name: string, data: string): Promise<string> {
+    const existing = (await calls.list({ filters: { name: [name] } })) as StoredObject[];
+    for (const o of existing.filter((x) => x.Spec.Name === name)) await calls.remove(o.ID);
+    const made = (await calls.create({ Name: name, Labels: labLabels(lab), Data: Buffer.from(data).toString('base64') })) as {
       id?: string;
       ID?: string;
     };
     return made.id ?? made.ID ?? '';
   }
 
-  async removeSecrets(lab: string): Promise<void> {
-    const secrets = (await this.docker.listSecrets({ filters: labFilter(lab) })) as Array<{ ID: string }>;
-    for (const s of secrets) await this.docker.getSecret(s.ID).remove();
+  private async removeObjects(calls: StoredObjectCalls, lab: string): Promise<void> {
+    for (const o of (await calls.list({ filters: labFilter(lab) })) as StoredObject[]) await calls.remove(o.ID);
   }
 
-  async labSecretNames(lab: string): Promise<string[]> {
-    const secrets = (await this.docker.listSecrets({ filters: labFilter(lab) })) as Array<{ Spec: { Name: string } }>;
-    return secrets.map((s) => s.Spec.Name);
-  }
-
-  /** A config of the lab's (a file a task mounts); one of the same name left by an earlier lab is replaced. */
-  async createConfig(lab: string, name: string, data: string): Promise<string> {
-    const existing = (await this.docker.listConfigs({ filters: { name: [name] } })) as Array<{ ID: string; Spec: { Name: string } }>;
-    for (const c of existing.filter((x) => x.Spec.Name === name)) await this.docker.getConfig(c.ID).remove();
-    const made = (await this.docker.createConfig({ Name: name, Labels: labLabels(lab), Data: Buffer.from(data).toString('base64') })) as {
-      id?: string;
-      ID?: string;
-    };
-    return made.id ?? made.ID ?? '';
-  }
-
-  async removeConfigs(lab: string): Promise<void> {
-    const configs = (await this.docker.listConfigs({ filters: labFilter(lab) })) as Array<{ ID: string }>;
-    for (const c of configs) await this.docker.getConfig(c.ID).remove();
-  }
-
-  async labConfigNames(lab: string): Promise<string[]> {
-    const configs = (await this.docker.listConfigs({ filters: labFilter(lab) })) as Array<{ Spec: { Name: string } }>;
-    return configs.map((c) => c.Spec.Name);
+  private async objectNames(calls: StoredObjectCalls, lab: string): Promise<string[]> {
+    return ((await calls.list({ filters: labFilter(lab) })) as StoredObject[]).map((o) => o.Spec.Name);
   }
 
   /** The lab's overlay network, attachable so the edge container (not a service) can join it. */

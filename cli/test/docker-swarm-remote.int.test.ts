@@ -53,7 +53,7 @@ afterAll(async () => {
 }, 180_000);
 
 describe('up --runtime swarm with DOCKER_HOST on a manager of another machine', () => {
-  it('builds the images there, starts the lab on the Engine’s verdicts (Postgres applies its schema itself), and says how to reach the gateway', async () => {
+  it('builds the images there, starts the lab on the Engine’s verdicts and readiness checks run in its tasks (Postgres applies its schema itself), and says how to reach the gateway', async () => {
     port = await freePort();
     const up = await runCli(['up', '--runtime', 'swarm', '--lab', LAB, '--port', String(port)], { env, timeoutMs: 900_000 });
     expect(up.code, up.stderr + up.stdout).toBe(0);

@@ -41,6 +41,11 @@ export interface NetnsEngine {
 
 /** What a run needs (root, the tools) and nothing left of an earlier one; throws saying what is missing. */
 export async function checkNetnsEngine(options: NetnsEngineOptions): Promise<void> {
+  // It goes into paths and a root shell's command line: plain names only.
+  if (!/^[a-z0-9-]{1,20}$/.test(options.name) || !/^\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(options.subnet))
+    throw new Error(
+      `a network namespace engine takes a name of a-z, 0-9 and - and a subnet of three octets, not ${options.name} ${options.subnet}`,
+    );
   if (process.getuid?.() !== 0) throw new Error('this needs root: it makes a network namespace and starts a second Docker Engine');
   for (const tool of ['ip', 'dockerd', 'nsenter', 'unshare', ...(options.tls ? ['openssl'] : [])])
     await run('sh', ['-c', `command -v ${tool}`]).catch(() => {
@@ -107,8 +112,6 @@ export async function startNetnsEngine(options: NetnsEngineOptions): Promise<Net
 
     // Its own /run is a folder of this one's (runDir/run): inside it listens on /var/run/docker.sock
     // as on a machine of its own (what a fault job on that node mounts), and from here on runDir/run/docker.sock.
-    await mkdir(join(runDir, 'run'), { recursive: true, mode: 0o700 });
-    await mkdir(dataRoot, { recursive: true });
     undo.push(async () => {
       // Its mounts were in its own mount namespace, gone with it; none was made in this one.
       await unmountUnder(dataRoot);
@@ -116,6 +119,8 @@ export async function startNetnsEngine(options: NetnsEngineOptions): Promise<Net
       await rm(dataRoot, { recursive: true, force: true });
       await rm(runDir, { recursive: true, force: true });
     });
+    await mkdir(join(runDir, 'run'), { recursive: true, mode: 0o700 });
+    await mkdir(dataRoot, { recursive: true });
     // In its /run, where it reads them as /run/tls.
     const tlsDir = join(runDir, 'run', 'tls');
     const clientEnv: Record<string, string> = {};
@@ -149,10 +154,20 @@ export async function startNetnsEngine(options: NetnsEngineOptions): Promise<Net
       child.kill('SIGTERM');
       const gone = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
       if (!gone && child.pid) {
-        // Its whole process group (it was started detached): the Engine and the containerd and
-        // shims it started, so none outlives the folders removed after.
+        // Its whole process group (it was started detached): the Engine and the containerd it started.
         process.kill(-child.pid, 'SIGKILL');
         await exited;
+      }
+      // Anything else still in its namespace (containerd's shims run in groups of their own), by id,
+      // so none outlives the folders removed after.
+      const { stdout } = await run('ip', ['netns', 'pids', netns]).catch(() => ({ stdout: '' }));
+      for (const pid of stdout
+        .split('\n')
+        .map(Number)
+        .filter((p) => p > 1)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
       }
     });
     const socket = join(runDir, 'run', 'docker.sock');
@@ -211,6 +226,8 @@ async function makeCertificates(dir: string, ip: string): Promise<void> {
   await openssl(['req', ...key, '-keyout', 'client/key.pem', '-out', 'client.csr', '-subj', '/CN=w2meet test client']);
   await sign('client', 'client.csr', 'extendedKeyUsage=clientAuth\n', 'client/cert.pem');
   await openssl(['x509', '-in', 'ca.pem', '-out', 'client/ca.pem']);
+  // Nothing more is signed: the CA's key is not kept.
+  await rm(join(dir, 'ca-key.pem'));
 }
 
 /** Mounts the Engine left under a folder (after a kill), innermost first, so removing it touches nothing else. */

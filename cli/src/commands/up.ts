@@ -79,8 +79,8 @@ export function registerUp(program: Command): void {
         process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
       } else {
         process.stdout.write(`${formatStatus(status)}\n\nstart-up critical path: ${criticalPath(status, dependenciesOf(status))}\n`);
-        process.stdout.write(`\nThe lab is up: ${status.gatewayUrl}\n`);
-        if (status.gatewayVia) process.stdout.write(`On another machine: ${status.gatewayVia}\n`);
+        // On a manager of another machine the URL answers here once the tunnel (in the status above) is open.
+        process.stdout.write(`\nThe lab is up: ${status.gatewayUrl}${status.gatewayVia ? ', through the tunnel above' : ''}\n`);
         process.stdout.write(
           `Try: curl ${status.gatewayUrl}/suggestion/health   Stop it: w2meet down${options.lab === 'default' ? '' : ` --lab ${options.lab}`}\n`,
         );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { engineOnThisMachine, gatewayTunnel, remoteManager } from './engine-here.js';
+import { PrerequisiteError } from '../../errors.js';
+import { engineOnThisMachine, gatewayTunnel, remoteManager, requireSafeRemote } from './engine-here.js';
 
 describe('engineOnThisMachine', () => {
   it('takes the default socket, any unix socket and TCP on loopback for this machine', () => {
@@ -21,6 +22,24 @@ describe('engineOnThisMachine', () => {
     expect(remoteManager({ DOCKER_HOST: 'ssh://ana@manager.lan' })).toBe('ana@manager.lan');
     expect(remoteManager({ DOCKER_HOST: 'not a url' })).toBe('not a url');
     expect(engineOnThisMachine({ DOCKER_HOST: 'tcp://10.0.0.5:2375' })).toBe(false);
+    // host:port alone is TCP, as the Docker client reads it.
+    expect(remoteManager({ DOCKER_HOST: 'manager.lan:2376' })).toBe('manager.lan');
+    expect(remoteManager({ DOCKER_HOST: '127.0.0.1:2375' })).toBeNull();
+  });
+
+  it('makes a lab on another machine over TLS only: plain TCP and SSH (no host key check) are refused', () => {
+    const refused = (env: NodeJS.ProcessEnv) => () => requireSafeRemote(env);
+    expect(refused({ DOCKER_HOST: 'tcp://10.0.0.5:2375' })).toThrow(PrerequisiteError);
+    expect(refused({ DOCKER_HOST: 'tcp://10.0.0.5:2375' })).toThrow(/TCP without TLS/);
+    expect(refused({ DOCKER_HOST: 'ssh://ana@manager.lan' })).toThrow(/SSH without a check of its host key/);
+    expect(refused({ DOCKER_HOST: 'manager.lan:2375' })).toThrow(PrerequisiteError);
+    for (const env of [
+      { DOCKER_HOST: 'tcp://10.0.0.5:2376' },
+      { DOCKER_HOST: 'tcp://10.0.0.5:2377', DOCKER_TLS_VERIFY: '1' },
+      { DOCKER_HOST: 'tcp://127.0.0.1:2375' },
+      {},
+    ])
+      expect(refused(env), JSON.stringify(env)).not.toThrow();
   });
 });
 

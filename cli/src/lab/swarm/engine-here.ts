@@ -1,3 +1,5 @@
+import { PrerequisiteError } from '../../errors.js';
+
 /**
  * Whether the Engine at DOCKER_HOST runs on this machine: its socket, or TCP on a loopback
  * address. From this machine w2meet reaches a swarm lab's tasks of its node on Docker's gateway
@@ -5,6 +7,15 @@
  */
 export function engineOnThisMachine(env: NodeJS.ProcessEnv): boolean {
   return remoteManager(env) === null;
+}
+
+/** DOCKER_HOST as a URL: `host:port` alone is TCP, as the Docker client reads it. */
+function dockerHostUrl(host: string): URL | null {
+  try {
+    return new URL(host.includes('://') ? host : `tcp://${host}`);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -15,17 +26,31 @@ export function engineOnThisMachine(env: NodeJS.ProcessEnv): boolean {
 export function remoteManager(env: NodeJS.ProcessEnv): string | null {
   const host = env.DOCKER_HOST;
   if (!host || host.startsWith('unix://') || host.startsWith('npipe://')) return null;
-  let url: URL;
-  try {
-    url = new URL(host);
-  } catch {
-    return host;
-  }
+  const url = dockerHostUrl(host);
+  if (!url?.hostname) return host;
   const { hostname, username } = url;
   const loopback = hostname === 'localhost' || hostname === '[::1]' || hostname === '0.0.0.0' || /^127\./.test(hostname);
   if (loopback) return null;
-  // ssh://user@host: the same user for the tunnel.
   return username ? `${username}@${hostname}` : hostname;
+}
+
+/**
+ * A swarm lab is made through an Engine of another machine only over TLS: the lab's passwords go to
+ * it (its secrets, its volumes' labels). Plain TCP would carry them in the clear, and the SSH client
+ * w2meet's Docker client uses does not check the host's key against known_hosts.
+ */
+export function requireSafeRemote(env: NodeJS.ProcessEnv): void {
+  const manager = remoteManager(env);
+  if (manager === null) return;
+  const url = dockerHostUrl(env.DOCKER_HOST ?? '');
+  // As the Docker client decides: TLS with DOCKER_TLS_VERIFY=1, or on port 2376.
+  const tls = url?.protocol === 'tcp:' && (env.DOCKER_TLS_VERIFY === '1' || url.port === '2376');
+  if (tls) return;
+  const how = url?.protocol === 'ssh:' ? 'SSH without a check of its host key' : 'TCP without TLS';
+  throw new PrerequisiteError(
+    `DOCKER_HOST=${env.DOCKER_HOST} reaches ${manager} over ${how}: the lab's passwords would go to it unprotected`,
+    'reach the manager over TLS (DOCKER_HOST=tcp://HOST:2376, DOCKER_TLS_VERIFY=1, DOCKER_CERT_PATH=a folder with ca.pem, cert.pem and key.pem), or run w2meet on the manager itself',
+  );
 }
 
 /**

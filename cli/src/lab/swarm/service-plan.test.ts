@@ -106,6 +106,15 @@ describe('planService', () => {
       { ConfigID: 'cfg1', ConfigName: 'w2meet-demo-schema', File: { Name: INITDB_SCHEMA, UID: '0', GID: '0', Mode: 0o444 } },
     ]);
     expect(spec('user-service').Configs).toBeUndefined();
+    // Postgres's own image is given one database name, not two.
+    const official = containers().find((c) => c.id === 'postgres')!;
+    const withDefault = { ...official, options: { ...official.options, Env: [...(official.options.Env ?? []), 'POSTGRES_DB=postgres'] } };
+    const env = (
+      planService('demo', 'w2meet-demo', withDefault, secrets, 'node-1', undefined, schema).service.TaskTemplate as {
+        ContainerSpec: { Env: string[] };
+      }
+    ).ContainerSpec.Env;
+    expect(env.filter((e) => e.startsWith('POSTGRES_DB='))).toEqual(['POSTGRES_DB=w2meet']);
     // Without one (the Engine is on this machine, w2meet applies the schema) nothing of it.
     expect(containerSpec(services().find((s) => s.id === 'postgres')!).Env.some((e) => e.startsWith('POSTGRES_DB='))).toBe(false);
   });

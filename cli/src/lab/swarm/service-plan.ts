@@ -152,7 +152,8 @@ export function planService(
   const split = officialBroker ? { env: o.Env ?? [], secrets: [], refs: [] } : splitSecrets(lab, instance.id, o.Env ?? [], secrets);
   const labels = { ...(o.Labels ?? {}), ...labLabels(lab) };
   const initdb = instance.name === 'postgres' && schema;
-  if (initdb) split.env = [...split.env, `POSTGRES_DB=${secrets.postgresDb}`];
+  // Replaced, not added: Postgres's own image (--images official) has POSTGRES_DB=postgres already.
+  if (initdb) split.env = [...split.env.filter((e) => !e.startsWith('POSTGRES_DB=')), `POSTGRES_DB=${secrets.postgresDb}`];
   // Docker's `Cmd` with an emptied entrypoint is the whole command; with the image's entrypoint kept, its arguments.
   const command =
     instance.kind === 'gateway'

@@ -116,9 +116,9 @@ describe('SwarmDriver.start: the wait for its task before the start-up timeout c
   });
 });
 
-describe('SwarmDriver with a manager of another machine (DOCKER_HOST=tcp://manager.lan:2375)', () => {
+describe('SwarmDriver with a manager of another machine (DOCKER_HOST=tcp://manager.lan:2376)', () => {
   // Its task runs on the manager itself, the node the driver talks to: on this machine it would be probed.
-  function driverAt(DOCKER_HOST: string | undefined, state = 'running') {
+  function driverAt(DOCKER_HOST: string | undefined, state = 'running', ready = true) {
     const calls: string[] = [];
     const task = { ID: 't1', NodeID: 'node-1', DesiredState: 'running', Status: { State: state, ContainerStatus: { ContainerID: 'c1' } } };
     const swarm = recorder<SwarmEngine>(calls, (name) => {
@@ -127,22 +127,31 @@ describe('SwarmDriver with a manager of another machine (DOCKER_HOST=tcp://manag
       if (name === 'bridgeAddress') return '172.18.0.5';
       return undefined;
     });
-    return driverOver(
-      swarm,
-      recorder<EngineClient>(calls, () => null),
-      { DOCKER_HOST },
-    );
+    // The readiness check run in its container through the Engine: passes, or fails (exec throws).
+    const engine = recorder<EngineClient>(calls, (name) => {
+      if (name === 'exec' && !ready) throw new Error('exit 1');
+      return null;
+    });
+    return driverOver(swarm, engine, { DOCKER_HOST });
   }
   const lab = { name: 'demo', gatewayUrl: 'http://127.0.0.1:18080', instances: [] } as never;
-  const postgres = { id: 'postgres', name: 'postgres', kind: 'infra', serviceId: 's1' } as never;
+  const postgres = {
+    id: 'postgres',
+    name: 'postgres',
+    kind: 'infra',
+    serviceId: 's1',
+    service: { TaskTemplate: { ContainerSpec: { HealthCheck: { Test: ['CMD-SHELL', 'pg_isready -q'] } } } },
+  } as never;
   const gateway = { id: 'gateway', name: 'gateway', kind: 'gateway', serviceId: 's2' } as never;
 
   it('offers no address to probe, not even the gateway (its 127.0.0.1 is the manager’s), and takes the Engine’s verdict', async () => {
-    const remote = driverAt('tcp://manager.lan:2375');
+    const remote = driverAt('tcp://manager.lan:2376');
     expect(await remote.address(lab, postgres)).toBeNull();
     expect(await remote.address(lab, gateway)).toBeNull();
     expect(await remote.healthyElsewhere(lab, postgres)).toBe(true);
-    expect(await driverAt('tcp://manager.lan:2375', 'starting').healthyElsewhere(lab, postgres)).toBe(false);
+    expect(await driverAt('tcp://manager.lan:2376', 'starting').healthyElsewhere(lab, postgres)).toBe(false);
+    // Running, but its readiness check fails in its container: not healthy yet.
+    expect(await driverAt('tcp://manager.lan:2376', 'running', false).healthyElsewhere(lab, postgres)).toBe(false);
     expect(remote.tookStepItself(lab, postgres)).toBe(true);
     expect(remote.tookStepItself(lab, gateway)).toBe(false);
   });

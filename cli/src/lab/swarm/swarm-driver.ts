@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import type { ContainerTaskSpec, SecretReference, ServiceSpec } from 'dockerode';
 import { AbortedError, FaultError, PrerequisiteError } from '../../errors.js';
 import { componentFor } from '../components/catalogue.js';
+import { httpHealthCheck } from '../components/component.js';
 import { CONTAINER_NODE_NAME } from '../components/rabbitmq.js';
 import { planContainers, networkName } from '../docker/container-plan.js';
 import type { ImageSource } from '../docker/create-docker-lab.js';
@@ -25,7 +26,7 @@ import type { Health, InstanceState, LogLine, LogOptions } from '../runtime.js';
 import type { ComponentName, LabSecrets, LabSpec } from '../spec.js';
 import type { HostPort } from '../wait/probe-spec.js';
 import { FatalProbeError } from '../wait/probes.js';
-import { remoteManager } from './engine-here.js';
+import { remoteManager, requireSafeRemote } from './engine-here.js';
 import { EDGE, planEdge, type EdgeRoute } from './edge.js';
 import { type ContainerVerb, FAULT_JOB, planFaultJob, runFaultJob, withPausedLabel } from './remote-fault.js';
 import { SETTLE_JOB, waitNameGoneEverywhere } from './name-settle.js';
@@ -173,6 +174,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
   }
 
   async create(spec: LabSpec, context: CreateContext): Promise<SwarmLab> {
+    requireSafeRemote(this.options.env);
     const lab = spec.name;
     const local = await this.swarm.localState();
     const gatewayPort = spec.gatewayPort === 0 ? await freePort() : spec.gatewayPort;
@@ -181,13 +183,13 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     // Request logs as files of the lab's only where every task runs on this machine: a bind mount
     // names a folder of the node the task lands on. On a cluster, or a manager of another machine,
     // they go to each task's own log.
-    const logDir = local.nodes === 1 && !this.remote ? requestLogDir(lab, this.options.env) : null;
+    const logDir = local.nodes === 1 && this.remote === null ? requestLogDir(lab, this.options.env) : null;
     if (logDir) await ensureRequestLogDir(lab, this.options.env);
     const network = networkName(lab);
     const containers = planContainers({ spec: { ...spec, gatewayPort }, images, flavours, ...(logDir ? { requestLogDir: logDir } : {}) });
     const nodes = await this.swarm.nodes();
     const pinned = this.options.spread ? spreadPlacement(containers, nodes, local.nodeId) : new Map<string, string>();
-    const schema = this.remote ? await this.schemaConfig(lab) : undefined;
+    const schema = this.remote !== null ? await this.schemaConfig(lab) : undefined;
     const plan = containers.map((i) => planService(lab, network, i, spec.secrets, local.nodeId, pinned.get(i.id), schema));
     if (nodes.filter((n) => n.state === 'ready' && n.availability === 'active').length > 1) {
       context.progress({ type: 'info', message: 'getting the images onto every node' });
@@ -207,13 +209,15 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       { createdAt, images: this.options.mode, timeline: {}, ...(logDir ? { requestLogs: logDir } : {}) },
       this.options.env,
     );
+    // The edge first: a port the gateway cannot have (on a manager of another machine, whose ports
+    // w2meet cannot see beforehand) fails the start before any service is made.
+    await this.startEdge(lab, network, images['user-service'], gatewayPort);
     for (const instance of plan) {
       if (context.signal.aborted) throw new AbortedError();
       const ids = new Map<string, string>();
       for (const secret of instance.secrets) ids.set(secret.name, await this.swarm.createSecret(lab, secret.name, secret.data));
       instance.serviceId = await this.swarm.createService(withSecretIds(instance.service, ids), 0);
     }
-    await this.startEdge(lab, network, images['user-service'], gatewayPort);
     return { name: lab, createdAt, secrets: spec.secrets, instances: plan, gatewayUrl: `http://127.0.0.1:${gatewayPort}` };
   }
 
@@ -232,7 +236,13 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       for (const [n, name] of infra.entries()) routes.push({ hostPort: ports[n]!, target: `${name}:${componentFor(name).innerPort}` });
     }
     const id = await this.engine.create(planEdge(lab, network, image, routes));
-    await this.engine.start(id);
+    await this.engine.start(id).catch((err: Error) => {
+      if (this.remote === null || !/already allocated|address already in use/i.test(err.message)) throw err;
+      throw new PrerequisiteError(
+        `a port of the lab's (${routes.map((r) => r.hostPort).join(', ')}) is taken on 127.0.0.1 of ${this.remote}, the manager`,
+        'pass another --port (w2meet can only see which ports are free on this machine)',
+      );
+    });
   }
 
   /** The infrastructure's ports on 127.0.0.1 with --expose-infra, from the edge's routes. */
@@ -348,7 +358,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
    * once it is healthy, and only then do the others reach it by name: the start waits for that).
    */
   async address(lab: SwarmLab, i: SwarmInstance): Promise<HostPort | null> {
-    if (this.remote) return null;
+    if (this.remote !== null) return null;
     const task = await this.currentTask(i);
     if (task?.Status?.State !== 'running') return null;
     if (i.kind === 'gateway') {
@@ -362,13 +372,23 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
   }
 
   /**
-   * The Engine's verdict for a task the host cannot probe (of another node, or of any node when the
-   * manager is another machine): running means its health check passed.
+   * For a task the host cannot probe: the Engine's verdict (running means its health check passed)
+   * for a task of another node; for one of the manager's own node when the manager is another
+   * machine, also the readiness check w2meet's probe stands for, run in its container through the
+   * Engine (a service's own health check asks only that it answers: see planService).
    */
   async healthyElsewhere(_lab: SwarmLab, i: SwarmInstance): Promise<boolean> {
     const task = await this.currentTask(i);
     if (task?.Status?.State !== 'running') return false;
-    return this.remote !== null || task.NodeID !== (await this.swarm.localState()).nodeId;
+    if (task.NodeID !== (await this.swarm.localState()).nodeId) return true;
+    if (this.remote === null) return false;
+    const container = task.Status.ContainerStatus?.ContainerID;
+    const check = readinessCheck(i);
+    if (!container || !check) return true;
+    return this.engine.exec(container, check, {}).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** With a manager of another machine, Postgres made the lab's database and schema itself (see planService). */
@@ -489,7 +509,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     const container = await this.localContainer(i);
     const info = container ? await this.engine.inspect(container).catch(() => null) : null;
     // A manager of another machine's gateway bridge is not reachable from here.
-    const ip = container && !this.remote ? await this.swarm.bridgeAddress(container) : null;
+    const ip = container && this.remote === null ? await this.swarm.bridgeAddress(container) : null;
     const state = task?.Status?.State;
     const engineHealth: Health = state === 'running' ? 'healthy' : state === 'starting' ? 'starting' : 'unknown';
     return {
@@ -503,7 +523,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
           ? new URL(lab.gatewayUrl).host
           : ip
             ? `${ip}:${componentFor(i.name).innerPort}`
-            : task && this.remote && task.NodeID === (await this.swarm.localState()).nodeId
+            : task && this.remote !== null && task.NodeID === (await this.swarm.localState()).nodeId
               ? `task on ${this.remote}`
               : task
                 ? `task on node ${task.NodeID?.slice(0, 12)}`
@@ -556,6 +576,17 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       env: ['HOME=/var/lib/rabbitmq', `RABBITMQ_NODENAME=${CONTAINER_NODE_NAME}`],
     });
   }
+}
+
+/** The readiness check of an instance as a command: a service's /health answering 200, else its own health check. */
+function readinessCheck(i: SwarmInstance): string[] | null {
+  const test =
+    i.kind === 'service'
+      ? httpHealthCheck(componentFor(i.name).innerPort)
+      : (i.service?.TaskTemplate as ContainerTaskSpec | undefined)?.ContainerSpec?.HealthCheck?.Test;
+  if (!test?.length) return null;
+  if (test[0] === 'CMD-SHELL') return ['sh', '-c', test.slice(1).join(' ')];
+  return test[0] === 'CMD' ? test.slice(1) : null;
 }
 
 /** A service's secret references with the ids the Engine gave the secrets (it takes no reference by name alone). */

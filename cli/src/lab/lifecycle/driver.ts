@@ -37,6 +37,11 @@ export interface RuntimeDriver<I extends DriverInstance = DriverInstance> {
    * started (Postgres made the lab's database and schema), so the lifecycle has nothing to do.
    */
   tookStepItself?(lab: DriverLab<I>, instance: I): boolean;
+  /**
+   * After a fault's start found it healthy: waits until the rest of the lab reaches it too (on a
+   * cluster, every node), so what a scenario sends next does not meet a node that has not heard.
+   */
+  settle?(lab: DriverLab<I>, instance: I): Promise<void>;
   /** Acts on an instance that runs (or is paused): the lifecycle checks the state first. */
   signal(lab: DriverLab<I>, instance: I, signal: InstanceSignal): Promise<void>;
   /** Removes what `load` would find (containers, network, state file); `volumes` also the data. */

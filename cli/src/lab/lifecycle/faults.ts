@@ -53,4 +53,5 @@ async function restartAndWait<I extends DriverInstance>(
   // The new pid is kept at once: a fault that overlaps this one must not forget it.
   await driver.save(lab, [i]);
   await waitHealthy(driver, lab, i, running, new AbortController().signal, checks);
+  await driver.settle?.(lab, i);
 }

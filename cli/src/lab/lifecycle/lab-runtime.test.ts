@@ -203,6 +203,20 @@ describe('the lifecycle: faults', () => {
     expect(driver.events).toEqual(['kill availability-service-2', 'start availability-service-2']);
   });
 
+  it('a start or restart is over once the driver says the rest of the lab reaches it (after it is healthy)', async () => {
+    const { driver, runtime } = setup();
+    await runtime.up(spec());
+    const settled: string[] = [];
+    // What a cluster's driver does (see swarm/name-settle.ts): here, note when it is asked.
+    Object.assign(driver, {
+      settle: async (_lab: unknown, i: { id: string }) => void settled.push(`${i.id} ${driver.states.get(i.id)}`),
+    });
+    await runtime.fault('unit', 'restart', 'redis');
+    await runtime.fault('unit', 'stop', 'user-service');
+    await runtime.fault('unit', 'start', 'user-service');
+    expect(settled).toEqual(['redis running', 'user-service running']);
+  });
+
   it('pauses a running instance only, unpauses a paused one only, and starts a paused one by unpausing it', async () => {
     const { driver, runtime } = setup();
     await runtime.up(spec());

@@ -12,6 +12,14 @@ describe('planSettleJob', () => {
     expect(task.ContainerSpec.Command.slice(3)).toEqual(['settle', 'user-service']);
   });
 
+  it('after a start, waits on every node until a connection to the name and port opens, each try cut off after a second', () => {
+    const task = planSettleJob('demo', 'img', 'w2meet-demo', 'user-service', 3001).TaskTemplate as { ContainerSpec: { Command: string[] } };
+    expect(task.ContainerSpec.Command.slice(0, 2)).toEqual(['bash', '-c']);
+    expect(task.ContainerSpec.Command[2]).toContain('timeout 1 bash -c');
+    expect(task.ContainerSpec.Command[2]).toContain('/dev/tcp/$0/$1');
+    expect(task.ContainerSpec.Command.slice(3)).toEqual(['settle', 'user-service', '3001']);
+  });
+
   it('refuses what is not an instance name', () => {
     expect(() => planSettleJob('demo', 'img', 'net', 'x; reboot')).toThrow(/not an instance name/);
   });

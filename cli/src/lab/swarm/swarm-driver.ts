@@ -29,7 +29,7 @@ import { FatalProbeError } from '../wait/probes.js';
 import { remoteManager, requireSafeRemote } from './engine-here.js';
 import { EDGE, planEdge, type EdgeRoute } from './edge.js';
 import { type ContainerVerb, FAULT_JOB, planFaultJob, runFaultJob, withPausedLabel } from './remote-fault.js';
-import { SETTLE_JOB, waitNameGoneEverywhere } from './name-settle.js';
+import { SETTLE_JOB, waitNameGoneEverywhere, waitReachableEverywhere } from './name-settle.js';
 import { PULL_JOB, pullOnEveryNode } from './pull-on-nodes.js';
 import { planService, type SchemaConfig, serviceName, type SwarmInstance } from './service-plan.js';
 import { spreadPlacement } from './spread.js';
@@ -435,6 +435,22 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
         if (!container) return this.onItsNode(lab, i, 'unpause');
         return this.engine.unpause(container);
     }
+  }
+
+  /** On several nodes, a start is over once every node reaches it (see name-settle.ts). */
+  async settle(lab: SwarmLab, i: SwarmInstance): Promise<void> {
+    if ((await this.swarm.localState()).nodes <= 1) return;
+    const image = this.servicesImage(lab, i);
+    if (!image) return;
+    await waitReachableEverywhere(
+      this.swarm,
+      lab.name,
+      image,
+      networkName(lab.name),
+      i.id,
+      componentFor(i.name).innerPort,
+      new AbortController().signal,
+    );
   }
 
   /** The services' image: it has Node and a shell, and is on every node a service runs on. */

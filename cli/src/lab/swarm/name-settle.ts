@@ -47,37 +47,26 @@ const GONE = 'i=0; while getent hosts "$1" >/dev/null; do i=$((i+1)); [ $i -ge 7
 const REACHED =
   'i=0; until timeout 1 bash -c \'exec 3<>"/dev/tcp/$0/$1"\' "$1" "$2" 2>/dev/null; do i=$((i+1)); [ $i -ge 75 ] && exit 1; sleep 0.2; done';
 
+/** Where the lab's instance is: its lab, the image a job runs (one every node has), its network, its name. */
+export interface SettleTarget {
+  lab: string;
+  image: string;
+  network: string;
+  name: string;
+}
+
 /** Waits, best effort, until every node reaches the instance at its port; the seconds it took, and the nodes that did not. */
-export async function waitReachableEverywhere(
-  swarm: SwarmEngine,
-  lab: string,
-  image: string,
-  network: string,
-  name: string,
-  port: number,
-  signal: AbortSignal,
-): Promise<{ seconds: number; unreached: string[] }> {
-  const started = performance.now();
-  const { failures, timedOut } = await runOnEveryNode(swarm, planSettleJob(lab, image, network, name, port), {
-    limitMs: SETTLE_LIMIT_MS,
-    signal,
-  });
-  return { seconds: (performance.now() - started) / 1000, unreached: timedOut ? ['(no answer in time)'] : failures };
+export function waitReachableEverywhere(swarm: SwarmEngine, target: SettleTarget, port: number, signal: AbortSignal) {
+  return settle(swarm, planSettleJob(target.lab, target.image, target.network, target.name, port), signal);
 }
 
 /** Waits, best effort, until no node resolves the name; the seconds it took, and the nodes that still did. */
-export async function waitNameGoneEverywhere(
-  swarm: SwarmEngine,
-  lab: string,
-  image: string,
-  network: string,
-  name: string,
-  signal: AbortSignal,
-): Promise<{ seconds: number; stillResolving: string[] }> {
+export function waitNameGoneEverywhere(swarm: SwarmEngine, target: SettleTarget, signal: AbortSignal) {
+  return settle(swarm, planSettleJob(target.lab, target.image, target.network, target.name), signal);
+}
+
+async function settle(swarm: SwarmEngine, job: ServiceSpec, signal: AbortSignal): Promise<{ seconds: number; unsettled: string[] }> {
   const started = performance.now();
-  const { failures, timedOut } = await runOnEveryNode(swarm, planSettleJob(lab, image, network, name), {
-    limitMs: SETTLE_LIMIT_MS,
-    signal,
-  });
-  return { seconds: (performance.now() - started) / 1000, stillResolving: timedOut ? ['(no answer in time)'] : failures };
+  const { failures, timedOut } = await runOnEveryNode(swarm, job, { limitMs: SETTLE_LIMIT_MS, signal });
+  return { seconds: (performance.now() - started) / 1000, unsettled: timedOut ? ['(no answer in time)'] : failures };
 }

@@ -420,7 +420,10 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
         // On several nodes, the stop is over once no node still resolves its name (see name-settle.ts).
         if ((await this.swarm.localState()).nodes > 1) {
           const image = this.servicesImage(lab, i);
-          if (image) await waitNameGoneEverywhere(this.swarm, lab.name, image, networkName(lab.name), i.id, new AbortController().signal);
+          if (image) {
+            const target = { lab: lab.name, image, network: networkName(lab.name), name: i.id };
+            await waitNameGoneEverywhere(this.swarm, target, new AbortController().signal);
+          }
         }
         return;
       }
@@ -442,15 +445,8 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     if ((await this.swarm.localState()).nodes <= 1) return;
     const image = this.servicesImage(lab, i);
     if (!image) return;
-    await waitReachableEverywhere(
-      this.swarm,
-      lab.name,
-      image,
-      networkName(lab.name),
-      i.id,
-      componentFor(i.name).innerPort,
-      new AbortController().signal,
-    );
+    const target = { lab: lab.name, image, network: networkName(lab.name), name: i.id };
+    await waitReachableEverywhere(this.swarm, target, componentFor(i.name).innerPort, new AbortController().signal);
   }
 
   /** The services' image: it has Node and a shell, and is on every node a service runs on. */

@@ -107,9 +107,10 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
   private saving: Promise<void> = Promise.resolve();
   /**
    * The manager's host when DOCKER_HOST is an Engine of another machine (see engine-here.ts): then
-   * nothing of the lab is reachable from here but through a tunnel the user opens, so every task's
-   * health is the Engine's verdict, Postgres applies the schema itself, and the gateway is reached
-   * through `ssh -L` to the manager's 127.0.0.1.
+   * nothing of the lab is reachable from here but through a tunnel the user opens, so a task's
+   * health is the Engine's verdict and a readiness check run in it through the Engine
+   * (healthyElsewhere), Postgres applies the schema itself, and the gateway is reached through
+   * `ssh -L` to the manager's 127.0.0.1.
    */
   readonly remote: string | null;
 

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL_LAB } from '../src/lab/docker/labels.js';
 import { freePort } from '../src/lab/free-port.js';
 import type { LabStatus } from '../src/lab/runtime.js';
+import { probeHealthy } from '../src/lab/wait/probe-for.js';
 import { type NetnsEngine, startNetnsEngine } from './netns-engine.js';
 import { openTunnel, type Tunnel } from './netns-tunnel.js';
 import { runCli } from './run-cli.js';
@@ -22,19 +22,7 @@ let env: NodeJS.ProcessEnv = {};
 let port = 0;
 
 /** Whether anything on this machine accepts a connection on 127.0.0.1:port. */
-function answersHere(at: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port: at, timeout: 2000 });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket
-      .on('connect', () => done(true))
-      .on('error', () => done(false))
-      .on('timeout', () => done(false));
-  });
-}
+const answersHere = (at: number) => probeHealthy({ kind: 'tcp', host: '127.0.0.1', port: at }, 2000, 1);
 
 beforeAll(async () => {
   manager = await startNetnsEngine({ name: 'w2meet-remote', subnet: '10.213.8', tls: true });

@@ -1,9 +1,9 @@
-import { connect } from 'node:net';
 import { NoLabError, TargetError } from '../errors.js';
 import type { LabStatus, Runtime } from '../lab/runtime.js';
 import type { LabSecrets } from '../lab/spec.js';
 import { dockerClient } from '../lab/docker/engine.js';
 import { dockerodeEngine } from '../lab/docker/engine-client.js';
+import { probeHealthy } from '../lab/wait/probe-for.js';
 import { containerLogSource } from '../profiles/container-log-source.js';
 import { fileLogSource, runtimeLogSource, type LogSource } from '../profiles/log-source.js';
 import type { TargetProfile } from '../profiles/profile-types.js';
@@ -101,7 +101,8 @@ export async function labTarget(
     // The name quoted, as this message has always shown it.
     throw new NoLabError(`"${lab}"`, 'run `w2meet up` first, or pass --target URL to measure another deployment');
   }
-  if (status.gatewayVia && !(await listening(status.gatewayUrl))) {
+  const gateway = status.gatewayVia ? new URL(status.gatewayUrl) : null;
+  if (gateway && !(await probeHealthy({ kind: 'tcp', host: gateway.hostname, port: Number(gateway.port) }, 3000, 1))) {
     throw new TargetError(`lab ${lab}'s gateway ${status.gatewayUrl} does not answer here`, status.gatewayVia);
   }
   const secrets = await runtime.credentials(lab).catch(() => null);
@@ -130,21 +131,6 @@ export async function labTarget(
     },
     status,
   };
-}
-
-/** Whether something accepts a connection at the URL's host and port within 3 s. */
-function listening(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port), timeout: 3000 });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.on('connect', () => done(true));
-    socket.on('timeout', () => done(false));
-    socket.on('error', () => done(false));
-  });
 }
 
 /** The lab's broker URL from its status now (a restarted task can have another address). */

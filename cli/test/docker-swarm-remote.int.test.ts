@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LABEL_LAB } from '../src/lab/docker/labels.js';
 import { freePort } from '../src/lab/free-port.js';
 import type { LabStatus } from '../src/lab/runtime.js';
@@ -20,6 +20,7 @@ let tunnel: Tunnel | undefined;
 let state = '';
 let env: NodeJS.ProcessEnv = {};
 let port = 0;
+let failed = false;
 
 /** Whether anything on this machine accepts a connection on 127.0.0.1:port. */
 const answersHere = (at: number) => probeHealthy({ kind: 'tcp', host: '127.0.0.1', port: at }, 2000, 1);
@@ -32,7 +33,15 @@ beforeAll(async () => {
   expect(init.code, init.stderr).toBe(0);
 }, 120_000);
 
+beforeEach(({ onTestFailed }) => {
+  onTestFailed(() => {
+    failed = true;
+  });
+});
+
 afterAll(async () => {
+  // What the manager's Engine did is gone with its folder below: after a failure, print it first.
+  if (failed && manager) console.error(await manager.diagnose(120));
   // Whatever happened: the tunnel, the lab, then the Engine with all it held, its namespace and folders.
   await tunnel?.close();
   if (manager) await runCli(['down', '--lab', LAB, '-v'], { env, timeoutMs: 120_000 }).catch(() => {});

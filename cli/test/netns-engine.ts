@@ -35,6 +35,11 @@ export interface NetnsEngine {
   socket: string;
   /** With tls: the environment a Docker client on this machine reaches it with (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH). */
   clientEnv: Record<string, string>;
+  /**
+   * What to look at when a test against it fails: whether its process is still there (or when and
+   * how it ended), and the end of its log. Read before stop(), which removes the log.
+   */
+  diagnose: (lines?: number) => Promise<string>;
   /** Stops it and removes its folders, namespace and veth pair. Safe to call twice. */
   stop: () => Promise<void>;
 }
@@ -134,7 +139,8 @@ export async function startNetnsEngine(options: NetnsEngineOptions): Promise<Net
     }
     // Not the host's /etc/docker/daemon.json: an Engine of defaults.
     await writeFile(join(runDir, 'run', 'daemon.json'), '{}\n');
-    const log = openSync(join(runDir, 'dockerd.log'), 'a');
+    const logPath = join(runDir, 'dockerd.log');
+    const log = openSync(logPath, 'a');
     const inside = [
       'mount --make-rprivate /',
       `mount --bind ${runDir}/run /run`,
@@ -146,10 +152,21 @@ export async function startNetnsEngine(options: NetnsEngineOptions): Promise<Net
       detached: true,
     });
     closeSync(log);
+    const startedAt = Date.now();
+    // Set when its process ends before stop() asks it to: the one fact a refused connection hides.
+    let endedOnItsOwn = '';
     const exited = new Promise<void>((resolve) => {
-      child.on('exit', () => resolve());
+      child.on('exit', (code, signal) => {
+        if (!stopped)
+          endedOnItsOwn = `its process ended on its own ${((Date.now() - startedAt) / 1000).toFixed(1)} s after start (code ${code}, signal ${signal})`;
+        resolve();
+      });
       child.on('error', () => resolve());
     });
+    const diagnose = async (lines = 60) => {
+      const tail = (await readFile(logPath, 'utf8').catch(() => '(its log is gone)')).trimEnd().split('\n').slice(-lines).join('\n');
+      return `the Engine in namespace ${netns}: ${endedOnItsOwn || 'its process is running'}; the last ${lines} lines of its log (${logPath}):\n${tail}`;
+    };
     undo.push(async () => {
       child.kill('SIGTERM');
       const gone = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
@@ -180,12 +197,11 @@ export async function startNetnsEngine(options: NetnsEngineOptions): Promise<Net
           () => false,
         )
       )
-        return { docker, hostIp, nodeIp, netns, socket, clientEnv, stop };
+        return { docker, hostIp, nodeIp, netns, socket, clientEnv, diagnose, stop };
       if (child.exitCode !== null) break;
       await sleep(250);
     }
-    const tail = (await readFile(join(runDir, 'dockerd.log'), 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
-    throw new Error(`the Engine in namespace ${netns} did not answer on ${socket}; the end of its log:\n${tail}`);
+    throw new Error(`the Engine in namespace ${netns} did not answer on ${socket}; ${await diagnose(5)}`);
   } catch (err) {
     await stop();
     throw err;

@@ -37,6 +37,7 @@ const SAMPLES = {
   ImageBuildError: { make: () => new errors.ImageBuildError('m'), exit: 1 },
   ImagePushError: { make: () => new errors.ImagePushError('m', 'h'), exit: 1 },
   EngineStartError: { make: () => new errors.EngineStartError('m', '/var/lib/w2meet/engine/dockerd.log'), exit: 1 },
+  EngineLostError: { make: () => new errors.EngineLostError('tcp://10.0.0.2:2376', 'connect ECONNREFUSED 10.0.0.2:2376'), exit: 1 },
   LostCredentialsError: { make: () => new errors.LostCredentialsError('demo', ['w2meet-demo-pg']), exit: 1 },
   ComposeError: { make: () => new errors.ComposeError('m'), exit: 1 },
 } satisfies Record<Exclude<keyof typeof errors, 'W2meetError'>, Sample>;

@@ -224,6 +224,22 @@ export class EngineStartError extends W2meetError {
   }
 }
 
+/**
+ * The Docker Engine a command was talking to stopped taking connections part-way. Nothing w2meet
+ * did is undone by it: the same command, run again once the Engine answers, goes on from what is
+ * there (`down` removes whatever of the lab is left).
+ */
+export class EngineLostError extends W2meetError {
+  constructor(address: string, cause: string) {
+    super(
+      'ENGINE_LOST',
+      `the Docker Engine at ${address} stopped answering during this command (${cause})`,
+      `see whether it still runs (\`docker info\` with the same DOCKER_HOST; on its machine, its log), then run the same command again: what was done stays, and \`w2meet down\` removes whatever of the lab is left`,
+      1,
+    );
+  }
+}
+
 /** A lab's Docker volumes are there but the credentials that open their data are nowhere. */
 export class LostCredentialsError extends W2meetError {
   constructor(lab: string, volumes: readonly string[]) {

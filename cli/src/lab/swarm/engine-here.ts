@@ -54,10 +54,14 @@ export function requireSafeRemote(env: NodeJS.ProcessEnv): void {
 }
 
 /**
- * How a person on this machine reaches a lab's gateway published on the manager's 127.0.0.1: an
- * SSH tunnel of the same port, so the gateway's URL is the same here and there.
+ * How a person on this machine reaches a lab's gateway published on the manager's 127.0.0.1, and
+ * with --expose-infra its Postgres, Redis and RabbitMQ: an SSH tunnel of the same ports, so the
+ * lab's addresses are the same here and there.
  */
-export function gatewayTunnel(manager: string, gatewayUrl: string): string {
-  const port = new URL(gatewayUrl).port;
-  return `the gateway listens on 127.0.0.1:${port} of ${manager}; reach it from here with \`ssh -N -L ${port}:127.0.0.1:${port} ${manager}\``;
+export function gatewayTunnel(manager: string, gatewayUrl: string, infraPorts: Readonly<Record<string, number>> = {}): string {
+  const port = Number(new URL(gatewayUrl).port);
+  const infra = Object.entries(infraPorts);
+  const also = infra.length ? ` (${infra.map(([name, p]) => `${name} on ${p}`).join(', ')})` : '';
+  const forwards = [port, ...infra.map(([, p]) => p)].map((p) => `-L ${p}:127.0.0.1:${p}`).join(' ');
+  return `the gateway listens on 127.0.0.1:${port} of ${manager}${also}; reach it from here with \`ssh -N ${forwards} ${manager}\``;
 }

@@ -118,7 +118,7 @@ describe('SwarmDriver.start: the wait for its task before the start-up timeout c
 
 describe('SwarmDriver with a manager of another machine (DOCKER_HOST=tcp://manager.lan:2376)', () => {
   // Its task runs on the manager itself, the node the driver talks to: on this machine it would be probed.
-  function driverAt(DOCKER_HOST: string | undefined, state = 'running', ready = true) {
+  function driverAt(DOCKER_HOST: string | undefined, state = 'running', ready = true, edgeRoutes: string | null = null) {
     const calls: string[] = [];
     const task = { ID: 't1', NodeID: 'node-1', DesiredState: 'running', Status: { State: state, ContainerStatus: { ContainerID: 'c1' } } };
     const swarm = recorder<SwarmEngine>(calls, (name) => {
@@ -128,8 +128,11 @@ describe('SwarmDriver with a manager of another machine (DOCKER_HOST=tcp://manag
       return undefined;
     });
     // The readiness check run in its container through the Engine: passes, or fails (exec throws).
+    // The lab's edge, when there is one, with its routes (gateway first, then --expose-infra's).
     const engine = recorder<EngineClient>(calls, (name) => {
       if (name === 'exec' && !ready) throw new Error('exit 1');
+      if (name === 'containersByLabel') return edgeRoutes ? [{ containerId: 'edge', labels: { 'dev.w2meet.lab': 'demo' } }] : [];
+      if (name === 'inspect') return { State: {}, Config: { Env: edgeRoutes ? [`ROUTES=${edgeRoutes}`] : [] } };
       return null;
     });
     return driverOver(swarm, engine, { DOCKER_HOST });
@@ -154,6 +157,15 @@ describe('SwarmDriver with a manager of another machine (DOCKER_HOST=tcp://manag
     expect(await driverAt('tcp://manager.lan:2376', 'running', false).healthyElsewhere(lab, postgres)).toBe(false);
     expect(remote.tookStepItself(lab, postgres)).toBe(true);
     expect(remote.tookStepItself(lab, gateway)).toBe(false);
+  });
+
+  it('names the task on the manager, or with --expose-infra the port the tunnel carries, as the address status shows', async () => {
+    expect((await driverAt('tcp://manager.lan:2376').details(lab, postgres)).address).toBe('task on manager.lan');
+    const exposed = driverAt('tcp://manager.lan:2376', 'running', true, '18080=gateway:8080,41001=postgres:5432,41002=redis:6379');
+    expect((await exposed.details(lab, postgres)).address).toBe('127.0.0.1:41001');
+    expect(await exposed.infraPorts('demo')).toEqual({ postgres: 41001, redis: 41002 });
+    // Still nothing to probe from here before the tunnel is open: the start goes by the Engine's verdict.
+    expect(await exposed.address(lab, postgres)).toBeNull();
   });
 
   it('on this machine probes the task at its bridge address and applies the schema itself', async () => {

@@ -523,6 +523,10 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     const info = container ? await this.engine.inspect(container).catch(() => null) : null;
     // A manager of another machine's gateway bridge is not reachable from here.
     const ip = container && this.remote === null ? await this.swarm.bridgeAddress(container) : null;
+    // There, with --expose-infra, the edge publishes the infrastructure on the manager's 127.0.0.1,
+    // which the tunnel `status` prints carries to the same port here (see gatewayTunnel).
+    const tunnelled =
+      this.remote !== null && i.kind === 'infra' ? (await this.infraPorts(lab.name).catch(() => null))?.[i.name] : undefined;
     const state = task?.Status?.State;
     const engineHealth: Health = state === 'running' ? 'healthy' : state === 'starting' ? 'starting' : 'unknown';
     return {
@@ -534,13 +538,15 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       address:
         i.kind === 'gateway' && lab.gatewayUrl
           ? new URL(lab.gatewayUrl).host
-          : ip
-            ? `${ip}:${componentFor(i.name).innerPort}`
-            : task && this.remote !== null && task.NodeID === (await this.swarm.localState()).nodeId
-              ? `task on ${this.remote}`
-              : task
-                ? `task on node ${task.NodeID?.slice(0, 12)}`
-                : '-',
+          : tunnelled
+            ? `127.0.0.1:${tunnelled}`
+            : ip
+              ? `${ip}:${componentFor(i.name).innerPort}`
+              : task && this.remote !== null && task.NodeID === (await this.swarm.localState()).nodeId
+                ? `task on ${this.remote}`
+                : task
+                  ? `task on node ${task.NodeID?.slice(0, 12)}`
+                  : '-',
     };
   }
 

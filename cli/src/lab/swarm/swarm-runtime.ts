@@ -55,7 +55,9 @@ export class SwarmRuntime extends LabRuntime<SwarmInstance> {
     return {
       ...status,
       nodes: nodes.map((n) => `${n.hostname} (${n.role}${n.state === 'ready' ? '' : `, ${n.state}`})`),
-      ...(remote && status.gatewayUrl ? { gatewayVia: gatewayTunnel(remote, status.gatewayUrl) } : {}),
+      ...(remote && status.gatewayUrl
+        ? { gatewayVia: gatewayTunnel(remote, status.gatewayUrl, await this.swarmDriver.infraPorts(lab).catch(() => ({}))) }
+        : {}),
     };
   }
 }

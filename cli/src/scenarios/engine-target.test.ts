@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import type { Runtime } from '../lab/runtime.js';
+import { createServer, type Server } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TargetError } from '../errors.js';
+import { freePort } from '../lab/free-port.js';
+import type { InstanceStatus, LabStatus, Runtime } from '../lab/runtime.js';
 import { loadProfile } from '../profiles/load-profile.js';
-import { projectTarget, urlTarget } from './engine-target.js';
+import { labTarget, projectTarget, urlTarget } from './engine-target.js';
 
 const runtime = { logs: async function* () {} } as unknown as Runtime;
 
@@ -17,5 +20,46 @@ describe('what a target offers', () => {
 
   it('a URL offers HTTP alone, and logs only where its profile names files', async () => {
     expect([...urlTarget('http://127.0.0.1:9/api/', await loadProfile('course')).capabilities]).toEqual([]);
+  });
+});
+
+describe('a lab on a manager of another machine, measured through its tunnel', () => {
+  // Real sockets on this machine's 127.0.0.1 stand for the tunnel's ends; the runtime is a stand-in
+  // that reports such a lab's status, with Postgres and RabbitMQ published by --expose-infra.
+  const servers: Server[] = [];
+  afterAll(() => Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve)))));
+  const listening = async () => {
+    const server = createServer((socket) => socket.destroy());
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return (server.address() as { port: number }).port;
+  };
+  const labOn = (gateway: number, postgres: number, rabbitmq: number) => {
+    const infra = (name: string, port: number) => ({ id: name, name, kind: 'infra', address: `127.0.0.1:${port}` }) as InstanceStatus;
+    const status: LabStatus = {
+      lab: 'demo',
+      runtime: 'swarm',
+      gatewayUrl: `http://127.0.0.1:${gateway}`,
+      gatewayVia: `reach it from here with \`ssh -N -L ${gateway}:127.0.0.1:${gateway} manager.lan\``,
+      createdAt: '',
+      instances: [infra('postgres', postgres), infra('rabbitmq', rabbitmq)],
+    };
+    const secrets = { rabbitUser: 'r', rabbitPassword: 'p', postgresUser: 'u', postgresPassword: 'p', postgresDb: 'd' };
+    return { status: async () => status, credentials: async () => secrets, logs: async function* () {} } as unknown as Runtime;
+  };
+
+  it('offers the queue and the database when every tunnelled port answers here', async () => {
+    const lab = labOn(await listening(), await listening(), await listening());
+    const { target } = await labTarget('demo', lab, await loadProfile('w2meet'));
+    expect([...target.capabilities].sort()).toEqual(['database', 'faults', 'logs', 'queue']);
+  });
+
+  it('stops before any step, naming what does not answer and the tunnel, when a port of it is not carried here', async () => {
+    const closed = await freePort();
+    const lab = labOn(await listening(), await listening(), closed);
+    const err = await labTarget('demo', lab, await loadProfile('w2meet')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TargetError);
+    expect((err as TargetError).message).toBe(`lab demo's rabbitmq 127.0.0.1:${closed} does not answer here`);
+    expect((err as TargetError).hint).toContain('ssh -N -L');
   });
 });

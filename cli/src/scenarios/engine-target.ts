@@ -101,10 +101,7 @@ export async function labTarget(
     // The name quoted, as this message has always shown it.
     throw new NoLabError(`"${lab}"`, 'run `w2meet up` first, or pass --target URL to measure another deployment');
   }
-  const gateway = status.gatewayVia ? new URL(status.gatewayUrl) : null;
-  if (gateway && !(await probeHealthy({ kind: 'tcp', host: gateway.hostname, port: Number(gateway.port) }, 3000, 1))) {
-    throw new TargetError(`lab ${lab}'s gateway ${status.gatewayUrl} does not answer here`, status.gatewayVia);
-  }
+  if (status.gatewayVia) await requireTunnel(lab, status);
   const secrets = await runtime.credentials(lab).catch(() => null);
   // Infrastructure is reached at the address status reports: a loopback port for processes, the
   // container's address on the lab network for Docker (routable from a Linux host).
@@ -131,6 +128,26 @@ export async function labTarget(
     },
     status,
   };
+}
+
+/**
+ * A lab whose gateway (and, with --expose-infra, infrastructure) listens on another machine's
+ * 127.0.0.1 is measured through the tunnel its status names: every such address answers here, or
+ * the run stops before its first step, naming the tunnel to open.
+ */
+async function requireTunnel(lab: string, status: LabStatus): Promise<void> {
+  const gateway = new URL(status.gatewayUrl).host;
+  const tunnelled = [
+    ['gateway', gateway],
+    ...status.instances.filter((i) => i.kind === 'infra' && /^127\.0\.0\.1:\d+$/.test(i.address)).map((i) => [i.name, i.address]),
+  ];
+  const silent: string[] = [];
+  for (const [name, address] of tunnelled) {
+    const [host, port] = address!.split(':');
+    if (!(await probeHealthy({ kind: 'tcp', host: host!, port: Number(port) }, 3000, 1))) silent.push(`${name} ${address}`);
+  }
+  if (silent.length)
+    throw new TargetError(`lab ${lab}'s ${silent.join(', ')} ${silent.length > 1 ? 'do' : 'does'} not answer here`, status.gatewayVia);
 }
 
 /** The lab's broker URL from its status now (a restarted task can have another address). */

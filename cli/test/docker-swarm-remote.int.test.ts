@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -20,7 +20,14 @@ let tunnel: Tunnel | undefined;
 let state = '';
 let env: NodeJS.ProcessEnv = {};
 let port = 0;
+/** The infrastructure's ports on the manager's 127.0.0.1 (--expose-infra), as status names them. */
+let infraPorts: number[] = [];
 let failed = false;
+
+/** The part of a run's results.json this file reads. */
+interface ResultsFile {
+  scenarios: Array<{ steps: Array<{ name: string; status: string; metrics: Record<string, number> }> }>;
+}
 
 /** Whether anything on this machine accepts a connection on 127.0.0.1:port. */
 const answersHere = (at: number) => probeHealthy({ kind: 'tcp', host: '127.0.0.1', port: at }, 2000, 1);
@@ -50,16 +57,26 @@ afterAll(async () => {
 }, 180_000);
 
 describe('up --runtime swarm with DOCKER_HOST on a manager of another machine', () => {
-  it('builds the images there, starts the lab on the Engine’s verdicts and readiness checks run in its tasks (Postgres applies its schema itself), and says how to reach the gateway', async () => {
+  it('builds the images there, starts the lab on the Engine’s verdicts and readiness checks run in its tasks (Postgres applies its schema itself), and says how to reach the gateway and the infrastructure', async () => {
     port = await freePort();
-    const up = await runCli(['up', '--runtime', 'swarm', '--lab', LAB, '--port', String(port)], { env, timeoutMs: 900_000 });
+    const up = await runCli(['up', '--runtime', 'swarm', '--lab', LAB, '--port', String(port), '--expose-infra'], {
+      env,
+      timeoutMs: 900_000,
+    });
     expect(up.code, up.stderr + up.stdout).toBe(0);
-    expect(up.stdout).toContain(`ssh -N -L ${port}:127.0.0.1:${port} ${manager!.nodeIp}`);
     const status = await runCli(['status', '--lab', LAB, '--json'], { env });
     expect(status.code, status.stderr).toBe(0);
     const lab = JSON.parse(status.stdout) as LabStatus;
     expect(lab.instances.length).toBeGreaterThanOrEqual(8);
     for (const i of lab.instances) expect(`${i.id} ${i.state} ${i.health}`).toBe(`${i.id} running healthy`);
+    // Postgres, Redis and RabbitMQ on the manager's 127.0.0.1, carried by the same tunnel as the gateway.
+    const infra = lab.instances.filter((i) => i.kind === 'infra');
+    for (const i of infra) expect(i.address, i.id).toMatch(/^127\.0\.0\.1:\d+$/);
+    infraPorts = infra.map((i) => Number(i.address.split(':')[1]));
+    const forwards = [port, ...infraPorts].map((p) => `-L ${p}:127.0.0.1:${p}`);
+    for (const forward of forwards) expect(up.stdout).toContain(forward);
+    expect(up.stdout).toContain(`ssh -N -L ${port}:127.0.0.1:${port} `);
+    expect(up.stdout).toContain(` ${manager!.nodeIp}\``);
     // Its gateway is published on the manager's 127.0.0.1, not this machine's.
     expect(await answersHere(port)).toBe(false);
     // The schema came in a config of the lab's, which Postgres mounts.
@@ -74,7 +91,7 @@ describe('up --runtime swarm with DOCKER_HOST on a manager of another machine', 
   });
 
   it('passes the smoke scenario through the tunnel: users are stored, so the database and schema are there', async () => {
-    tunnel = await openTunnel(manager!.netns, port);
+    tunnel = await openTunnel(manager!.netns, [port, ...infraPorts]);
     const reports = mkdtempSync(join(tmpdir(), 'w2meet-remote-reports-'));
     try {
       const smoke = await runCli(['scenario', 'run', 'smoke', '--lab', LAB, '--reports', reports, '--json'], { env, timeoutMs: 180_000 });
@@ -83,6 +100,47 @@ describe('up --runtime swarm with DOCKER_HOST on a manager of another machine', 
       rmSync(reports, { recursive: true, force: true });
     }
   }, 200_000);
+
+  it('runs the steps that need the broker and the database through the same tunnel, none skipped and no job lost', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'w2meet-remote-reports-'));
+    try {
+      // A statement on the lab's Postgres (and its undo), then a burst whose completions are counted on its RabbitMQ.
+      const scenario = join(dir, 'through-the-tunnel.yaml');
+      writeFileSync(
+        scenario,
+        [
+          'name: through-the-tunnel',
+          'description: the broker and the database of a lab on another machine, reached through the tunnel',
+          'requires: [queue, database]',
+          'setup:',
+          '  - name: users',
+          '    create_users: { as: users, count: 4 }',
+          'steps:',
+          '  - name: table-away',
+          '    sql: { run: ALTER TABLE useravail RENAME TO useravail_away, undo: ALTER TABLE useravail_away RENAME TO useravail }',
+          '  - name: table-back',
+          '    sql: { undo_of: table-away }',
+          '  - name: jobs',
+          '    burst: { jobs: 60, rate: 30, users: users }',
+          '',
+        ].join('\n'),
+      );
+      const run = await runCli(['scenario', 'run', scenario, '--lab', LAB, '--reports', dir, '--json'], { env, timeoutMs: 120_000 });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      const { results } = JSON.parse(run.stdout) as { results: string };
+      const steps = (JSON.parse(readFileSync(results, 'utf8')) as ResultsFile).scenarios[0]!.steps;
+      expect(steps.map((st) => `${st.name} ${st.status}`)).toEqual([
+        'users passed',
+        'table-away passed',
+        'table-back passed',
+        'jobs passed',
+      ]);
+      const jobs = steps.find((st) => st.name === 'jobs')!.metrics;
+      expect({ accepted: jobs.accepted, completed: jobs.completed, lost: jobs.lost }).toEqual({ accepted: 60, completed: 60, lost: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
 
   it('down -v leaves no service, secret, config, network, volume or container of the lab on the manager', async () => {
     const down = await runCli(['down', '--lab', LAB, '-v'], { env, timeoutMs: 120_000 });

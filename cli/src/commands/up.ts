@@ -40,7 +40,11 @@ export function registerUp(program: Command): void {
       '--registry <host:port>',
       'pull the official image names from this registry (a classroom mirror); on a swarm, also push the service images there, so every node pulls them',
     )
-    .option('--expose-infra', 'docker: also publish Postgres, Redis and RabbitMQ on 127.0.0.1', false)
+    .option(
+      '--expose-infra',
+      'also publish Postgres, Redis and RabbitMQ on 127.0.0.1 (docker and swarm; of a remote manager, through the tunnel status prints)',
+      false,
+    )
     .option(
       '--spread',
       "swarm: put each service's replicas on different nodes, replica 1 on this Engine's node (the one the scenarios break); otherwise the Engine places them",

@@ -86,7 +86,7 @@ describe('up --runtime swarm with DOCKER_HOST on a manager of another machine', 
   it('refuses a scenario while the gateway does not answer here, naming the tunnel to open', async () => {
     const smoke = await runCli(['scenario', 'run', 'smoke', '--lab', LAB], { env });
     expect(smoke.code).not.toBe(0);
-    expect(smoke.stderr).toContain('does not answer here');
+    expect(smoke.stderr).toMatch(/gateway 127\.0\.0\.1:\d+.* not answer here/);
     expect(smoke.stderr).toContain(`ssh -N -L ${port}:127.0.0.1:${port}`);
   });
 
@@ -111,6 +111,7 @@ describe('up --runtime swarm with DOCKER_HOST on a manager of another machine', 
         [
           'name: through-the-tunnel',
           'description: the broker and the database of a lab on another machine, reached through the tunnel',
+          'kgs: [KG11]',
           'requires: [queue, database]',
           'setup:',
           '  - name: users',

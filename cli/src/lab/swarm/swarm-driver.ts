@@ -521,12 +521,6 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     const task = await this.currentTask(i);
     const container = await this.localContainer(i);
     const info = container ? await this.engine.inspect(container).catch(() => null) : null;
-    // A manager of another machine's gateway bridge is not reachable from here.
-    const ip = container && this.remote === null ? await this.swarm.bridgeAddress(container) : null;
-    // There, with --expose-infra, the edge publishes the infrastructure on the manager's 127.0.0.1,
-    // which the tunnel `status` prints carries to the same port here (see gatewayTunnel).
-    const tunnelled =
-      this.remote !== null && i.kind === 'infra' ? (await this.infraPorts(lab.name).catch(() => null))?.[i.name] : undefined;
     const state = task?.Status?.State;
     const engineHealth: Health = state === 'running' ? 'healthy' : state === 'starting' ? 'starting' : 'unknown';
     return {
@@ -534,20 +528,31 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       startedAt: info?.State.StartedAt ?? task?.Status?.Timestamp ?? null,
       engineHealth,
       image: info?.Config?.Image,
-      // The gateway is reached through the edge, on 127.0.0.1 of this machine.
-      address:
-        i.kind === 'gateway' && lab.gatewayUrl
-          ? new URL(lab.gatewayUrl).host
-          : tunnelled
-            ? `127.0.0.1:${tunnelled}`
-            : ip
-              ? `${ip}:${componentFor(i.name).innerPort}`
-              : task && this.remote !== null && task.NodeID === (await this.swarm.localState()).nodeId
-                ? `task on ${this.remote}`
-                : task
-                  ? `task on node ${task.NodeID?.slice(0, 12)}`
-                  : '-',
+      address: await this.addressShown(lab, i, task, container),
     };
+  }
+
+  /** Where status says an instance is, as host:port when this machine can reach it, else in words. */
+  private async addressShown(
+    lab: SwarmLab,
+    i: SwarmInstance,
+    task: SwarmTask | null | undefined,
+    container: string | null,
+  ): Promise<string> {
+    // The gateway is reached through the edge, on 127.0.0.1 (this machine's, or through the tunnel the manager's).
+    if (i.kind === 'gateway' && lab.gatewayUrl) return new URL(lab.gatewayUrl).host;
+    if (this.remote === null) {
+      const ip = container ? await this.swarm.bridgeAddress(container) : null;
+      if (ip) return `${ip}:${componentFor(i.name).innerPort}`;
+    } else {
+      // A manager of another machine's gateway bridge is not reachable from here. With --expose-infra
+      // the edge publishes the infrastructure on its 127.0.0.1, which the tunnel `status` prints
+      // carries to the same port here (see gatewayTunnel).
+      const tunnelled = i.kind === 'infra' ? (await this.infraPorts(lab.name).catch(() => null))?.[i.name] : undefined;
+      if (tunnelled) return `127.0.0.1:${tunnelled}`;
+      if (task && task.NodeID === (await this.swarm.localState()).nodeId) return `task on ${this.remote}`;
+    }
+    return task ? `task on node ${task.NodeID?.slice(0, 12)}` : '-';
   }
 
   async logTail(_lab: SwarmLab, i: SwarmInstance): Promise<string> {

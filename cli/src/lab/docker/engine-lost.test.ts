@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineLostError } from '../../errors.js';
-import { freePort } from '../free-port.js';
+import { freePort, freePorts } from '../free-port.js';
 import { engineLost } from './engine-lost.js';
 
 // The errors are real ones: dockerode's own client connecting where nothing listens, as it does
@@ -46,8 +46,28 @@ describe('engineLost', () => {
     expect(engineLost(wrapped, { DOCKER_HOST: `127.0.0.1:${port}` })).toBeInstanceOf(EngineLostError);
   });
 
+  it('finds it among the attempts of a host name with several addresses (an AggregateError), by the port', async () => {
+    const [v4, v6] = (await freePorts(2)) as [number, number];
+    const attempts = [
+      await refusedBy(new Docker({ host: '127.0.0.1', port: v4 })),
+      await refusedBy(new Docker({ host: '127.0.0.1', port: v6 })),
+    ];
+    // As Node reports a connect to a name that resolved to several addresses, every one refused.
+    const aggregate = Object.assign(new AggregateError(attempts), { code: 'ECONNREFUSED' });
+    expect(engineLost(aggregate, { DOCKER_HOST: `tcp://manager.lan:${v6}` })?.message).toContain(
+      `at tcp://manager.lan:${v6} stopped answering`,
+    );
+  });
+
+  it('with no port in DOCKER_HOST, goes by the address alone (the Docker client and dockerode pick different ports)', async () => {
+    const port = await freePort();
+    const err = await refusedBy(new Docker({ host: '127.0.0.1', port }));
+    expect(engineLost(err, { DOCKER_HOST: 'tcp://127.0.0.1' })).toBeInstanceOf(EngineLostError);
+    expect(engineLost(err, { DOCKER_HOST: 'tcp://10.0.0.9' })).toBeNull();
+  });
+
   it('leaves alone a refused connection to anything but the Engine, and errors that are no connection’s', async () => {
-    const [enginePort, otherPort] = [await freePort(), await freePort()];
+    const [enginePort, otherPort] = (await freePorts(2)) as [number, number];
     const err = await refusedBy(new Docker({ host: '127.0.0.1', port: otherPort }));
     expect(engineLost(err, { DOCKER_HOST: `tcp://127.0.0.1:${enginePort}` })).toBeNull();
     expect(engineLost(err, { DOCKER_HOST: `tcp://10.0.0.9:${otherPort}` })).toBeNull();

@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TargetError } from '../errors.js';
@@ -24,16 +25,20 @@ describe('what a target offers', () => {
 });
 
 describe('a lab on a manager of another machine, measured through its tunnel', () => {
-  // Real sockets on this machine's 127.0.0.1 stand for the tunnel's ends; the runtime is a stand-in
-  // that reports such a lab's status, with Postgres and RabbitMQ published by --expose-infra.
+  // Real sockets on this machine's 127.0.0.1 stand for the tunnel's ends: an HTTP server for a
+  // gateway that answers, and ports that accept and close at once, as `ssh -L` does when nothing
+  // answers at the far end. The runtime is a stand-in that reports such a lab's status, with
+  // Postgres and RabbitMQ published by --expose-infra and no credentials readable here (so the
+  // infrastructure is asked for an open port only; its logins are the int test's).
   const servers: Server[] = [];
   afterAll(() => Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve)))));
-  const listening = async () => {
-    const server = createServer((socket) => socket.destroy());
+  const listen = async (server: Server) => {
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return (server.address() as { port: number }).port;
   };
+  const accepting = () => listen(createServer((socket) => socket.destroy()));
+  const answering = () => listen(createHttpServer((_req, res) => res.end('ok')));
   const labOn = (gateway: number, postgres: number, rabbitmq: number) => {
     const infra = (name: string, port: number) => ({ id: name, name, kind: 'infra', address: `127.0.0.1:${port}` }) as InstanceStatus;
     const status: LabStatus = {
@@ -44,22 +49,30 @@ describe('a lab on a manager of another machine, measured through its tunnel', (
       createdAt: '',
       instances: [infra('postgres', postgres), infra('rabbitmq', rabbitmq)],
     };
-    const secrets = { rabbitUser: 'r', rabbitPassword: 'p', postgresUser: 'u', postgresPassword: 'p', postgresDb: 'd' };
-    return { status: async () => status, credentials: async () => secrets, logs: async function* () {} } as unknown as Runtime;
+    return { status: async () => status, credentials: async () => null, logs: async function* () {} } as unknown as Runtime;
   };
 
-  it('offers the queue and the database when every tunnelled port answers here', async () => {
-    const lab = labOn(await listening(), await listening(), await listening());
-    const { target } = await labTarget('demo', lab, await loadProfile('w2meet'));
-    expect([...target.capabilities].sort()).toEqual(['database', 'faults', 'logs', 'queue']);
+  it('goes on when the gateway answers HTTP and every tunnelled port is open here', async () => {
+    const { target } = await labTarget('demo', labOn(await answering(), await accepting(), await accepting()), await loadProfile('w2meet'));
+    expect(target.gatewayUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
   it('stops before any step, naming what does not answer and the tunnel, when a port of it is not carried here', async () => {
     const closed = await freePort();
-    const lab = labOn(await listening(), await listening(), closed);
-    const err = await labTarget('demo', lab, await loadProfile('w2meet')).catch((e: unknown) => e);
+    const err = await labTarget('demo', labOn(await answering(), await accepting(), closed), await loadProfile('w2meet')).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TargetError);
     expect((err as TargetError).message).toBe(`lab demo's rabbitmq 127.0.0.1:${closed} does not answer here`);
     expect((err as TargetError).hint).toContain('ssh -N -L');
+  });
+
+  it('stops when the gateway’s port is open but nothing answers HTTP behind it (a tunnel whose far end is gone)', async () => {
+    const gateway = await accepting();
+    const err = await labTarget('demo', labOn(gateway, await accepting(), await accepting()), await loadProfile('w2meet')).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TargetError);
+    expect((err as TargetError).message).toBe(`lab demo's gateway 127.0.0.1:${gateway} does not answer here`);
   });
 });

@@ -3,7 +3,9 @@ import type { LabStatus, Runtime } from '../lab/runtime.js';
 import type { LabSecrets } from '../lab/spec.js';
 import { dockerClient } from '../lab/docker/engine.js';
 import { dockerodeEngine } from '../lab/docker/engine-client.js';
-import { probeHealthy } from '../lab/wait/probe-for.js';
+import { componentFor } from '../lab/components/catalogue.js';
+import { probeOnce } from '../lab/wait/probe-for.js';
+import type { ProbeSpec } from '../lab/wait/probe-spec.js';
 import { containerLogSource } from '../profiles/container-log-source.js';
 import { fileLogSource, runtimeLogSource, type LogSource } from '../profiles/log-source.js';
 import type { TargetProfile } from '../profiles/profile-types.js';
@@ -101,8 +103,8 @@ export async function labTarget(
     // The name quoted, as this message has always shown it.
     throw new NoLabError(`"${lab}"`, 'run `w2meet up` first, or pass --target URL to measure another deployment');
   }
-  if (status.gatewayVia) await requireTunnel(lab, status);
   const secrets = await runtime.credentials(lab).catch(() => null);
+  if (status.gatewayVia) await requireTunnel(lab, status, secrets);
   // Infrastructure is reached at the address status reports: a loopback port for processes, the
   // container's address on the lab network for Docker (routable from a Linux host).
   const address = (name: string) => {
@@ -132,19 +134,23 @@ export async function labTarget(
 
 /**
  * A lab whose gateway (and, with --expose-infra, infrastructure) listens on another machine's
- * 127.0.0.1 is measured through the tunnel its status names: every such address answers here, or
- * the run stops before its first step, naming the tunnel to open.
+ * 127.0.0.1 is measured through the tunnel its status names: each such address must answer here
+ * in its own protocol (the gateway's /health, Postgres's and RabbitMQ's logins, Redis's PING), or
+ * the run stops before its first step, naming what does not and the tunnel to open. An open port
+ * alone proves little: `ssh -L` accepts a connection here even when nothing answers at the far end.
  */
-async function requireTunnel(lab: string, status: LabStatus): Promise<void> {
-  const gateway = new URL(status.gatewayUrl).host;
+async function requireTunnel(lab: string, status: LabStatus, secrets: LabSecrets | null): Promise<void> {
   const tunnelled = [
-    ['gateway', gateway],
-    ...status.instances.filter((i) => i.kind === 'infra' && /^127\.0\.0\.1:\d+$/.test(i.address)).map((i) => [i.name, i.address]),
+    { name: 'gateway', address: new URL(status.gatewayUrl).host },
+    ...status.instances.filter((i) => i.kind === 'infra' && /^127\.0\.0\.1:\d+$/.test(i.address)),
   ];
   const silent: string[] = [];
-  for (const [name, address] of tunnelled) {
-    const [host, port] = address!.split(':');
-    if (!(await probeHealthy({ kind: 'tcp', host: host!, port: Number(port) }, 3000, 1))) silent.push(`${name} ${address}`);
+  for (const { name, address } of tunnelled) {
+    const [host, port] = address.split(':');
+    const at = { host: host!, port: Number(port) };
+    // Without the lab's credentials (not readable here) an open port is all that can be asked of the infrastructure.
+    const spec: ProbeSpec = secrets || name === 'gateway' ? componentFor(name).probe(at, secrets!) : { kind: 'tcp', ...at };
+    if (!(await probeOnce(spec, 3000).catch(() => false))) silent.push(`${name} ${address}`);
   }
   if (silent.length)
     throw new TargetError(`lab ${lab}'s ${silent.join(', ')} ${silent.length > 1 ? 'do' : 'does'} not answer here`, status.gatewayVia);

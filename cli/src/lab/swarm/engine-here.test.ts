@@ -46,13 +46,13 @@ describe('engineOnThisMachine', () => {
 describe('gatewayTunnel', () => {
   it('forwards the same port, so the lab keeps one gateway URL', () => {
     expect(gatewayTunnel('manager.lan', 'http://127.0.0.1:18080')).toBe(
-      'the gateway listens on 127.0.0.1:18080 of manager.lan; reach it from here with `ssh -N -L 18080:127.0.0.1:18080 manager.lan`',
+      'the gateway listens on 127.0.0.1:18080 of manager.lan; reach it from here with `ssh -N -o ExitOnForwardFailure=yes -L 18080:127.0.0.1:18080 manager.lan`',
     );
   });
 
   it('with --expose-infra, names the infrastructure’s ports and forwards them in the same tunnel', () => {
     expect(gatewayTunnel('manager.lan', 'http://127.0.0.1:18080', { postgres: 41001, rabbitmq: 41003 })).toBe(
-      'the gateway listens on 127.0.0.1:18080 of manager.lan (postgres on 41001, rabbitmq on 41003); reach it from here with `ssh -N -L 18080:127.0.0.1:18080 -L 41001:127.0.0.1:41001 -L 41003:127.0.0.1:41003 manager.lan`',
+      'the gateway listens on 127.0.0.1:18080 of manager.lan (postgres on 41001, rabbitmq on 41003); reach it from here with `ssh -N -o ExitOnForwardFailure=yes -L 18080:127.0.0.1:18080 -L 41001:127.0.0.1:41001 -L 41003:127.0.0.1:41003 manager.lan`',
     );
   });
 });

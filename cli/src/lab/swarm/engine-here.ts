@@ -63,5 +63,6 @@ export function gatewayTunnel(manager: string, gatewayUrl: string, infraPorts: R
   const infra = Object.entries(infraPorts);
   const also = infra.length ? ` (${infra.map(([name, p]) => `${name} on ${p}`).join(', ')})` : '';
   const forwards = [port, ...infra.map(([, p]) => p)].map((p) => `-L ${p}:127.0.0.1:${p}`).join(' ');
-  return `the gateway listens on 127.0.0.1:${port} of ${manager}${also}; reach it from here with \`ssh -N ${forwards} ${manager}\``;
+  // ExitOnForwardFailure: a port already taken here ends ssh, rather than leave whatever holds it to answer for the lab.
+  return `the gateway listens on 127.0.0.1:${port} of ${manager}${also}; reach it from here with \`ssh -N -o ExitOnForwardFailure=yes ${forwards} ${manager}\``;
 }

@@ -3,15 +3,16 @@ import { LABEL_COMPONENT, labLabels } from '../docker/labels.js';
 
 /**
  * Swarm publishes a service's port on every address of every node (its routing mesh), never on
- * 127.0.0.1 alone. So no service of the lab publishes: one plain container on this node, on the
- * lab's attachable overlay network, is published on 127.0.0.1 and carries each connection to the
+ * 127.0.0.1 alone. So no service of the lab publishes: one plain container on the node w2meet talks
+ * to (this machine, or a manager of another one that a tunnel reaches), on the lab's attachable
+ * overlay network, is published on that node's 127.0.0.1 and carries each connection to the
  * gateway service by its name (the service's virtual address, which the Engine balances and keeps
  * as tasks come and go). With --expose-infra it carries Postgres, Redis and RabbitMQ the same way.
  */
 export const EDGE = 'edge';
 
 export interface EdgeRoute {
-  /** The port on 127.0.0.1 of this machine. */
+  /** The port on 127.0.0.1 of the node the edge runs on. */
   hostPort: number;
   /** host:port on the lab's network. */
   target: string;

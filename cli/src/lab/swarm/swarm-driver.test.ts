@@ -131,7 +131,8 @@ describe('SwarmDriver with a manager of another machine (DOCKER_HOST=tcp://manag
     // The lab's edge, when there is one, with its routes (gateway first, then --expose-infra's).
     const engine = recorder<EngineClient>(calls, (name) => {
       if (name === 'exec' && !ready) throw new Error('exit 1');
-      if (name === 'containersByLabel') return edgeRoutes ? [{ containerId: 'edge', labels: { 'dev.w2meet.lab': 'demo' } }] : [];
+      if (name === 'containersByLabel')
+        return edgeRoutes ? [{ containerId: 'edge', state: 'running', labels: { 'dev.w2meet.lab': 'demo' } }] : [];
       if (name === 'inspect') return { State: {}, Config: { Env: edgeRoutes ? [`ROUTES=${edgeRoutes}`] : [] } };
       return null;
     });

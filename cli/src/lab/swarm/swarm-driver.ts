@@ -241,14 +241,16 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       if (this.remote === null || !/already allocated|address already in use/i.test(err.message)) throw err;
       throw new PrerequisiteError(
         `a port of the lab's (${routes.map((r) => r.hostPort).join(', ')}) is taken on 127.0.0.1 of ${this.remote}, the manager`,
-        'pass another --port (w2meet can only see which ports are free on this machine)',
+        `${this.options.exposeInfra ? 'run up again (the infrastructure’s ports are picked anew), or ' : ''}pass another --port (w2meet can only see which ports are free on this machine)`,
       );
     });
   }
 
-  /** The infrastructure's ports on 127.0.0.1 with --expose-infra, from the edge's routes. */
+  /** The infrastructure's ports on 127.0.0.1 with --expose-infra, from the routes of the edge that runs (none carries them else). */
   async infraPorts(lab: string): Promise<Partial<Record<ComponentName, number>>> {
-    const edge = (await this.engine.containersByLabel(`${LABEL_COMPONENT}=${EDGE}`)).find((c) => c.labels[LABEL_LAB] === lab);
+    const edge = (await this.engine.containersByLabel(`${LABEL_COMPONENT}=${EDGE}`)).find(
+      (c) => c.labels[LABEL_LAB] === lab && c.state === 'running',
+    );
     if (!edge) return {};
     const env = (await this.engine.inspect(edge.containerId)).Config.Env ?? [];
     const routes =

@@ -38,6 +38,8 @@ export async function openTunnel(netns: string, ports: number[]): Promise<Tunnel
   const inside = spawn('ip', ['netns', 'exec', netns, process.execPath, '-e', INSIDE, dir, ...ports.map(String)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // A failed spawn (no `ip`) is an 'error' event: without a listener it would end the test worker.
+  const spawnFailed = new Promise<boolean>((resolve) => inside.once('error', () => resolve(false)));
   const sockets = new Set<Socket>();
   const servers: Server[] = [];
   const close = async () => {
@@ -50,7 +52,8 @@ export async function openTunnel(netns: string, ports: number[]): Promise<Tunnel
     const ready = await Promise.race([
       new Promise<boolean>((resolve) => inside.stdout.once('data', () => resolve(true))),
       new Promise<boolean>((resolve) => inside.once('exit', () => resolve(false))),
-      sleep(10_000).then(() => false),
+      spawnFailed,
+      sleep(10_000, false, { ref: false }),
     ]);
     if (!ready) throw new Error(`the relay in namespace ${netns} did not start`);
     for (const port of ports) {

@@ -116,6 +116,35 @@ describe('SwarmDriver.start: the wait for its task before the start-up timeout c
   });
 });
 
+describe('SwarmDriver stop of a task on this node', () => {
+  it('is over once no container of its service runs here, not when the task leaves the Engine’s list', async () => {
+    const calls: string[] = [];
+    let scaled = false;
+    let looks = 0;
+    const task = {
+      ID: 't1',
+      NodeID: 'node-1',
+      DesiredState: 'running',
+      Status: { State: 'running', ContainerStatus: { ContainerID: 'c1' } },
+    };
+    const swarm = recorder<SwarmEngine>(calls, (name) => {
+      if (name === 'scale') scaled = true;
+      // Scaled to 0, the task leaves the list at once, as the Engine's does.
+      if (name === 'tasks') return scaled ? [] : [task];
+      if (name === 'localState') return { state: 'active', manager: true, nodeId: 'node-1', nodes: 1 };
+      return undefined;
+    });
+    // Its container (or one the Engine started in its place) still runs for three more looks after the scale.
+    const engine = recorder<EngineClient>(calls, (name) => {
+      if (name === 'inspect') return { State: { Paused: false, Running: true } };
+      if (name === 'containersByLabel') return [{ containerId: 'c1', labels: {}, state: scaled && ++looks >= 3 ? 'exited' : 'running' }];
+      return undefined;
+    });
+    await driverOver(swarm, engine).signal({ name: 'demo' } as never, { id: 'user-service', serviceId: 's1' } as never, 'stop');
+    expect(looks).toBe(3);
+  });
+});
+
 describe('SwarmDriver with a manager of another machine (DOCKER_HOST=tcp://manager.lan:2376)', () => {
   // Its task runs on the manager itself, the node the driver talks to: on this machine it would be probed.
   function driverAt(DOCKER_HOST: string | undefined, state = 'running', ready = true, edgeRoutes: string | null = null) {

@@ -420,6 +420,11 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
           if (!live.length) break;
           await sleep(200);
         }
+        // A task scaled away leaves the Engine's list at once, while its process may still be ending
+        // (up to its grace period) and serving the connections it holds; so may a replacement the
+        // Engine started for the container stopped above. A CI run's "user-service stopped" answered
+        // 200 twenty times. The stop is over once no container of the service runs on this node.
+        await this.waitNoContainerRuns(i.serviceId!, deadline);
         // On several nodes, the stop is over once no node still resolves its name (see name-settle.ts).
         if ((await this.swarm.localState()).nodes > 1) {
           const image = this.servicesImage(lab, i);
@@ -440,6 +445,15 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       case 'unpause':
         if (!container) return this.onItsNode(lab, i, 'unpause');
         return this.engine.unpause(container);
+    }
+  }
+
+  /** Until no container of the service runs on this node (paused counts as running), or the deadline. */
+  private async waitNoContainerRuns(serviceId: string, deadline: number): Promise<void> {
+    while (Date.now() < deadline) {
+      const containers = await this.engine.containersByLabel(`${SWARM_SERVICE_LABEL}=${serviceId}`).catch(() => []);
+      if (!containers.some((c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting')) return;
+      await sleep(200);
     }
   }
 

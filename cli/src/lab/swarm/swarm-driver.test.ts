@@ -143,6 +143,31 @@ describe('SwarmDriver stop of a task on this node', () => {
     await driverOver(swarm, engine).signal({ name: 'demo' } as never, { id: 'user-service', serviceId: 's1' } as never, 'stop');
     expect(looks).toBe(3);
   });
+  it('scales again while the Engine keeps running a replacement with Replicas 0 (a CI run’s stopped Postgres kept answering)', async () => {
+    const calls: string[] = [];
+    let scales = 0;
+    // The container was stopped just before the scale, so the restart policy had made a replacement;
+    // the first scale misses it, as the Engine's reconciliation did, and it runs on until the second.
+    const replacement = {
+      ID: 't2',
+      NodeID: 'node-1',
+      DesiredState: 'running',
+      Status: { State: 'running', ContainerStatus: { ContainerID: 'c2' } },
+    };
+    const swarm = recorder<SwarmEngine>(calls, (name) => {
+      if (name === 'scale') scales++;
+      if (name === 'tasks') return scales < 2 ? [replacement] : [];
+      if (name === 'localState') return { state: 'active', manager: true, nodeId: 'node-1', nodes: 1 };
+      return undefined;
+    });
+    const engine = recorder<EngineClient>(calls, (name) => {
+      if (name === 'inspect') return { State: { Paused: false, Running: true } };
+      if (name === 'containersByLabel') return [{ containerId: 'c2', labels: {}, state: scales < 2 ? 'running' : 'exited' }];
+      return undefined;
+    });
+    await driverOver(swarm, engine).signal({ name: 'demo' } as never, { id: 'postgres', serviceId: 's1' } as never, 'stop');
+    expect(scales).toBe(2);
+  });
 });
 
 describe('SwarmDriver with a manager of another machine (DOCKER_HOST=tcp://manager.lan:2376)', () => {

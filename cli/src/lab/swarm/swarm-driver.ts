@@ -32,12 +32,12 @@ import { type ContainerVerb, FAULT_JOB, planFaultJob, runFaultJob, withPausedLab
 import { SETTLE_JOB, waitNameGoneEverywhere, waitReachableEverywhere } from './name-settle.js';
 import { PULL_JOB, pullOnEveryNode } from './pull-on-nodes.js';
 import { planService, type SchemaConfig, serviceName, type SwarmInstance } from './service-plan.js';
+import { LIVE_TASK, SWARM_SERVICE_LABEL, scaleToNothing } from './scale-to-nothing.js';
 import { spreadPlacement } from './spread.js';
 import type { SwarmEngine, SwarmTask } from './swarm-engine.js';
 
 const SWARM_WATERMARK = 0.4;
 /** Task states in which its container is (or is about to be) there. */
-const LIVE_TASK = new Set(['new', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting', 'running']);
 /** How long a stop waits for the Engine to take the task down: its grace period and a margin. */
 const STOP_WAIT_MS = 20_000;
 const STOP_GRACE_S = 10;
@@ -64,8 +64,6 @@ export function stillPreparing(newest: SwarmTask): boolean {
 }
 /** One-off services of the lab's that are none of its instances. */
 const JOBS = new Set([FAULT_JOB, PULL_JOB, SETTLE_JOB]);
-/** The label the Engine puts on every task's container. */
-export const SWARM_SERVICE_LABEL = 'com.docker.swarm.service.id';
 
 type SwarmLab = DriverLab<SwarmInstance>;
 
@@ -413,18 +411,11 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
           if ((await this.state(lab, i)) === 'paused') await this.onItsNode(lab, i, 'unpause').catch(() => {});
           await this.onItsNode(lab, i, 'stop').catch(() => {});
         }
-        await this.swarm.scale(i.serviceId!, 0);
-        const deadline = Date.now() + STOP_WAIT_MS;
-        while (Date.now() < deadline) {
-          const live = (await this.swarm.tasks(i.serviceId!)).filter((t) => LIVE_TASK.has(t.Status?.State ?? ''));
-          if (!live.length) break;
-          await sleep(200);
-        }
-        // A task scaled away leaves the Engine's list at once, while its process may still be ending
-        // (up to its grace period) and serving the connections it holds; so may a replacement the
-        // Engine started for the container stopped above. A CI run's "user-service stopped" answered
-        // 200 twenty times. The stop is over once no container of the service runs on this node.
-        await this.waitNoContainerRuns(i.serviceId!, deadline);
+        if (!(await scaleToNothing(this.swarm, this.engine, i.serviceId!, Date.now() + STOP_WAIT_MS)))
+          throw new FaultError(
+            `${i.id}: still runs ${STOP_WAIT_MS / 1000} s after its stop: the Engine did not take its task down`,
+            `see \`w2meet status --lab ${lab.name}\` and \`docker service ps ${serviceName(lab.name, i.id)}\`, then stop it again`,
+          );
         // On several nodes, the stop is over once no node still resolves its name (see name-settle.ts).
         if ((await this.swarm.localState()).nodes > 1) {
           const image = this.servicesImage(lab, i);
@@ -445,15 +436,6 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       case 'unpause':
         if (!container) return this.onItsNode(lab, i, 'unpause');
         return this.engine.unpause(container);
-    }
-  }
-
-  /** Until no container of the service runs on this node (paused counts as running), or the deadline. */
-  private async waitNoContainerRuns(serviceId: string, deadline: number): Promise<void> {
-    while (Date.now() < deadline) {
-      const containers = await this.engine.containersByLabel(`${SWARM_SERVICE_LABEL}=${serviceId}`).catch(() => []);
-      if (!containers.some((c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting')) return;
-      await sleep(200);
     }
   }
 

@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import { LABEL_COMPONENT, LABEL_LAB } from '../docker/labels.js';
 import { EDGE } from './edge.js';
 import { SwarmEngine } from './swarm-engine.js';
-import { SWARM_SERVICE_LABEL } from './swarm-driver.js';
+import { SWARM_SERVICE_LABEL } from './scale-to-nothing.js';
 
 /** What `swarm init` or `swarm leave` did, in words for stderr. */
 export type MembershipOutcome = { changed: boolean; message: string };

@@ -45,6 +45,7 @@ await build({
     'bench/grade-repeat': join(root, 'cli', 'bench', 'grade-repeat.ts'),
     'bench/runtimes': join(root, 'cli', 'bench', 'runtimes.ts'),
     'bench/two-node-swarm': join(root, 'cli', 'bench', 'two-node-swarm.ts'),
+    'bench/swarm-stops': join(root, 'cli', 'bench', 'swarm-stops.ts'),
   },
   outdir: join(root, 'dist'),
   bundle: true,

@@ -116,56 +116,55 @@ describe('SwarmDriver.start: the wait for its task before the start-up timeout c
   });
 });
 
+/** A running task of the service on this node, with its container. */
+const runningTask = (id: string, container: string) => ({
+  ID: id,
+  NodeID: 'node-1',
+  DesiredState: 'running',
+  Status: { State: 'running', ContainerStatus: { ContainerID: container } },
+});
+
+/**
+ * Stops a task on a one-node swarm whose task list and containers are what `tasks(scales)` and
+ * `containers(scales)` say after that many scales to 0; returns how many scales were sent.
+ */
+async function stopOnOneNode(tasks: (scales: number) => unknown[], containers: (scales: number) => string): Promise<number> {
+  const calls: string[] = [];
+  let scales = 0;
+  const swarm = recorder<SwarmEngine>(calls, (name) => {
+    if (name === 'scale') scales++;
+    if (name === 'tasks') return tasks(scales);
+    if (name === 'localState') return { state: 'active', manager: true, nodeId: 'node-1', nodes: 1 };
+    return undefined;
+  });
+  const engine = recorder<EngineClient>(calls, (name) => {
+    if (name === 'inspect') return { State: { Paused: false, Running: true } };
+    if (name === 'containersByLabel') return [{ containerId: 'c1', labels: {}, state: containers(scales) }];
+    return undefined;
+  });
+  await driverOver(swarm, engine).signal({ name: 'demo' } as never, { id: 'user-service', serviceId: 's1' } as never, 'stop');
+  return scales;
+}
+
 describe('SwarmDriver stop of a task on this node', () => {
   it('is over once no container of its service runs here, not when the task leaves the Engine’s list', async () => {
-    const calls: string[] = [];
-    let scaled = false;
     let looks = 0;
-    const task = {
-      ID: 't1',
-      NodeID: 'node-1',
-      DesiredState: 'running',
-      Status: { State: 'running', ContainerStatus: { ContainerID: 'c1' } },
-    };
-    const swarm = recorder<SwarmEngine>(calls, (name) => {
-      if (name === 'scale') scaled = true;
-      // Scaled to 0, the task leaves the list at once, as the Engine's does.
-      if (name === 'tasks') return scaled ? [] : [task];
-      if (name === 'localState') return { state: 'active', manager: true, nodeId: 'node-1', nodes: 1 };
-      return undefined;
-    });
-    // Its container (or one the Engine started in its place) still runs for three more looks after the scale.
-    const engine = recorder<EngineClient>(calls, (name) => {
-      if (name === 'inspect') return { State: { Paused: false, Running: true } };
-      if (name === 'containersByLabel') return [{ containerId: 'c1', labels: {}, state: scaled && ++looks >= 3 ? 'exited' : 'running' }];
-      return undefined;
-    });
-    await driverOver(swarm, engine).signal({ name: 'demo' } as never, { id: 'user-service', serviceId: 's1' } as never, 'stop');
+    // Scaled to 0, the task leaves the list at once, as the Engine's does; its container (or one the
+    // Engine started in its place) still runs for three more looks.
+    await stopOnOneNode(
+      (scales) => (scales ? [] : [runningTask('t1', 'c1')]),
+      (scales) => (scales && ++looks >= 3 ? 'exited' : 'running'),
+    );
     expect(looks).toBe(3);
   });
+
   it('scales again while the Engine keeps running a replacement with Replicas 0 (a CI run’s stopped Postgres kept answering)', async () => {
-    const calls: string[] = [];
-    let scales = 0;
     // The container was stopped just before the scale, so the restart policy had made a replacement;
     // the first scale misses it, as the Engine's reconciliation did, and it runs on until the second.
-    const replacement = {
-      ID: 't2',
-      NodeID: 'node-1',
-      DesiredState: 'running',
-      Status: { State: 'running', ContainerStatus: { ContainerID: 'c2' } },
-    };
-    const swarm = recorder<SwarmEngine>(calls, (name) => {
-      if (name === 'scale') scales++;
-      if (name === 'tasks') return scales < 2 ? [replacement] : [];
-      if (name === 'localState') return { state: 'active', manager: true, nodeId: 'node-1', nodes: 1 };
-      return undefined;
-    });
-    const engine = recorder<EngineClient>(calls, (name) => {
-      if (name === 'inspect') return { State: { Paused: false, Running: true } };
-      if (name === 'containersByLabel') return [{ containerId: 'c2', labels: {}, state: scales < 2 ? 'running' : 'exited' }];
-      return undefined;
-    });
-    await driverOver(swarm, engine).signal({ name: 'demo' } as never, { id: 'postgres', serviceId: 's1' } as never, 'stop');
+    const scales = await stopOnOneNode(
+      (n) => (n < 2 ? [runningTask('t2', 'c2')] : []),
+      (n) => (n < 2 ? 'running' : 'exited'),
+    );
     expect(scales).toBe(2);
   });
 });

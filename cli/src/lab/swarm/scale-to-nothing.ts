@@ -11,7 +11,7 @@ export const SWARM_SERVICE_LABEL = 'com.docker.swarm.service.id';
 const RESCALE_AFTER_MS = 1000;
 const LOOK_EVERY_MS = 200;
 
-type Swarm = Pick<SwarmEngine, 'tasks' | 'scale'>;
+type Swarm = Pick<SwarmEngine, 'tasks' | 'scale' | 'replicas'>;
 type Engine = Pick<EngineClient, 'containersByLabel'>;
 
 /**
@@ -31,18 +31,20 @@ type Engine = Pick<EngineClient, 'containersByLabel'>;
 export async function scaleToNothing(swarm: Swarm, engine: Engine, serviceId: string, deadline: number): Promise<boolean> {
   await swarm.scale(serviceId, 0);
   let scaledAt = Date.now();
-  while (Date.now() < deadline) {
+  for (;;) {
     const tasks = await swarm.tasks(serviceId);
     const containers = await engine.containersByLabel(`${SWARM_SERVICE_LABEL}=${serviceId}`).catch(() => []);
     const live = tasks.some((t) => LIVE_TASK.has(t.Status?.State ?? ''));
     const runs = containers.some((c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting');
     if (!live && !runs) return true;
+    if (Date.now() >= deadline) return false;
     const meantToRun = tasks.some((t) => LIVE_TASK.has(t.DesiredState ?? ''));
-    if (meantToRun && Date.now() - scaledAt >= RESCALE_AFTER_MS) {
-      await swarm.scale(serviceId, 0);
+    // Sent again only while the spec still says 0: a start made meanwhile (another command) stands.
+    if (meantToRun && Date.now() - scaledAt >= RESCALE_AFTER_MS && (await swarm.replicas(serviceId)) === 0) {
+      // A failed update (out of sequence with another) is tried again at the next look.
+      await swarm.scale(serviceId, 0).catch(() => {});
       scaledAt = Date.now();
     }
     await sleep(LOOK_EVERY_MS);
   }
-  return false;
 }

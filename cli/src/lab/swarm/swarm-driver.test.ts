@@ -134,6 +134,7 @@ async function stopOnOneNode(tasks: (scales: number) => unknown[], containers: (
   const swarm = recorder<SwarmEngine>(calls, (name) => {
     if (name === 'scale') scales++;
     if (name === 'tasks') return tasks(scales);
+    if (name === 'replicas') return 0;
     if (name === 'localState') return { state: 'active', manager: true, nodeId: 'node-1', nodes: 1 };
     return undefined;
   });

@@ -37,7 +37,6 @@ import { spreadPlacement } from './spread.js';
 import type { SwarmEngine, SwarmTask } from './swarm-engine.js';
 
 const SWARM_WATERMARK = 0.4;
-/** Task states in which its container is (or is about to be) there. */
 /** How long a stop waits for the Engine to take the task down: its grace period and a margin. */
 const STOP_WAIT_MS = 20_000;
 const STOP_GRACE_S = 10;
@@ -411,11 +410,15 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
           if ((await this.state(lab, i)) === 'paused') await this.onItsNode(lab, i, 'unpause').catch(() => {});
           await this.onItsNode(lab, i, 'stop').catch(() => {});
         }
-        if (!(await scaleToNothing(this.swarm, this.engine, i.serviceId!, Date.now() + STOP_WAIT_MS)))
+        if (!(await scaleToNothing(this.swarm, this.engine, i.serviceId!, Date.now() + STOP_WAIT_MS))) {
+          // Left at 0 with a task running, the service would look running to `start` (which would
+          // then do nothing) and lose that task at its next update: it is set back to what runs.
+          await this.swarm.scale(i.serviceId!, 1).catch(() => {});
           throw new FaultError(
-            `${i.id}: still runs ${STOP_WAIT_MS / 1000} s after its stop: the Engine did not take its task down`,
-            `see \`w2meet status --lab ${lab.name}\` and \`docker service ps ${serviceName(lab.name, i.id)}\`, then stop it again`,
+            `${i.id}: still runs ${STOP_WAIT_MS / 1000} s after its stop: the Engine did not take its task down, so it was left running`,
+            `see \`docker service ps ${serviceName(lab.name, i.id)}\`, then stop it again`,
           );
+        }
         // On several nodes, the stop is over once no node still resolves its name (see name-settle.ts).
         if ((await this.swarm.localState()).nodes > 1) {
           const image = this.servicesImage(lab, i);

@@ -1,12 +1,14 @@
 /**
  * npm run bench:swarm-stops — does a stop on a swarm take, every time? On a lab it brings up with
  * `--runtime swarm` (this Engine must be a swarm manager: `w2meet swarm init`), it stops BENCH_TARGET
- * (postgres) BENCH_STOPS times (30) in a row, asks the gateway 10 times at once after each stop for
- * what needs the target (expecting no 200), then starts it again. For each stop it prints its
+ * (postgres) BENCH_STOPS times (30, at most 200) in a row, asks the gateway 10 times, one after
+ * another, right after each stop for what needs the target (expecting no 200), then starts it again. For each stop it prints its
  * seconds, the statuses, and how many times w2meet had to scale the service to 0: the Engine
  * (20.10 here) can leave a freshly restarted task running with Replicas 0, and w2meet scales again
- * while it does (see src/lab/swarm/scale-to-nothing.ts). Takes down the lab it brought up (down -v),
- * after a failure too. Every loop is bounded; requests go to the gateway on 127.0.0.1 only.
+ * while it does (see src/lab/swarm/scale-to-nothing.ts). The count is the service's updates the
+ * Engine reported during the stop, so it means scales on a one-node swarm (on several nodes a fault
+ * job's label updates count too). Takes down the lab it brought up (down -v), after a failure and on
+ * Ctrl-C too. Every loop is bounded; requests go to the gateway on 127.0.0.1 only.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ import { serviceName } from '../src/lab/swarm/service-plan.js';
 
 const LAB = 'bench-swarm-stops';
 const STOPS = Number(process.env.BENCH_STOPS ?? 30);
+const MOST_STOPS = 200;
 const TARGET = process.env.BENCH_TARGET ?? 'postgres';
 const EMAIL = 'bench-stops@w2meet.example';
 /** What needs each target: Postgres behind user-service, user-service behind availability. */
@@ -63,6 +66,14 @@ async function updates(docker: Docker, service: string, since: number, until: nu
 async function main(): Promise<void> {
   const path = PROBES[TARGET];
   if (!path) throw new Error(`BENCH_TARGET=${TARGET}: expected one of ${Object.keys(PROBES).join(', ')}`);
+  if (!Number.isInteger(STOPS) || STOPS < 1 || STOPS > MOST_STOPS)
+    throw new Error(`BENCH_STOPS=${process.env.BENCH_STOPS}: expected a whole number from 1 to ${MOST_STOPS}`);
+  // Ctrl-C ends the loop between stops; the finally below then takes the lab down.
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    process.stderr.write('interrupted: taking the lab down after this stop\n');
+  });
   const docker = new Docker();
   const runs: StopRun[] = [];
   try {
@@ -76,13 +87,14 @@ async function main(): Promise<void> {
       body: JSON.stringify({ email: EMAIL, availabilities: { monday: [9, 10] } }),
     });
     if (made.status !== 201 && made.status !== 200) throw new Error(`could not make the bench's user: ${made.status}`);
-    for (let n = 1; n <= STOPS; n++) {
-      const since = Math.floor(Date.now() / 1000);
+    for (let n = 1; n <= STOPS && !interrupted; n++) {
+      // Fractions of a second, so that the last start's scale to 1 is not counted.
+      const since = Date.now() / 1000;
       const started = process.hrtime.bigint();
       const stop = await w2meet(['stop', TARGET]);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const codes = await statuses(gateway, path, 10);
-      const scales = await updates(docker, serviceName(LAB, TARGET), since, Math.ceil(Date.now() / 1000));
+      const scales = await updates(docker, serviceName(LAB, TARGET), since, Date.now() / 1000);
       const run: StopRun = { seconds, statuses: codes, scales, ...(stop.exitCode ? { error: (stop.all ?? '').trim() } : {}) };
       runs.push(run);
       process.stdout.write(

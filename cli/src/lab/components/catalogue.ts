@@ -26,11 +26,13 @@ export const CATALOGUE: readonly Component[] = [
   serviceComponent({
     name: 'availability-service',
     gatewayPrefix: '/availability/',
+    healthAfter: ['user-service'],
     env: (book) => ({ USER_SERVICE_BASE: serviceBases(book, 'user-service') }),
   }),
   serviceComponent({
     name: 'suggestion-service',
     gatewayPrefix: '/suggestion/',
+    healthAfter: ['availability-service'],
     env: (book) => ({ AVAILABILITY_SERVICE_BASE: serviceBases(book, 'availability-service') }),
   }),
   // The worker needs only the broker to be healthy; it retries suggestions that are not there yet.

@@ -19,6 +19,11 @@ export interface Component {
   dependsOn: ComponentName[];
   /** What must have started (not answered) before it starts. */
   startsAfter: ComponentName[];
+  /**
+   * What its own health check asks about (a service's, the service it calls): it starts without
+   * waiting for them, but its start limit counts from when they are healthy.
+   */
+  healthAfter?: ComponentName[];
   /** The gateway path prefix that routes to it (services). */
   gatewayPrefix?: string;
   /** A service's own environment, from where the others are (never PORT, HOST or INSTANCE_ID). */

@@ -20,6 +20,8 @@ interface ServiceDefinition {
   name: ServiceName;
   gatewayPrefix: string;
   dependsOn?: ComponentName[];
+  /** The service its /health asks about (see Component.healthAfter). */
+  healthAfter?: ComponentName[];
   env: (book: AddressBook, secrets: LabSecrets) => Record<string, string>;
 }
 
@@ -36,6 +38,7 @@ export function serviceComponent(definition: ServiceDefinition): Component {
     // A service that only calls another per request waits for nothing: it answers 503 or 502 while
     // that one is down, which is what the lab is there to show.
     startsAfter: [],
+    healthAfter: definition.healthAfter ?? [],
     gatewayPrefix: definition.gatewayPrefix,
     env: definition.env,
     probe: (at) => ({ kind: 'http', url: `http://${at.host}:${at.port}/health` }),

@@ -20,6 +20,8 @@ export class FakeDriver implements RuntimeDriver {
   /** Per instance id: how long after it starts it answers its probe; absent means at once. */
   healthyAfterMs: Record<string, number> = {};
   neverHealthy = new Set<string>();
+  /** Per instance id: another whose probe must pass before its own does (a service's /health asks about the one it calls). */
+  answersAfter: Record<string, string> = {};
   exitsAtStart = new Set<string>();
   failsToStart = new Set<string>();
   /** Resolves when `create` may finish; the test can hold it to interrupt during creation. */
@@ -111,11 +113,16 @@ export class FakeDriver implements RuntimeDriver {
   probeFor =
     (spec: ProbeSpec): Probe =>
     async () => {
-      const id = hostOf(spec);
-      const since = this.startedAt.get(id);
-      if (this.states.get(id) !== 'running' || since === undefined) throw new Error(`${id} does not run`);
-      if (this.neverHealthy.has(id) || Date.now() - since < (this.healthyAfterMs[id] ?? 0)) throw new Error(`${id} does not answer yet`);
+      this.check(hostOf(spec));
     };
+
+  private check(id: string): void {
+    const since = this.startedAt.get(id);
+    if (this.states.get(id) !== 'running' || since === undefined) throw new Error(`${id} does not run`);
+    if (this.neverHealthy.has(id) || Date.now() - since < (this.healthyAfterMs[id] ?? 0)) throw new Error(`${id} does not answer yet`);
+    const upstream = this.answersAfter[id];
+    if (upstream) this.check(upstream);
+  }
 
   probeHealthy = async (spec: ProbeSpec): Promise<boolean> => {
     try {

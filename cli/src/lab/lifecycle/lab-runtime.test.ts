@@ -51,6 +51,24 @@ describe('the lifecycle: up', () => {
     expect(status.instances.find((i) => i.id === 'redis')!.health).toBe('healthy');
   });
 
+  it('counts a service’s start limit from when the service its health asks about is healthy (a CI run’s availability ran out waiting for a slow chain)', async () => {
+    const { driver, runtime } = setup(300);
+    // The chain below availability takes 450 ms, longer than anyone's limit, though each part keeps
+    // to its own: Redis answers after 250 ms, user-service (started then) 200 ms later. Availability,
+    // started at once, answers only once user-service does, and suggestion only once availability does.
+    driver.healthyAfterMs = { redis: 250, 'user-service': 200 };
+    driver.answersAfter = {
+      'availability-service-1': 'user-service',
+      'availability-service-2': 'user-service',
+      'suggestion-service': 'availability-service-1',
+    };
+    const status = await runtime.up(spec());
+    const byId = new Map(status.instances.map((i) => [i.id, i]));
+    expect(byId.get('availability-service-1')!.health).toBe('healthy');
+    // Started together, not one after the other.
+    expect(byId.get('availability-service-1')!.timeline.started!).toBeLessThan(byId.get('user-service')!.timeline.healthy!);
+  });
+
   it('returns the lab as it is when it is already up, starting nothing again', async () => {
     const { driver, runtime } = setup();
     await runtime.up(spec());

@@ -10,6 +10,7 @@ import { probeHealthy } from '../wait/probe-for.js';
 import type { ProbeSpec } from '../wait/probe-spec.js';
 import type { DriverInstance, DriverLab, RuntimeDriver } from './driver.js';
 import { FAULTS } from './faults.js';
+import { HealthGates } from './health-gates.js';
 import { stopTiers } from './stop-order.js';
 import { afterHealthy, waitHealthy, type HealthChecks } from './wait-healthy.js';
 
@@ -79,21 +80,27 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
   private async startAll(lab: DriverLab<I>, failed: AbortController, options: UpOptions): Promise<void> {
     const progress = options.onProgress ?? (() => {});
     const t0 = Date.now();
+    const gates = new HealthGates(lab.instances);
     try {
       await startInOrder(
         lab.instances,
         async (instance, started) => {
-          if (failed.signal.aborted) return;
-          progress({ type: 'starting', id: instance.id });
-          const running = await this.driver.start(lab, instance);
-          instance.timeline = { started: Date.now() - t0 };
-          await this.driver.save(lab, [instance]);
-          started();
-          await waitHealthy(this.driver, lab, instance, running, failed.signal, this.checks);
-          await afterHealthy(this.driver, lab, instance, this.checks);
-          instance.timeline.healthy = Date.now() - t0;
-          await this.driver.save(lab, [instance]);
-          progress({ type: 'healthy', id: instance.id, ms: instance.timeline.healthy });
+          try {
+            if (failed.signal.aborted) return;
+            progress({ type: 'starting', id: instance.id });
+            const running = await this.driver.start(lab, instance);
+            instance.timeline = { started: Date.now() - t0 };
+            await this.driver.save(lab, [instance]);
+            started();
+            await gates.before(instance, failed.signal);
+            await waitHealthy(this.driver, lab, instance, running, failed.signal, this.checks);
+            await afterHealthy(this.driver, lab, instance, this.checks);
+            instance.timeline.healthy = Date.now() - t0;
+            await this.driver.save(lab, [instance]);
+            progress({ type: 'healthy', id: instance.id, ms: instance.timeline.healthy });
+          } finally {
+            gates.done(instance.id);
+          }
         },
         failed,
       );

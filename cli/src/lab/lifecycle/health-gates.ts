@@ -6,7 +6,8 @@ import type { ComponentName } from '../spec.js';
  * service it calls (availability's about user-service, suggestion's about availability), and the
  * services start together; so, without this, a service's start limit would run out while the chain
  * below it (Postgres, then user-service) was still coming up on a slow machine. An instance's limit
- * counts from when what its health check asks about has become healthy, or failed to.
+ * counts from when what its health check asks about has become healthy, or failed to; it is probed
+ * from its start all the same, so that one that dies is reported at once.
  */
 export class HealthGates {
   private readonly settled = new Map<string, Promise<void>>();
@@ -27,8 +28,13 @@ export class HealthGates {
     const waits = this.instances.filter((i) => names.includes(i.name)).map((i) => this.settled.get(i.id)!);
     if (!waits.length || signal.aborted) return;
     await new Promise<void>((resolve) => {
-      signal.addEventListener('abort', () => resolve(), { once: true });
-      Promise.all(waits).then(() => resolve());
+      const onAbort = () => resolve();
+      signal.addEventListener('abort', onAbort, { once: true });
+      // Removed once open: with many replicas, listeners left on the one signal would pile up.
+      Promise.all(waits).then(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
     });
   }
 }

@@ -69,6 +69,15 @@ describe('the lifecycle: up', () => {
     expect(byId.get('availability-service-1')!.timeline.started!).toBeLessThan(byId.get('user-service')!.timeline.healthy!);
   });
 
+  it('still reports at once a service that dies while what its health asks about is coming up', async () => {
+    const { driver, runtime } = setup(300);
+    driver.neverHealthy.add('redis');
+    driver.exitsAtStart.add('availability-service-1');
+    driver.answersAfter = { 'availability-service-1': 'user-service' };
+    // Its death, not Redis's later timeout, is the failure reported.
+    await expect(runtime.up(spec())).rejects.toThrow(/availability-service-1: the process exited/);
+  });
+
   it('returns the lab as it is when it is already up, starting nothing again', async () => {
     const { driver, runtime } = setup();
     await runtime.up(spec());

@@ -92,8 +92,9 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
             instance.timeline = { started: Date.now() - t0 };
             await this.driver.save(lab, [instance]);
             started();
-            await gates.before(instance, failed.signal);
-            await waitHealthy(this.driver, lab, instance, running, failed.signal, this.checks);
+            // Probed at once (a crash shows at once); its limit counts from when its health may pass.
+            const countsFrom = gates.before(instance, failed.signal);
+            await waitHealthy(this.driver, lab, instance, running, failed.signal, this.checks, countsFrom);
             await afterHealthy(this.driver, lab, instance, this.checks);
             instance.timeline.healthy = Date.now() - t0;
             await this.driver.save(lab, [instance]);

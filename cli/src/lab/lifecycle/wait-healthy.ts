@@ -8,8 +8,9 @@ import type { DriverInstance, DriverLab, Running, RuntimeDriver } from './driver
 
 /**
  * Waits until a started instance answers its component's probe, on every runtime the same way:
- * probed from the host every 50 ms, for as long as its component may take; one that is gone, or
- * never answers, fails with the last lines of its log.
+ * probed from the host every 50 ms, for as long as its component may take (counted from
+ * `countsFrom`, when given: see health-gates.ts); one that is gone, or never answers, fails with the
+ * last lines of its log.
  */
 export async function waitHealthy<I extends DriverInstance>(
   driver: RuntimeDriver<I>,
@@ -18,6 +19,7 @@ export async function waitHealthy<I extends DriverInstance>(
   running: Running,
   signal: AbortSignal,
   checks: HealthChecks = {},
+  countsFrom?: Promise<void>,
 ): Promise<void> {
   const component = componentFor(instance.name);
   const probeFor = checks.probeFor ?? realProbeFor;
@@ -39,7 +41,13 @@ export async function waitHealthy<I extends DriverInstance>(
   try {
     await running.prepared?.(signal);
     const timeoutMs = checks.startTimeoutMs?.(instance) ?? component.startTimeoutMs;
-    await waitFor(probe, { timeoutMs, signal, exited: () => running.exited(), describe: instance.id });
+    await waitFor(probe, {
+      timeoutMs,
+      signal,
+      exited: () => running.exited(),
+      describe: instance.id,
+      ...(countsFrom ? { countsFrom } : {}),
+    });
   } catch (err) {
     if (signal.aborted) throw new AbortedError();
     const tail = await driver.logTail(lab, instance);

@@ -174,11 +174,19 @@ export interface WaitOptions {
    */
   exited?: () => string | null | Promise<string | null>;
   describe: string;
+  /**
+   * When given, `timeoutMs` counts from when this resolves (it must not reject); until then the
+   * probe runs, and a death or an abort ends the wait, but no limit does.
+   */
+  countsFrom?: Promise<void>;
 }
 
 /** Polls a probe until it passes; throws with the last probe error on timeout, death or abort. */
 export async function waitFor(probe: Probe, options: WaitOptions): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
+  let deadline = options.countsFrom ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
+  options.countsFrom?.then(() => {
+    deadline = Date.now() + options.timeoutMs;
+  });
   const interval = options.intervalMs ?? 50;
   let lastError = 'no attempt yet';
   for (;;) {

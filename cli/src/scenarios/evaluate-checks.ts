@@ -37,7 +37,13 @@ function metricValue(
 export type Unobserved = (metric: string) => string | null;
 
 export function evaluateCheck(check: CheckSpec, steps: Map<string, StepResult>, unobserved: Unobserved = () => null): CheckResult {
-  const base = { metric: check.metric, op: check.op, than: check.than, because: check.because };
+  const base = {
+    metric: check.metric,
+    op: check.op,
+    than: check.than,
+    because: check.because,
+    ...(check.load ? { load: true as const } : {}),
+  };
   const actual = metricValue(check.metric, steps, unobserved);
   const skipped = (r: { skipped?: true }) => (r.skipped ? { skipped: true } : {});
   if ('reason' in actual)

@@ -45,6 +45,8 @@ export interface CheckResult {
   /** Not evaluated: a step it reads was skipped (or did not run). Neither passed nor failed. */
   skipped?: boolean;
   because?: string;
+  /** A rate or latency of the machine under load (the check's `load`), not the lab's correctness. */
+  load?: true;
   /** Why it failed when that is not just the comparison: a metric with no value. */
   reason?: string;
 }

@@ -157,6 +157,11 @@ export interface CheckSpec {
   factor?: number;
   /** Why the check matters, shown beside its result. */
   because?: string;
+  /**
+   * A rate or latency of the machine under load, not the lab's correctness: a grade judges it, the
+   * test suite records it (a 2-core machine's speed varies from run to run).
+   */
+  load?: boolean;
 }
 
 export interface Scenario {

@@ -121,4 +121,55 @@ describe('load balancing', () => {
     const status = await labRuntime().status(lab.name);
     expect(status!.instances.find((i) => i.id === 'availability-service-1')).toMatchObject({ state: 'running', health: 'healthy' });
   });
+
+  // nginx skips a replica for fail_timeout after a try that found it down, counted in whole
+  // seconds: with fail_timeout=1s it tries the replica again 1 to 2 s after that try (2 to 3 s with
+  // the 2 s it had, when a step of 1,000 requests after a start could miss the replica entirely).
+  it('sends to a restarted replica again within 2 s of the last try that found it down', async () => {
+    const url = `${g}/availability/availabilities?userId1=${a}&userId2=${b}`;
+    const seen: Array<{ sentMs: number; doneMs: number; retried: boolean; instance: string }> = [];
+    let polling = true;
+    // One GET every 10 ms, 30 s at most, until replica 1 answers after its start.
+    const poller = (async () => {
+      const deadline = performance.now() + 30_000;
+      while (polling && performance.now() < deadline) {
+        const sentMs = performance.now();
+        const res = await http(url);
+        const upstream = res.headers['x-upstream'] ?? '';
+        seen.push({ sentMs, doneMs: performance.now(), retried: upstream.includes(','), instance: res.headers['x-instance'] ?? '' });
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    let startedAt = Number.POSITIVE_INFINITY;
+    try {
+      await withFault('kill', 'availability-service#1', async () => {
+        // A try that found it down: a GET nginx passed on to the other replica.
+        await eventually(
+          async () => seen.some((e) => e.retried),
+          (found) => found,
+          10_000,
+          20,
+        );
+        startedAt = performance.now();
+      });
+      await eventually(
+        async () => seen.some((e) => e.sentMs > startedAt && e.instance === 'availability-service-1'),
+        (back) => back,
+        20_000,
+        20,
+      );
+    } finally {
+      polling = false;
+      await poller;
+    }
+    const back = seen.find((e) => e.sentMs > startedAt && e.instance === 'availability-service-1');
+    const lastDown = seen.filter((e) => e.retried && (!back || e.doneMs < back.sentMs)).at(-1);
+    expect(back, 'replica 1 answered no GET after its start').toBeDefined();
+    expect(seen.filter((e) => e.instance !== 'availability-service-1' && e.instance !== 'availability-service-2')).toEqual([]);
+    // From the answer of the last try that found it down to the send of its first answer: at most
+    // fail_timeout + 1 s, plus the 10 ms between GETs and their own time.
+    const waitedMs = back!.sentMs - lastDown!.doneMs;
+    console.log(`replica 1 answered again ${waitedMs.toFixed(0)} ms after the last try that found it down`);
+    expect(waitedMs).toBeLessThanOrEqual(2040);
+  }, 70_000);
 });

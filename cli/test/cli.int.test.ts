@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../src/lab/process/supervisor.js';
 import { labDir, packageRoot } from '../src/lab/paths.js';
-import { http, TEST_LAB, testLab } from './test-lab.js';
+import { http } from './test-lab.js';
 import { runCli } from './run-cli.js';
 
 // A lab of its own, beside the shared test lab, so `down` here cannot disturb other files.
@@ -86,11 +86,40 @@ describe('w2meet up, status, logs, faults and down on the process runtime', () =
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toContain('cleaning up what an earlier run');
     const after = JSON.parse(res.stdout);
+    gateway = after.gatewayUrl;
     for (const i of after.instances) expect(i, i.id).toMatchObject({ state: 'running', health: 'healthy' });
     // Nothing of the earlier run is left: every earlier pid is gone.
     for (const i of before.instances) {
       expect(isAlive(i.pid), `${i.id} (${i.pid}) still runs`).toBe(false);
     }
+  });
+
+  it('logs --follow prints new lines as they are written, until interrupted', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(packageRoot(), 'dist', 'cli', 'w2meet.js'), 'logs', 'user-service', '-f', '-n', '0', '--lab', LAB],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    try {
+      // `-n 0` shows only what is written after the follower started, and nothing says when that
+      // is: a request every half second until one of them shows up.
+      const deadline = Date.now() + 10_000;
+      for (let n = 1; !out.includes('follow-me-') && Date.now() < deadline; n++) {
+        await http(`${gateway}/users/health`, { headers: { 'Case-ID': `follow-me-${n}` } });
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(out).toContain('follow-me-');
+      // Nothing from before it started: the history is not replayed.
+      expect(out).not.toContain('Server listening');
+    } finally {
+      child.kill('SIGINT');
+    }
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
   });
 
   it('down stops everything, twice without complaint, and status then shows no lab', async () => {
@@ -165,36 +194,5 @@ describe('clear errors', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('"cache" is not a service');
     await runCli(['down', '--volumes', '--lab', 'w2meet-bad-it']);
-  });
-});
-
-describe('w2meet logs --follow', () => {
-  it('prints new lines as they are written, until interrupted', async () => {
-    const gateway = testLab().gatewayUrl;
-    const child = spawn(
-      process.execPath,
-      [join(packageRoot(), 'dist', 'cli', 'w2meet.js'), 'logs', 'user-service', '-f', '-n', '0', '--lab', TEST_LAB],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    try {
-      // `-n 0` shows only what is written after the follower started, and nothing says when that
-      // is: a request every half second until one of them shows up.
-      const deadline = Date.now() + 10_000;
-      for (let n = 1; !out.includes('follow-me-') && Date.now() < deadline; n++) {
-        await http(`${gateway}/users/health`, { headers: { 'Case-ID': `follow-me-${n}` } });
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      expect(out).toContain('follow-me-');
-      // Nothing from before it started: the history is not replayed.
-      expect(out).not.toContain('Server listening');
-    } finally {
-      child.kill('SIGINT');
-    }
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(0);
   });
 });

@@ -20,10 +20,10 @@ done
 
 npm ci --no-audit --no-fund
 npm run build
-fix=(doctor --fix)
+fix=(doctor --fix --test-tools)
 # A lab on local processes needs no Engine: install everything (the tests need both runtimes) but start none.
 [ "$runtime" = process ] && fix+=(--no-start-engine)
-node dist/cli/w2meet.js doctor >/dev/null || node dist/cli/w2meet.js "${fix[@]}"
+node dist/cli/w2meet.js doctor --test-tools >/dev/null || node dist/cli/w2meet.js "${fix[@]}"
 
 echo
 echo "== The lab (the first Docker start on this machine builds its images from Debian's packages: about three minutes)"

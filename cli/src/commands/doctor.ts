@@ -20,6 +20,7 @@ import {
 import { engineDir, startBackgroundEngine, stopRecordedEngine } from '../lab/docker/background-engine.js';
 import { localUserlandProxy } from '../lab/docker/userland-proxy.js';
 import { onInterrupt } from '../signals.js';
+import { testToolChecks } from './doctor-test-tools.js';
 import { table } from './format.js';
 
 function dockerFacts(): Promise<DockerFacts> {
@@ -132,8 +133,9 @@ export function registerDoctor(program: Command): void {
     .description('check what the lab needs on this machine, with the exact fix for each')
     .option('--fix', 'install what is missing (Debian, as root), build the services, and start a Docker Engine where none answers', false)
     .option('--no-start-engine', 'with --fix: install docker.io but start no Engine (for a lab on local processes)')
+    .option('--test-tools', 'also check (and with --fix install) what only the test suite needs: chromium, xmllint, tmux, compose', false)
     .option('--stop-engine', 'stop the Docker Engine that `doctor --fix` started in the background, and only that one', false)
-    .action(async (options: { fix: boolean; startEngine: boolean; stopEngine: boolean }) => {
+    .action(async (options: { fix: boolean; startEngine: boolean; stopEngine: boolean; testTools: boolean }) => {
       if (options.stopEngine) {
         const outcome = await stopRecordedEngine();
         process.stdout.write(
@@ -141,8 +143,9 @@ export function registerDoctor(program: Command): void {
         );
         return;
       }
+      const checks = (facts: DockerFacts) => [...hostChecks(facts), ...(options.testTools ? testToolChecks() : [])];
       let docker = await dockerFacts();
-      let results = hostChecks(docker);
+      let results = checks(docker);
       if (options.fix) {
         const { signal, dispose } = onInterrupt('interrupted; stopping --fix (Ctrl-C again to quit at once)');
         try {
@@ -151,7 +154,7 @@ export function registerDoctor(program: Command): void {
           dispose();
         }
         docker = await dockerFacts();
-        results = hostChecks(docker);
+        results = checks(docker);
       }
       // Asked not to start an Engine, a silent one is what was asked for, not something missing.
       const skipped = (c: DoctorCheck) => !c.ok && options.fix && !options.startEngine && c.name === 'engine answering';

@@ -1,8 +1,10 @@
 // Builds w2meet: each service into one CommonJS file (all dependencies inside, so a container
 // needs only node and that file), the CLI and the benchmarks as ES modules that load their
 // dependencies from node_modules. Type checking is `npm run typecheck`; esbuild only transpiles.
+// With --if-stale (the test and bench scripts) it does nothing when dist/ is newer than every input.
 import { build } from 'esbuild';
-import { chmod, cp, rm } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { chmod, cp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +12,37 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const services = ['user-service', 'availability-service', 'suggestion-service', 'worker-service'];
+const stamp = join(root, 'dist', '.built');
+
+/** The newest modification time among the build's inputs: the sources, the templates, the lock file. */
+function newestInput() {
+  let newest = 0;
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules') continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  for (const dir of ['cli', 'services', 'nginx']) walk(join(root, dir));
+  for (const file of ['package.json', 'package-lock.json', 'tsconfig.json']) newest = Math.max(newest, statSync(join(root, file)).mtimeMs);
+  return newest;
+}
+
+if (process.argv.includes('--if-stale')) {
+  const built = (() => {
+    try {
+      return statSync(stamp).mtimeMs;
+    } catch {
+      return 0;
+    }
+  })();
+  if (built > newestInput()) {
+    console.log('dist/ is up to date: nothing to build');
+    process.exit(0);
+  }
+}
 
 await rm(join(root, 'dist'), { recursive: true, force: true });
 
@@ -46,6 +79,7 @@ await build({
     'bench/runtimes': join(root, 'cli', 'bench', 'runtimes.ts'),
     'bench/two-node-swarm': join(root, 'cli', 'bench', 'two-node-swarm.ts'),
     'bench/swarm-stops': join(root, 'cli', 'bench', 'swarm-stops.ts'),
+    'test/run-suites': join(root, 'cli', 'test', 'suites', 'run-suites.ts'),
   },
   outdir: join(root, 'dist'),
   bundle: true,
@@ -61,3 +95,5 @@ await build({
 });
 // The package's bin: npm sets its mode only on install, and a rebuild writes it anew with 644.
 await chmod(join(root, 'dist', 'cli', 'w2meet.js'), 0o755);
+// Written last: only a whole build counts as up to date.
+await writeFile(stamp, `${new Date().toISOString()}\n`);

@@ -2,10 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dockerClient } from '../src/lab/docker/engine.js';
 import { LABEL_LAB } from '../src/lab/docker/labels.js';
 import { freePort } from '../src/lab/free-port.js';
 import type { LabStatus } from '../src/lab/runtime.js';
 import { probeHealthy } from '../src/lab/wait/probe-for.js';
+import { copyLabImages } from './copy-lab-images.js';
 import { type NetnsEngine, startNetnsEngine } from './netns-engine.js';
 import { openTunnel, type Tunnel } from './netns-tunnel.js';
 import { runCli } from './run-cli.js';
@@ -34,13 +36,16 @@ const answersHere = (at: number) => probeHealthy({ kind: 'tcp', host: '127.0.0.1
 
 beforeAll(async () => {
   manager = await startNetnsEngine({ name: 'w2meet-remote', subnet: '10.213.8', tls: true });
+  // The images this machine built, copied there as to a machine of the class's (building them
+  // again would take minutes of debootstrap, and the namespace reaches no Debian mirror).
+  await copyLabImages(dockerClient(), manager.socket);
   state = mkdtempSync(join(tmpdir(), 'w2meet-remote-state-'));
   env = { ...manager.clientEnv, W2MEET_STATE_DIR: state };
   const init = await runCli(['swarm', 'init'], { env });
   // A failure here is no test's: afterAll is told as for one.
   failed = init.code !== 0;
   expect(init.code, init.stderr).toBe(0);
-}, 120_000);
+}, 300_000);
 
 beforeEach(({ onTestFailed }) => {
   onTestFailed(() => {
@@ -60,7 +65,7 @@ afterAll(async () => {
 }, 180_000);
 
 describe('up --runtime swarm with DOCKER_HOST on a manager of another machine', () => {
-  it('builds the images there, starts the lab on the Engine’s verdicts and readiness checks run in its tasks (Postgres applies its schema itself), and says how to reach the gateway and the infrastructure', async () => {
+  it('finds the images copied there, starts the lab on the Engine’s verdicts and readiness checks run in its tasks (Postgres applies its schema itself), and says how to reach the gateway and the infrastructure', async () => {
     port = await freePort();
     const up = await runCli(['up', '--runtime', 'swarm', '--lab', LAB, '--port', String(port), '--expose-infra'], {
       env,

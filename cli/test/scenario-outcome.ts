@@ -16,14 +16,17 @@ export function correctnessFailures(s: ScenarioResult): string[] {
   ];
 }
 
+const round = (n: number | null) => (n === null ? 'none' : Number(n.toPrecision(4)));
+
 /** Every load check of a run as one line of measurement, held or not on this machine. */
 export function loadReadings(results: RunResults): string[] {
   return results.scenarios.flatMap((s) =>
     s.checks
       .filter((c) => c.load)
-      .map(
-        (c) => `${s.name} ${c.metric} = ${c.actual} (${c.op} ${c.than ?? c.expected}: ${c.passed ? 'held' : 'not held'} on this machine)`,
-      ),
+      .map((c) => {
+        const bound = c.than ? `${c.than} = ${round(c.expected)}` : `${round(c.expected)}`;
+        return `${s.name} ${c.metric} = ${round(c.actual)} (${c.op} ${bound}: ${c.passed ? 'held' : 'not held'} on this machine)`;
+      }),
   );
 }
 

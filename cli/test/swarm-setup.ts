@@ -1,14 +1,17 @@
-import { ensureDockerEngine } from './docker-engine-for-tests.js';
+import { dockerClient, pingDocker } from '../src/lab/docker/engine.js';
+import { OWN_ENGINE_ENV } from './suites/swarm-namespace.js';
 
 /**
- * The Swarm test's run: an Engine, and no lab of the harness's own (the test brings up its own on
- * a swarm it makes). It runs after every other Docker test, on purpose: making and leaving a swarm
- * on an Engine broke the connections between the containers of a Docker lab already running on it
- * (in a CI run, the queue and tracing tests after it timed out connecting worker to suggestion).
+ * The one-node swarm tests' run: they make a swarm, which no test may do on the user's Engine
+ * (making and leaving one broke the connections of a Docker lab running on it). `npm run test:all`
+ * runs them inside a network namespace with an Engine of their own (suites/swarm-namespace.ts);
+ * anywhere else they refuse to start.
  */
 export default async () => {
-  const stopEngine = await ensureDockerEngine();
-  return async () => {
-    await stopEngine();
-  };
+  if (process.env[OWN_ENGINE_ENV] !== '1')
+    throw new Error(
+      'the swarm tests make a swarm, so they run only on an Engine of their own: run them with `npm run test:all`, which starts one in a network namespace',
+    );
+  if (!(await pingDocker(dockerClient())))
+    throw new Error(`the swarm tests' own Engine does not answer at ${process.env.DOCKER_HOST ?? 'the default socket'}`);
 };

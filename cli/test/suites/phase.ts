@@ -19,10 +19,12 @@ export interface PhaseOptions {
 const SUMMARY = /^[\w, -]+: \d+ passed, \d+ failed, \d+ skipped$/;
 const SUMMARY_DETAIL = /^ {2}(skipped|failed)/;
 
-/** Children still running, ended with the run when it is interrupted. */
+/** Children still running, ended with the run when it is interrupted; after that none starts. */
 const running = new Set<ReturnType<typeof spawn>>();
+let stopping = false;
 
 export function stopRunningPhases(signal: NodeJS.Signals): void {
+  stopping = true;
   for (const child of running) child.kill(signal);
 }
 
@@ -31,6 +33,7 @@ export function stopRunningPhases(signal: NodeJS.Signals): void {
  * running together do not cut each other's lines), and resolves when it ends, never rejecting.
  */
 export function runPhase(name: string, command: string, args: string[], options: PhaseOptions = {}): Promise<PhaseResult> {
+  if (stopping) return Promise.resolve(notRun(name, 'the run was interrupted'));
   const started = performance.now();
   const summary: string[] = [];
   const tag = options.prefix ? `${name} | ` : '';

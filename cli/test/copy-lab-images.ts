@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import { buildLabImages } from '../src/lab/docker/lab-images.js';
 
@@ -10,14 +11,24 @@ import { buildLabImages } from '../src/lab/docker/lab-images.js';
  */
 export async function copyLabImages(from: Docker, toSocket: string, onProgress: (line: string) => void = () => {}): Promise<string[]> {
   const refs = [...new Set(Object.values(await buildLabImages(from, 'local', onProgress)))];
-  await new Promise<void>((resolve, reject) => {
-    const save = spawn('docker', ['save', ...refs], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const load = spawn('docker', ['-H', `unix://${toSocket}`, 'load', '-q'], { stdio: ['pipe', 'ignore', 'inherit'] });
-    save.stdout.pipe(load.stdin);
-    save.on('error', reject);
-    load.on('error', reject);
-    save.on('exit', (code) => code !== 0 && reject(new Error(`docker save ${refs.join(' ')} exited ${code}`)));
-    load.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`docker load into ${toSocket} exited ${code}`))));
-  });
+  const save = spawn('docker', ['save', ...refs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const load = spawn('docker', ['-H', `unix://${toSocket}`, 'load', '-q'], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const exited = (child: ChildProcess, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      child.on('error', (err) => reject(new Error(`${what}: ${err.message}`)));
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${what} exited ${code}`))));
+    });
+  try {
+    // pipeline() carries an end or an error of either side to the other (no EPIPE left unheard).
+    await Promise.all([
+      pipeline(save.stdout, load.stdin),
+      exited(save, `docker save ${refs.join(' ')}`),
+      exited(load, `docker load into ${toSocket}`),
+    ]);
+  } catch (err) {
+    save.kill();
+    load.kill();
+    throw err;
+  }
   return refs;
 }

@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { labSpec } from '../src/lab/open-lab.js';
 import type { RuntimeName } from '../src/lab/runtime.js';
-import { runtimeNamed, TEST_LAB, type TestLab } from './test-lab.js';
+import { runtimeNamed, type TestLab, testLabName } from './test-lab.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,10 +15,11 @@ declare module 'vitest' {
  */
 export async function startTestLab(project: TestProject, runtimeName: RuntimeName) {
   const runtime = runtimeNamed(runtimeName);
-  await runtime.down(TEST_LAB, { volumes: true });
+  const labName = testLabName(runtimeName);
+  await runtime.down(labName, { volumes: true });
   const spec = await labSpec(
     {
-      name: TEST_LAB,
+      name: labName,
       gatewayPort: 0,
       // Two workers, so the queue-burst scenario can compare the drain of one with two.
       replicas: { 'worker-service': 2 },
@@ -34,7 +35,7 @@ export async function startTestLab(project: TestProject, runtimeName: RuntimeNam
     const port = (id: string) => status.instances.find((i) => i.id === id)!.address;
     const s = spec.secrets;
     project.provide('lab', {
-      name: TEST_LAB,
+      name: labName,
       runtime: runtimeName,
       gatewayUrl: status.gatewayUrl,
       rabbitUrl: `amqp://${s.rabbitUser}:${encodeURIComponent(s.rabbitPassword)}@${port('rabbitmq')}`,
@@ -42,7 +43,7 @@ export async function startTestLab(project: TestProject, runtimeName: RuntimeNam
       addresses: Object.fromEntries(status.instances.map((i) => [i.id, `http://${i.address}`])),
     });
   } catch (err) {
-    await runtime.down(TEST_LAB, { volumes: true });
+    await runtime.down(labName, { volumes: true });
     throw err;
   }
   return teardown(runtimeName);
@@ -50,9 +51,10 @@ export async function startTestLab(project: TestProject, runtimeName: RuntimeNam
 
 function teardown(runtimeName: RuntimeName) {
   const runtime = runtimeNamed(runtimeName);
+  const labName = testLabName(runtimeName);
   return async () => {
-    await runtime.down(TEST_LAB, { volumes: true });
+    await runtime.down(labName, { volumes: true });
     // The suite must leave nothing behind: `w2meet status` afterwards shows no lab.
-    if (await runtime.status(TEST_LAB)) throw new Error(`lab ${TEST_LAB} is still there after the integration run`);
+    if (await runtime.status(labName)) throw new Error(`lab ${labName} is still there after the integration run`);
   };
 }

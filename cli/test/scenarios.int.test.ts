@@ -130,7 +130,8 @@ describe(`w2meet grade: the whole suite against a ${lab.runtime} lab already up`
 
 describe('w2meet grade and scenario run on their own', () => {
   it('grade brings a lab of its own up and takes it down again', async () => {
-    const own = 'w2meet-grade-it';
+    // One name per runtime: the process and Docker suites run this at the same time.
+    const own = `w2meet-grade-${lab.runtime}-it`;
     const run = await runGrade(['smoke', '--lab', own, '--runtime', lab.runtime], 120_000);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`bringing lab ${own} up`);

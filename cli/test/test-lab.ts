@@ -4,8 +4,14 @@ import { DockerRuntime } from '../src/lab/docker/docker-runtime.js';
 import { ProcessRuntime } from '../src/lab/process/process-runtime.js';
 import type { FaultVerb, Runtime, RuntimeName } from '../src/lab/runtime.js';
 
-/** The lab name the integration run uses; never `default`, so a person's own lab is left alone. */
-export const TEST_LAB = 'w2meet-it';
+/**
+ * The lab name an integration run uses on a runtime: never `default`, so a person's own lab is
+ * left alone, and one per runtime, since the process and Docker suites run at the same time and
+ * a lab's name chooses its runtime (a process lab's state wins).
+ */
+export function testLabName(runtime: RuntimeName): string {
+  return runtime === 'process' ? 'w2meet-it' : `w2meet-it-${runtime}`;
+}
 
 export interface TestLab {
   name: string;

@@ -1,9 +1,16 @@
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { DoctorCheck } from '../lab/docker/engine-prerequisites.js';
 import { onPath } from '../lab/process/binaries.js';
 
 /** Where Docker's CLI finds a compose plugin (Debian's docker-compose-plugin, Docker's own packages). */
-const COMPOSE_PLUGINS = ['/usr/libexec/docker/cli-plugins/docker-compose', '/usr/lib/docker/cli-plugins/docker-compose'];
+const COMPOSE_PLUGINS = [
+  '/usr/libexec/docker/cli-plugins/docker-compose',
+  '/usr/lib/docker/cli-plugins/docker-compose',
+  '/usr/local/lib/docker/cli-plugins/docker-compose',
+  join(homedir(), '.docker', 'cli-plugins', 'docker-compose'),
+];
 
 /**
  * What only the test suite needs, so that no test is skipped on a machine where `doctor --fix

@@ -171,7 +171,8 @@ export function registerDoctor(program: Command): void {
       // Without an Engine the process runtime still works: say so, so "missing" is not read as "nothing works".
       const bad = results.filter((c) => !c.ok && !skipped(c));
       if (bad.length) {
-        process.stdout.write(`\n${bad.length} missing: run \`w2meet doctor --fix\` as root, or the fixes above\n`);
+        const fixCommand = `w2meet doctor --fix${options.testTools ? ' --test-tools' : ''}`;
+        process.stdout.write(`\n${bad.length} missing: run \`${fixCommand}\` as root, or the fixes above\n`);
         process.exitCode = 1;
       } else if (!docker.answering) {
         process.stdout.write('\neverything is installed; no Docker Engine runs, so `w2meet up` uses local processes\n');

@@ -23,9 +23,15 @@ const SUMMARY_DETAIL = /^ {2}(skipped|failed)/;
 const running = new Set<ReturnType<typeof spawn>>();
 let stopping = false;
 
+/** The first call passes the signal on; a second one ends the phases at once (SIGKILL). */
 export function stopRunningPhases(signal: NodeJS.Signals): void {
+  const again = stopping;
   stopping = true;
-  for (const child of running) child.kill(signal);
+  for (const child of running) child.kill(again ? 'SIGKILL' : signal);
+}
+
+export function isStopping(): boolean {
+  return stopping;
 }
 
 /**

@@ -11,8 +11,8 @@
  */
 import { join } from 'node:path';
 import { packageRoot } from '../../src/lab/paths.js';
-import { finishDocker, prepareDocker, runSwarmTests } from './docker-side.js';
-import { type PhaseResult, runPhase, stopRunningPhases } from './phase.js';
+import { type DockerReady, finishDocker, prepareDocker, runSwarmTests } from './docker-side.js';
+import { isStopping, type PhaseResult, runPhase, stopRunningPhases } from './phase.js';
 import { printSummary } from './print-summary.js';
 
 const root = packageRoot();
@@ -25,45 +25,53 @@ const swarmSay = (line: string) => say(`int-swarm | ${line}`);
 const vitest = (project: string, env?: NodeJS.ProcessEnv) =>
   runPhase(project, process.execPath, [VITEST, 'run', '--project', project], { env, prefix: true });
 
-async function processSide(): Promise<PhaseResult[]> {
-  return Promise.all([vitest('int'), vitest('int-cli')]);
+/**
+ * Type check, lint, unit tests and the process runtime's integration tests, three at once at most:
+ * the checks beside the unit tests and the files with labs of their own (mostly waiting on
+ * processes that start and stop), then the files of the shared lab once the unit tests are done.
+ */
+async function quick(): Promise<PhaseResult[]> {
+  const checks = (async () => {
+    const out: PhaseResult[] = [];
+    for (const script of ['typecheck', 'lint']) out.push(await runPhase(script, 'npm', ['run', '-s', script], { prefix: true }));
+    return out;
+  })();
+  const ownLabs = vitest('int-cli');
+  const unit = await vitest('unit');
+  const shared = await vitest('int');
+  return [...(await checks), unit, shared, await ownLabs];
 }
 
 /**
- * Everything, with at most three suites at once on the machine's 2 cores: the image build beside
- * the checks and unit tests; the Docker tests beside the process-runtime tests; the swarm tests
- * once the process side is done, the remote-manager test once the Docker tests are.
+ * Everything: the Docker side starts at once (its Engine and images are the longest path); the
+ * Docker tests run once the images are built, the swarm tests once the process side is done, the
+ * remote-manager test once the Docker tests are, so that three suites at most share the 2 cores.
  */
 async function all(): Promise<PhaseResult[]> {
   const ready = prepareDocker(W2MEET);
-  const results = await checksAndUnit();
-  const dockerTests = ready.then((r) => ('failed' in r ? r.failed : vitest('int-docker').then((d) => [r.images, d])));
-  const processTests = processSide();
+  const testable = (r: Awaited<typeof ready>) => !('failed' in r) && r.images.code === 0;
+  const processTests = quick();
+  const dockerTests = ready.then((r) =>
+    'failed' in r ? r.failed : testable(r) ? vitest('int-docker').then((d) => [r.images, d]) : [r.images],
+  );
   const swarmTests = processTests
     .then(() => ready)
-    .then((r) => ('failed' in r ? [] : runSwarmTests(r, SWARM_ARGS, swarmSay).then((s) => [s])));
-  const remoteTest = dockerTests.then(() => ready).then((r) => ('failed' in r ? [] : vitest('int-remote').then((t) => [t])));
-  results.push(...(await processTests), ...(await dockerTests), ...(await swarmTests), ...(await remoteTest));
+    .then((r) => (testable(r) ? runSwarmTests(r as DockerReady, SWARM_ARGS, swarmSay).then((t) => [t]) : []));
+  const remoteTest = dockerTests.then(() => ready).then((r) => (testable(r) ? vitest('int-remote').then((t) => [t]) : []));
+  const results = [...(await processTests), ...(await dockerTests), ...(await swarmTests), ...(await remoteTest)];
   const r = await ready;
-  if (!('failed' in r)) results.push(await finishDocker(r, say));
-  return results;
-}
-
-async function checksAndUnit(): Promise<PhaseResult[]> {
-  const results: PhaseResult[] = [];
-  for (const script of ['typecheck', 'lint']) results.push(await runPhase(script, 'npm', ['run', '-s', script], { prefix: true }));
-  results.push(await vitest('unit'));
+  if (!('failed' in r)) results.push(await finishDocker(r, isStopping(), say));
   return results;
 }
 
 async function main(mode: 'quick' | 'all'): Promise<number> {
   const started = performance.now();
-  const results = mode === 'all' ? await all() : [...(await checksAndUnit()), ...(await processSide())];
+  const results = mode === 'all' ? await all() : await quick();
   return printSummary(results, (performance.now() - started) / 1000);
 }
 
 let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
   process.on(signal, () => {
     interrupted = true;
     stopRunningPhases(signal);

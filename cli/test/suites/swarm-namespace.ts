@@ -4,6 +4,8 @@ import { startNetnsEngine } from '../netns-engine.js';
 
 /** Set by the test run for the swarm tests, which refuse to make a swarm on any other Engine. */
 export const OWN_ENGINE_ENV = 'W2MEET_TEST_OWN_ENGINE';
+/** The namespace, its folders and its Engine's hostname (what `docker info` calls its Name). */
+export const SWARM_ENGINE_NAME = 'w2meet-swarm-it';
 
 export interface SwarmNamespace {
   netns: string;
@@ -19,7 +21,7 @@ export interface SwarmNamespace {
  * swarm or sees the tests' labs. `stop` removes it with all it held.
  */
 export async function startSwarmNamespace(main: Docker, say: (line: string) => void): Promise<SwarmNamespace> {
-  const engine = await startNetnsEngine({ name: 'w2meet-swarm-it', subnet: '10.213.9' });
+  const engine = await startNetnsEngine({ name: SWARM_ENGINE_NAME, subnet: '10.213.9' });
   try {
     const started = performance.now();
     const images = await copyLabImages(main, engine.socket);

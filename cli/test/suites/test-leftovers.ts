@@ -1,9 +1,9 @@
 import type Docker from 'dockerode';
+import { COMPOSE_PROJECT } from '../../src/lab/compose-project/compose-command.js';
 import { LABEL_LAB } from '../../src/lab/docker/labels.js';
 
 /** The labs and compose projects the tests make: `w2meet-it`, `w2meet-it-swarm`, `w2meet-cli-it`, … */
 export const TEST_LAB_NAME = /^w2meet-(it(-[a-z0-9-]+)?|[a-z0-9-]+-it)$/;
-const COMPOSE_PROJECT = 'com.docker.compose.project';
 
 const isTestOwn = (labels: Record<string, string> | undefined) =>
   [labels?.[LABEL_LAB], labels?.[COMPOSE_PROJECT]].some((name) => name !== undefined && TEST_LAB_NAME.test(name));

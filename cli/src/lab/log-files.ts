@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { MAX_LOG_READ, openRegular, readRegularFrom as readFrom } from './no-follow.js';
 import type { LogLine, LogOptions } from './runtime.js';
 
 /** How often a followed log file is looked at again: quick enough to read as live, cheap when idle. */
@@ -54,20 +53,6 @@ export function mergeByTime(streams: LogLine[][]): LogLine[] {
   return keyed.map((k) => k.entry);
 }
 
-async function readFrom(path: string, offset: number): Promise<{ text: string; size: number }> {
-  if (!existsSync(path)) return { text: '', size: 0 };
-  const size = (await stat(path)).size;
-  if (size <= offset) return { text: '', size };
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(size - offset);
-    await handle.read(buffer, 0, buffer.length, offset);
-    return { text: buffer.toString('utf8'), size };
-  } finally {
-    await handle.close();
-  }
-}
-
 const TAIL_CHUNK = 64 * 1024;
 
 /**
@@ -76,15 +61,16 @@ const TAIL_CHUNK = 64 * 1024;
  * The text starts at a line boundary; `size` is where following goes on from.
  */
 export async function readTail(path: string, lines: number): Promise<{ text: string; size: number }> {
-  if (!existsSync(path)) return { text: '', size: 0 };
-  const size = (await stat(path)).size;
-  const handle = await open(path, 'r');
+  // A log may be in a folder a container's user writes: never through a link, never a FIFO.
+  const handle = await openRegular(path).catch(() => null);
+  if (!handle) return { text: '', size: 0 };
   try {
+    const size = (await handle.stat()).size;
     let start = size;
     const chunks: Buffer[] = [];
     let newlines = 0;
     // lines + 1 newlines: the one before the first wanted line, and a possible unfinished last line.
-    while (start > 0 && newlines <= lines + 1) {
+    while (start > 0 && newlines <= lines + 1 && size - start < MAX_LOG_READ) {
       const from = Math.max(0, start - TAIL_CHUNK);
       const buffer = Buffer.alloc(start - from);
       await handle.read(buffer, 0, buffer.length, from);

@@ -68,7 +68,7 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
     if (!found.length) return null;
     const record = await readRecord(lab, this.options.env).catch(() => null);
     // nginx appends to its access log without a cap: it is cut here, as the process runtime does.
-    if (record?.requestLogs) capGatewayAccessLog(record.requestLogs);
+    if (record?.requestLogs) await capGatewayAccessLog(record.requestLogs);
     // Read-only: credentials are read where the data keeps them, never made here.
     const secrets = await volumeCredentials(this.engine, lab, this.options.env).catch(() => null);
     const instances = waitsAmong(

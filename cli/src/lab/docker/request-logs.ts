@@ -2,6 +2,7 @@ import { chown, chmod, mkdir } from 'node:fs/promises';
 import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { capLogFile } from '../cap-log-file.js';
+import { isRealFolder } from '../no-follow.js';
 import { LOG_CAP_MB } from '../components/service.js';
 import { ensureLabDir } from '../lab-folder.js';
 import { labDir } from '../paths.js';
@@ -58,6 +59,6 @@ export function requestLogFiles(dir: string | null, instanceId: string): string[
 }
 
 /** Cuts the gateway's access log at the services' cap: nginx appends to it without one. */
-export function capGatewayAccessLog(dir: string): void {
-  capLogFile(join(dir, 'gateway.log'), LOG_CAP_MB * 1024 * 1024);
+export async function capGatewayAccessLog(dir: string): Promise<void> {
+  if (isRealFolder(dir)) await capLogFile(join(dir, 'gateway.log'), LOG_CAP_MB * 1024 * 1024);
 }

@@ -1,4 +1,5 @@
-import { chownSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { chownFolder, createFresh } from '../no-follow.js';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabStartError, W2meetError } from '../../errors.js';
@@ -31,13 +32,19 @@ export function systemUser(name: string): { uid: number; gid: number } | null {
 async function preparePostgres(dir: string, spec: LabSpec, initdb: string, owner?: { uid: number; gid: number }, signal?: AbortSignal) {
   const pgDir = join(dir, 'postgres');
   const data = join(pgDir, 'data');
-  await mkdir(join(pgDir, 'run'), { recursive: true });
-  if (owner) for (const d of [pgDir, join(pgDir, 'run')]) chownSync(d, owner.uid, owner.gid);
+  // The folder is the postgres user's (and the lab's database user a superuser, whose COPY ... TO
+  // PROGRAM runs as that user): what is in it is opened without following a link, used by descriptor.
+  await mkdir(pgDir, { recursive: true });
+  await mkdir(join(pgDir, 'run')).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
+  if (owner) for (const d of [pgDir, join(pgDir, 'run')]) await chownFolder(d, owner.uid, owner.gid);
   if (existsSync(join(data, 'PG_VERSION'))) return;
   const pwfile = join(pgDir, 'pwfile');
-  await writeFile(pwfile, `${spec.secrets.postgresPassword}\n`, { mode: 0o600 });
-  if (owner) chownSync(pwfile, owner.uid, owner.gid);
+  const pw = await createFresh(pwfile, 0o600);
   try {
+    await pw.write(`${spec.secrets.postgresPassword}\n`);
+    if (owner) await pw.chown(owner.uid, owner.gid);
     // Not spawnSync: a blocked event loop would not hear Ctrl-C until initdb was done.
     await runChildCommand(
       initdb,
@@ -62,7 +69,9 @@ async function preparePostgres(dir: string, spec: LabSpec, initdb: string, owner
     if (err instanceof W2meetError && err.code === 'LAB_START') throw new LabStartError(`initdb failed for postgres: ${err.message}`);
     throw err;
   } finally {
-    await writeFile(pwfile, '');
+    // Emptied through the descriptor w2meet made it with, whatever is at its name now.
+    await pw.truncate(0);
+    await pw.close();
   }
 }
 

@@ -52,7 +52,7 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
   async load(lab: string): Promise<ProcessLab | null> {
     const state = await readState(this.dir(lab));
     if (!state) return null;
-    capGatewayLog(state);
+    await capGatewayLog(state);
     const found = labFromState(state);
     this.known.set(lab, found);
     return found;

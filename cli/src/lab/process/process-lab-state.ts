@@ -8,8 +8,8 @@ import type { Companion, ProcessInstance, ProcessLabState } from './state.js';
  * nginx writes the gateway's access log itself and cannot cap it, so w2meet does, whenever it
  * looks at the lab (status, logs, the dashboard every few seconds, every scenario step).
  */
-export function capGatewayLog(state: ProcessLabState): void {
-  for (const i of state.instances) for (const f of i.extraLogFiles ?? []) capLogFile(f, LOG_CAP_MB * 1024 * 1024);
+export async function capGatewayLog(state: ProcessLabState): Promise<void> {
+  for (const i of state.instances) for (const f of i.extraLogFiles ?? []) await capLogFile(f, LOG_CAP_MB * 1024 * 1024);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { ServiceSpec } from 'dockerode';
-import { PrerequisiteError } from '../../errors.js';
-import { labFilter, labLabels } from '../docker/labels.js';
+import { LabStartError, PrerequisiteError } from '../../errors.js';
+import { LABEL_LAB, labFilter, labLabels } from '../docker/labels.js';
 
 /** A task as the Engine lists it: the fields the driver reads. */
 export interface SwarmTask {
@@ -27,7 +27,7 @@ const GWBRIDGE = 'docker_gwbridge';
 
 interface StoredObject {
   ID: string;
-  Spec: { Name: string };
+  Spec: { Name: string; Labels?: Record<string, string> };
 }
 
 /** The Engine's calls for one kind of swarm object that holds data: secrets or configs. */
@@ -154,7 +154,7 @@ export class SwarmEngine {
 
   /** A secret of the lab's; one of the same name left by an earlier lab is replaced (a secret never changes). */
   createSecret(lab: string, name: string, data: string): Promise<string> {
-    return this.createObject(this.calls('secret'), lab, name, data);
+    return this.createObject(this.calls('secret'), 'secret', lab, name, data);
   }
 
   removeSecrets(lab: string): Promise<void> {
@@ -167,7 +167,7 @@ export class SwarmEngine {
 
   /** A config of the lab's (a file a task mounts, not secret); one of the same name left by an earlier lab is replaced. */
   createConfig(lab: string, name: string, data: string): Promise<string> {
-    return this.createObject(this.calls('config'), lab, name, data);
+    return this.createObject(this.calls('config'), 'config', lab, name, data);
   }
 
   removeConfigs(lab: string): Promise<void> {
@@ -186,9 +186,23 @@ export class SwarmEngine {
       : { list: (o) => d.listConfigs(o), remove: (id) => d.getConfig(id).remove(), create: (o) => d.createConfig(o) };
   }
 
-  private async createObject(calls: StoredObjectCalls, lab: string, name: string, data: string): Promise<string> {
+  private async createObject(
+    calls: StoredObjectCalls,
+    kind: 'secret' | 'config',
+    lab: string,
+    name: string,
+    data: string,
+  ): Promise<string> {
     const existing = (await calls.list({ filters: { name: [name] } })) as StoredObject[];
-    for (const o of existing.filter((x) => x.Spec.Name === name)) await calls.remove(o.ID);
+    for (const o of existing.filter((x) => x.Spec.Name === name)) {
+      // Only one this lab made before is replaced: anyone else's of that name is not w2meet's to remove.
+      if (o.Spec.Labels?.[LABEL_LAB] !== lab)
+        throw new LabStartError(
+          `the swarm already has a ${kind} named ${name} that is not lab ${lab}'s: w2meet does not replace it`,
+          `remove or rename it, or use another --lab`,
+        );
+      await calls.remove(o.ID);
+    }
     const made = (await calls.create({ Name: name, Labels: labLabels(lab), Data: Buffer.from(data).toString('base64') })) as {
       id?: string;
       ID?: string;

@@ -53,6 +53,15 @@ describe('the compose implementation', () => {
     });
   });
 
+  it("refuses another machine's Engine over plain TCP before compose runs", async () => {
+    const ok = runner(['docker-compose']);
+    const env = { DOCKER_HOST: 'tcp://grading-box:2375' };
+    await expect(composeUp({ file: '/home/ana/lab/docker-compose.yml', project: 'lab', run: ok.run, env })).rejects.toThrow(
+      /TCP without TLS/,
+    );
+    expect(ok.calls).toEqual([]);
+  });
+
   it('finds a project by its label, not counting one-off containers', async () => {
     const engine = new FakeEngine();
     await engine.create({ Labels: { [COMPOSE_PROJECT]: 'lab', [COMPOSE_ONEOFF]: 'True' } });

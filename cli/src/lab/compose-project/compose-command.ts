@@ -2,6 +2,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { AbortedError, ComposeError, PrerequisiteError, UsageError } from '../../errors.js';
 import { runChildCommand, type ChildCommandOptions } from '../child-command.js';
 import type { EngineClient } from '../docker/engine-client.js';
+import { requireSafeRemote } from '../swarm/engine-here.js';
 
 /** The labels compose puts on every container it makes, which is how w2meet finds them. */
 export const COMPOSE_PROJECT = 'com.docker.compose.project';
@@ -53,6 +54,8 @@ export async function findCompose(options: Omit<ComposeCommandOptions, 'compose'
 
 /** `up -d --build` in the file's own folder, so the relative build contexts and env files of the file resolve as its author meant. */
 export async function composeUp(options: ComposeUpOptions): Promise<void> {
+  // The project's passwords go to the Engine with it: never to another machine's in the clear.
+  requireSafeRemote(options.env ?? process.env);
   await composeRun(options, ['up', '-d', '--build'], { signal: options.signal, onLine: options.onLine });
 }
 

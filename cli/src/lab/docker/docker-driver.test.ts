@@ -31,14 +31,14 @@ function folder(): string {
   return dir;
 }
 
-function setup() {
+function setup(env: NodeJS.ProcessEnv = {}) {
   const state = folder();
   const engine = new FakeEngine();
   const driver = new DockerDriver({
     engine,
     mode: 'local',
     exposeInfra: false,
-    env: { W2MEET_STATE_DIR: state },
+    env: { W2MEET_STATE_DIR: state, ...env },
     images: async () => ({ images, flavours: {} }),
   });
   // The fake addresses are not real: a probe passes when the address is one the fake Engine gave.
@@ -53,6 +53,22 @@ function setup() {
 }
 
 const labSpec = () => buildLabSpec(secrets, { name: 'unit', gatewayPort: 0 });
+
+describe("the Docker driver and another machine's Engine", () => {
+  it('refuses one reached over TCP without TLS before anything runs: the passwords would cross in the clear', async () => {
+    const { driver, engine } = setup({ DOCKER_HOST: 'tcp://10.1.2.3:2375' });
+    await expect(driver.requireAvailable()).rejects.toMatchObject({
+      code: 'PREREQUISITE',
+      message: expect.stringContaining('TCP without TLS'),
+    });
+    expect(engine.containers.size).toBe(0);
+  });
+
+  it('takes one reached over TLS, and the Engine of this machine', async () => {
+    await expect(setup({ DOCKER_HOST: 'tcp://10.1.2.3:2376', DOCKER_TLS_VERIFY: '1' }).driver.requireAvailable()).resolves.toBeUndefined();
+    await expect(setup({ DOCKER_HOST: 'unix:///run/docker.sock' }).driver.requireAvailable()).resolves.toBeUndefined();
+  });
+});
 
 describe('the Docker driver over a fake Engine', () => {
   it('creates every container first, RabbitMQ before the rest, then starts each when its waits are met', async () => {

@@ -16,6 +16,7 @@ import { readRecord, removeRecord, writeRecord } from './lab-record.js';
 import type { ImageMode } from './lab-images.js';
 import { waitsAmong } from '../lifecycle/waits-among.js';
 import { volumeCredentials } from './volume-credentials.js';
+import { requireSafeRemote } from '../swarm/engine-here.js';
 
 const STOP_SECONDS = 10;
 /** RabbitMQ's default memory watermark, which the lab's containers run with. */
@@ -59,8 +60,10 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
     return this.engine.ping();
   }
 
-  requireAvailable(): Promise<void> {
-    return this.engine.requireReachable();
+  /** A remote Engine only over TLS: the lab's passwords go to it (its containers' environment, its volumes' labels). */
+  async requireAvailable(): Promise<void> {
+    requireSafeRemote(this.options.env);
+    await this.engine.requireReachable();
   }
 
   async load(lab: string): Promise<DockerLab | null> {

@@ -35,7 +35,7 @@ export function remoteManager(env: NodeJS.ProcessEnv): string | null {
 }
 
 /**
- * A swarm lab is made through an Engine of another machine only over TLS: the lab's passwords go to
+ * A lab (Docker, compose or swarm) is made through an Engine of another machine only over TLS: its passwords go to
  * it (its secrets, its volumes' labels). Plain TCP would carry them in the clear, and the SSH client
  * w2meet's Docker client uses does not check the host's key against known_hosts.
  */

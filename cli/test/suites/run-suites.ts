@@ -8,6 +8,7 @@
  * run), the lab's images built once, the Docker-runtime tests, the swarm tests on an Engine of
  * their own in a network namespace (with the images copied there), the remote-manager test. The
  * Engine the run found is checked to be as it was at the end.
+ * swarm: the swarm phase of `all` alone, with vitest's arguments after it (say `-t <name>`).
  */
 import { join } from 'node:path';
 import { packageRoot } from '../../src/lab/paths.js';
@@ -64,9 +65,21 @@ async function all(): Promise<PhaseResult[]> {
   return results;
 }
 
-async function main(mode: 'quick' | 'all'): Promise<number> {
+/** The swarm phase alone, as `all` runs it (its own Engine, the images built once): `swarm [vitest args]`. */
+async function swarmOnly(vitestArgs: string[]): Promise<PhaseResult[]> {
+  const ready = await prepareDocker(W2MEET);
+  if ('failed' in ready) return ready.failed;
+  const results = [ready.images];
+  if (ready.images.code === 0) results.push(await runSwarmTests(ready, [...SWARM_ARGS, ...vitestArgs], swarmSay));
+  results.push(await finishDocker(ready, isStopping(), say));
+  return results;
+}
+
+type Mode = 'quick' | 'all' | 'swarm';
+
+async function main(mode: Mode): Promise<number> {
   const started = performance.now();
-  const results = mode === 'all' ? await all() : await quick();
+  const results = mode === 'all' ? await all() : mode === 'swarm' ? await swarmOnly(process.argv.slice(3)) : await quick();
   return printSummary(results, (performance.now() - started) / 1000);
 }
 
@@ -77,7 +90,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
     stopRunningPhases(signal);
   });
 
-const mode = process.argv[2] === 'all' ? 'all' : 'quick';
+const mode: Mode = process.argv[2] === 'all' || process.argv[2] === 'swarm' ? process.argv[2] : 'quick';
 main(mode).then(
   (code) => process.exit(interrupted ? 130 : code),
   (err: Error) => {

@@ -41,9 +41,11 @@ export function planSettleJob(lab: string, image: string, network: string, name:
  * 0.2 s, 15 s at most. After a start, a node whose Engine has not yet heard of the new task (its
  * address, or the tunnel to the node it is on) drops the connection attempts of its services, which
  * wait out their connect timeout: a 503 a second later, where a 502 was expected (two-node runs).
- * Each attempt is cut off after a second: a dropped one would wait minutes.
+ * Each attempt is cut off after a second: a dropped one would wait minutes. So is each lookup: the
+ * Engine passes a name it no longer knows to the host's resolvers, which on a machine without
+ * one answer nothing for many seconds (a stop on one node took 20 s): no answer is no address.
  */
-const GONE = 'i=0; while getent hosts "$1" >/dev/null; do i=$((i+1)); [ $i -ge 75 ] && exit 1; sleep 0.2; done';
+const GONE = 'i=0; while timeout 1 getent hosts "$1" >/dev/null; do i=$((i+1)); [ $i -ge 75 ] && exit 1; sleep 0.2; done';
 const REACHED =
   'i=0; until timeout 1 bash -c \'exec 3<>"/dev/tcp/$0/$1"\' "$1" "$2" 2>/dev/null; do i=$((i+1)); [ $i -ge 75 ] && exit 1; sleep 0.2; done';
 

@@ -143,7 +143,11 @@ async function stopOnOneNode(tasks: (scales: number) => unknown[], containers: (
     if (name === 'containersByLabel') return [{ containerId: 'c1', labels: {}, state: containers(scales) }];
     return undefined;
   });
-  await driverOver(swarm, engine).signal({ name: 'demo' } as never, { id: 'user-service', serviceId: 's1' } as never, 'stop');
+  await driverOver(swarm, engine).signal(
+    { name: 'demo', instances: [] } as never,
+    { id: 'user-service', serviceId: 's1' } as never,
+    'stop',
+  );
   return scales;
 }
 

@@ -135,7 +135,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     const services = (await this.swarm.labServices(lab).catch(() => [])).filter((s) => !JOBS.has(s.Spec.Labels?.[LABEL_COMPONENT] ?? ''));
     if (!services.length) return null;
     const record = await readRecord(lab, this.options.env).catch(() => null);
-    if (record?.requestLogs) capGatewayAccessLog(record.requestLogs);
+    if (record?.requestLogs) await capGatewayAccessLog(record.requestLogs);
     const secrets = await volumeCredentials(this.engine, lab, this.options.env).catch(() => null);
     const instances = waitsAmong(
       services
@@ -419,13 +419,12 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
             `see \`docker service ps ${serviceName(lab.name, i.id)}\`, then stop it again`,
           );
         }
-        // On several nodes, the stop is over once no node still resolves its name (see name-settle.ts).
-        if ((await this.swarm.localState()).nodes > 1) {
-          const image = this.servicesImage(lab, i);
-          if (image) {
-            const target = { lab: lab.name, image, network: networkName(lab.name), name: i.id };
-            await waitNameGoneEverywhere(this.swarm, target, new AbortController().signal);
-          }
+        // The stop is over once no node still resolves its name (see name-settle.ts): on one node
+        // too, a name kept its old task's address for seconds, and a start then gave it two.
+        const image = this.servicesImage(lab, i);
+        if (image) {
+          const target = { lab: lab.name, image, network: networkName(lab.name), name: i.id };
+          await waitNameGoneEverywhere(this.swarm, target, new AbortController().signal);
         }
         return;
       }
@@ -442,9 +441,8 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     }
   }
 
-  /** On several nodes, a start is over once every node reaches it (see name-settle.ts). */
+  /** A start is over once every node reaches it (see name-settle.ts), one node included. */
   async settle(lab: SwarmLab, i: SwarmInstance): Promise<void> {
-    if ((await this.swarm.localState()).nodes <= 1) return;
     const image = this.servicesImage(lab, i);
     if (!image) return;
     const target = { lab: lab.name, image, network: networkName(lab.name), name: i.id };

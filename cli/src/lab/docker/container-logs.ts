@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
+import { splitLines } from '../split-lines.js';
 
 /** How long a log read that does not follow may take. */
 const READ_TIMEOUT_MS = 15_000;
@@ -63,11 +64,5 @@ async function* logLines(docker: Docker, source: LogSource, options: LogReadOpti
     }
     out.end();
   }
-  let partial = '';
-  for await (const chunk of out) {
-    const lines = (partial + chunk.toString()).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) if (line) yield line;
-  }
-  if (partial) yield partial;
+  yield* splitLines(out);
 }

@@ -29,6 +29,10 @@ export function registerGrade(program: Command): void {
         '--project <name>',
         'the compose project name (default: as compose names it, from the folder of --compose); alone: one already up',
       )
+      .option(
+        '--allow-host-access',
+        'grade a --compose file even though it reaches this machine (privileged, host namespaces or mounts, devices, files outside its folder); read it first',
+      )
       .option('--reports <dir>', 'where the run folder is written (default: W2MEET_REPORTS_DIR or reports/)')
       .addHelpText(
         'after',

@@ -1,8 +1,9 @@
-import { LabFailedError } from '../errors.js';
+import { LabFailedError, UsageError } from '../errors.js';
 import { checkComposeFile, checkProjectName } from '../lab/compose-project/project-name.js';
 import { composeDown, composeProjectExists, composeUp, projectNameFor } from '../lab/compose-project/compose-command.js';
 import { dockerClient } from '../lab/docker/engine.js';
 import { dockerodeEngine } from '../lab/docker/engine-client.js';
+import { checkComposePolicy } from '../lab/compose-project/check-compose-policy.js';
 
 export interface GradedProject {
   project: string;
@@ -16,14 +17,25 @@ export interface GradedProject {
  * brought up here is taken down after.
  */
 export async function projectForGrade(
-  options: { compose?: string; project?: string },
+  options: { compose?: string; project?: string; allowHostAccess?: boolean },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<GradedProject> {
   if (options.compose) checkComposeFile(options.compose);
   const project = checkProjectName(options.project ?? projectNameFor(options.compose!));
+  // A student's file is untrusted: checked before the Engine is even asked about it.
+  if (options.compose) {
+    const accepted = await checkComposePolicy({ file: options.compose, project, env, allowHostAccess: options.allowHostAccess });
+    for (const finding of accepted) process.stderr.write(`grade: accepted by --allow-host-access: ${finding}\n`);
+  }
   const engine = dockerodeEngine(dockerClient(env), env);
   await engine.requireReachable();
   if (await composeProjectExists(engine, project)) {
+    // What runs under that name may not be what FILE says: it is not graded in FILE's place.
+    if (options.compose)
+      throw new UsageError(
+        `compose project ${project} is up already, so what is graded would not be ${options.compose}`,
+        `grade what is up with --project ${project} alone, or take it down first (docker compose -p ${project} down)`,
+      );
     process.stderr.write(`grade: using compose project ${project}, already there; it stays as it is afterwards\n`);
     return { project, release: async () => {} };
   }

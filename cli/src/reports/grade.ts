@@ -24,6 +24,8 @@ export interface GradeOptions {
   /** A deployment's own compose file, brought up unless its project is there already. */
   compose?: string;
   project?: string;
+  /** Grade a compose file that reaches the machine (privileged, host mounts...): read and accepted by the teacher. */
+  allowHostAccess?: boolean;
   reportsDir: string;
 }
 

@@ -6,6 +6,7 @@ import { ScenarioFileError } from '../scenarios/scenario-error.js';
 import { parseValidatedYaml, readYamlFile, type Locate } from '../scenarios/validated-yaml.js';
 import type { Observation, ProfileFile, TargetProfile } from './profile-types.js';
 import { compileRoute } from './routes.js';
+import { catastrophicPattern } from './regex-safety.js';
 
 export const BUILT_IN_PROFILES = ['w2meet', 'course'] as const;
 const DEFAULT_CASE_ID_LINE = '\\[(?<case_id>[A-Za-z0-9._:-]+)\\]';
@@ -69,12 +70,25 @@ export async function loadProfile(nameOrFile: string | undefined): Promise<Targe
 
 function compileProfile(p: ProfileFile, source: string, folder: string, locate: Locate, shown: string): TargetProfile {
   const regex = (text: string, pointer: string, flags = ''): RegExp => {
+    let compiled: RegExp;
     try {
-      return new RegExp(text, flags);
+      compiled = new RegExp(text, flags);
     } catch (err) {
       const pos = locate(pointer);
       throw new ScenarioFileError(shown, pos.line, pos.column, `not a regular expression: ${(err as Error).message}`);
     }
+    // A profile may come from a student's repository: its patterns run on every log line.
+    const catastrophic = catastrophicPattern(text);
+    if (catastrophic) {
+      const pos = locate(pointer);
+      throw new ScenarioFileError(
+        shown,
+        pos.line,
+        pos.column,
+        `a pattern that can take hours on one line: ${catastrophic}; write it without a repeated group that repeats inside`,
+      );
+    }
+    return compiled;
   };
   const observation = (o: { header: string } | 'none' | object | undefined): Observation =>
     o === undefined || o === 'none' ? { via: 'none' } : 'header' in o ? { via: 'header', header: o.header } : { via: 'log' };

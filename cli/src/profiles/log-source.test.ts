@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,21 @@ describe('fileLogSource', () => {
     const lines = (await source.since(mark)).map((l) => l.line);
     expect(lines).toEqual(['one', 'two', 'three']);
     expect((await source.since(await source.mark())).length).toBe(0);
+  });
+
+  it('never reads through a link in a log file’s place, nor a sparse file by the size it claims', async () => {
+    const secret = join(dir, 'root-only');
+    writeFileSync(secret, 'root secret\n');
+    const link = join(dir, 'linked.log');
+    symlinkSync(secret, link);
+    const sparse = join(dir, 'sparse.log');
+    writeFileSync(sparse, '');
+    const source = fileLogSource({ 'user-service': link, gateway: sparse });
+    const mark = await source.mark();
+    appendFileSync(secret, 'more secret\n');
+    truncateSync(sparse, 8 * 1024 ** 3);
+    appendFileSync(sparse, '\nlast\n');
+    expect((await source.since(mark)).map((l) => `${l.instance}: ${l.line}`)).toEqual(['gateway: last']);
   });
 
   it('leaves out what is not a regular file', async () => {

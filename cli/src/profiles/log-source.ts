@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { openRegular, readRegularFrom } from '../lab/no-follow.js';
 import type { LogLine, Runtime } from '../lab/runtime.js';
 
 /** A point in a deployment's logs: what is read from it is what was written since. */
@@ -29,27 +29,30 @@ export function runtimeLogSource(runtime: Runtime, name: string, describe: strin
   };
 }
 
+/** A regular file's metadata, never through a link: a profile names the files, and w2meet may run as root. */
+async function regularStat(file: string) {
+  const handle = await openRegular(file).catch(() => null);
+  if (!handle) return null;
+  try {
+    return await handle.stat();
+  } finally {
+    await handle.close();
+  }
+}
+
 async function sizeOf(file: string): Promise<number> {
-  return (await stat(file).catch(() => null))?.size ?? 0;
+  return (await regularStat(file))?.size ?? 0;
 }
 
 /** A file's older half (FILE.1, as log files here are cut) as it was: changed means the file was cut since. */
 async function olderHalf(file: string): Promise<string> {
-  const s = await stat(`${file}.1`).catch(() => null);
+  const s = await regularStat(`${file}.1`);
   return s ? `${s.size}:${s.mtimeMs}` : '';
 }
 
+/** From an offset on, bounded (its last 64 MiB at most), through one descriptor opened without following a link. */
 async function readRange(file: string, from: number): Promise<string> {
-  const size = await sizeOf(file);
-  if (size <= from) return '';
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(size - from);
-    await handle.read(buffer, 0, buffer.length, from);
-    return buffer.toString('utf8');
-  } finally {
-    await handle.close();
-  }
+  return (await readRegularFrom(file, from)).text;
 }
 
 /**
@@ -77,7 +80,7 @@ export function fileLogSource(files: Record<string, string>): LogSource {
       const lines: LogLine[] = [];
       for (const [component, file] of Object.entries(files)) {
         // Only regular files: a profile names them, and w2meet may run as root.
-        if (!(await stat(file).catch(() => null))?.isFile()) continue;
+        if (!(await regularStat(file))) continue;
         const text = await appended(file, offsets[component] ?? 0, older[component] ?? '');
         // A line still being written (no newline yet) is left for the next read.
         const complete = text.slice(0, text.lastIndexOf('\n') + 1);

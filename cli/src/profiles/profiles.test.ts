@@ -106,4 +106,9 @@ describe('target profiles', () => {
     await expect(loadProfile(noGroup)).rejects.toThrow(/needs a named group \(\?<ms>/);
     await expect(loadProfile('nope')).rejects.toThrow(/no built-in profile of that name and no such file/);
   });
+
+  it('refuses a pattern that can backtrack for hours on one line, when the profile is loaded', async () => {
+    const slow = write('slow.yaml', 'name: slow\nextends: course\nobserve:\n  cache: { log: { hit: "CACHE (\\\\w+)+$", miss: "MISS" } }\n');
+    await expect(loadProfile(slow)).rejects.toThrow(/slow\.yaml:4:\d+.*can take hours on one line: the group \(\\w\+\) repeats/);
+  });
 });

@@ -200,6 +200,8 @@ describe('a broker memory alarm', () => {
     await fault('pause', 'suggestion-service');
     let ids: string[] = [];
     let alarmed = false;
+    const completedBefore = new Set(listener.byJob().keys());
+    const refused: Array<{ status: number; ms: number; retryAfter: unknown }> = [];
     try {
       ids = await enqueue(60);
       await fault('alarm', 'rabbitmq');
@@ -214,6 +216,13 @@ describe('a broker memory alarm', () => {
       const health = await http(`${workers[0]}/health`);
       expect(health.status, health.text).toBe(503);
       expect(health.body.dependencies.consumer.status).toBe('unhealthy');
+      // Jobs posted while the broker blocks: refused unsent, so none of them may ever run.
+      for (const worker of workers)
+        for (let i = 0; i < 10; i++) {
+          const sent = Date.now();
+          const res = await http(`${worker}/tasks`, { method: 'POST', body: { userId1: a, userId2: b } });
+          refused.push({ status: res.status, ms: Date.now() - sent, retryAfter: res.headers['retry-after'] });
+        }
     } finally {
       if (alarmed) await fault('unalarm', 'rabbitmq');
       await fault('unpause', 'suggestion-service');
@@ -229,6 +238,12 @@ describe('a broker memory alarm', () => {
     await new Promise((r) => setTimeout(r, 2000));
     const twice = ids.filter((id) => (listener.byJob().get(id) ?? []).length > 1);
     expect(twice, 'jobs completed more than once').toEqual([]);
+    expect(refused.map((r) => `${r.status} retry-after ${r.retryAfter}`)).toEqual(refused.map(() => '503 retry-after 5'));
+    // At once, not after the 5 s publish timeout (their times are printed: a loaded machine's).
+    expect(refused.filter((r) => r.ms >= 5000)).toEqual([]);
+    console.log(`posts refused during the alarm answered in ${refused.map((r) => r.ms).join(', ')} ms`);
+    const ghosts = [...listener.byJob().keys()].filter((id) => !completedBefore.has(id) && !ids.includes(id));
+    expect(ghosts, 'jobs that ran although their post was refused').toEqual([]);
     await workersHealthy();
   }, 120_000);
 });

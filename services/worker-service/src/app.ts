@@ -55,6 +55,8 @@ export async function buildWorkerApp(config: WorkerServiceConfig, logStream?: No
     await suggestions.close();
   });
 
+  /** What a client refused during a broker alarm is told to wait before it tries again. */
+  const BLOCKED_RETRY_AFTER_S = 5;
   // Longer than any one job can take: its work, the upstream and publish timeouts, a retry's backoff.
   const STALL_MS = Math.max(30_000, 2 * (config.JOB_WORK_MS + config.UPSTREAM_TIMEOUT_MS + config.PUBLISH_TIMEOUT_MS + 5000));
   registerHealth(app, {
@@ -86,6 +88,12 @@ export async function buildWorkerApp(config: WorkerServiceConfig, logStream?: No
         attempt: 1,
         enqueued_at: new Date().toISOString(),
       };
+      // A blocked connection would hold the frame and publish it once the alarm clears, after the
+      // client was told 503 and retried: a ghost job. Refused unsent, a 503 means it never runs.
+      if (broker.blockedReason) {
+        reply.header('retry-after', String(BLOCKED_RETRY_AFTER_S));
+        throw new HttpError(503, `Queue is unavailable: the broker blocks publishing (${broker.blockedReason})`);
+      }
       try {
         await request.timing.time('rabbitmq', () => broker.publishToQueue(job, job.case_id, job.job_id));
       } catch (err) {

@@ -1,25 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { dockerdCommandLines, readSmallRegularFile } from './local-dockerd.js';
 
 /** Where Debian's Engine reads its settings unless dockerd is told another file. */
 const DAEMON_JSON = '/etc/docker/daemon.json';
 
 /** The argument w2meet starts its own Engine with: published ports by iptables alone, no copying process. */
 export const NO_USERLAND_PROXY = '--userland-proxy=false';
-
-/** The command lines of the dockerd processes on this machine. */
-function dockerdCommandLines(): string[][] {
-  const out: string[][] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'dockerd') continue;
-      out.push(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean));
-    } catch {
-      // gone between the listing and the read
-    }
-  }
-  return out;
-}
 
 /**
  * The arguments w2meet starts dockerd with: no userland proxy, unless the machine's daemon.json
@@ -31,11 +16,7 @@ export function dockerdArgs(daemonJson: string | null): string[] {
 
 /** The machine's daemon.json, or null where there is none. */
 export function readDaemonJson(): string | null {
-  try {
-    return readFileSync(DAEMON_JSON, 'utf8');
-  } catch {
-    return null;
-  }
+  return readSmallRegularFile(DAEMON_JSON);
 }
 
 /** Whether a daemon.json turns the proxy off; null when it does not say (or cannot be read). */
@@ -62,17 +43,14 @@ export function proxyInArgs(args: string[]): boolean | null {
  * proxy (`docker-proxy`, one process per port): on unless its command line or daemon.json turns it
  * off. Null when no local dockerd is found (an Engine elsewhere, or in a VM).
  */
-export function localUserlandProxy(): boolean | null {
-  const lines = dockerdCommandLines();
+export function localUserlandProxy(proc = '/proc'): boolean | null {
+  const lines = dockerdCommandLines(proc);
   if (!lines.length) return null;
   const args = lines[0]!;
   const fromArgs = proxyInArgs(args);
   if (fromArgs !== null) return fromArgs;
   const configAt = args.indexOf('--config-file');
   const config = configAt >= 0 ? args[configAt + 1] : args.find((a) => a.startsWith('--config-file='))?.split('=')[1];
-  try {
-    return proxyInDaemonJson(readFileSync(config ?? DAEMON_JSON, 'utf8')) ?? true;
-  } catch {
-    return true;
-  }
+  const text = readSmallRegularFile(config ?? DAEMON_JSON);
+  return (text === null ? null : proxyInDaemonJson(text)) ?? true;
 }

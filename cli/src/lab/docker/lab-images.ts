@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { AbortedError, ImageBuildError, ImagePullError, ImagePushError, NotBuiltError } from '../../errors.js';
+import { AbortedError, ImageBuildError, NotBuiltError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { packageRoot } from '../paths.js';
 import { INFRASTRUCTURE, SERVICES, type ComponentName } from '../spec.js';
 import { followProgress, imageExists } from './engine.js';
 import { LABEL_IMAGE_HASH, LABEL_IMAGE_ROLE, LABEL_VERSION } from './labels.js';
 import { ensureLocalBaseImage } from './local-base-image.js';
+import { MIRROR_PREFIX, pullImage, pushAs } from './registry-images.js';
 import { OFFICIAL_IMAGES, type ImageFlavour } from './official-images.js';
 import { STACK_LOCAL_REPO, STACK_TAG, stackImageName } from '../swarm/stack-images.js';
 
@@ -22,55 +23,6 @@ export type ImageRefs = Record<ComponentName, string>;
 export async function imageFlavour(docker: Docker, ref: string): Promise<ImageFlavour> {
   const info = await docker.getImage(ref).inspect();
   return info.Config?.Labels?.[LABEL_IMAGE_ROLE] === 'local-base' ? 'local' : 'official';
-}
-
-/**
- * Where an image pulled from a mirror is kept: under w2meet's own name, never the official one. A
- * mirror (a classroom registry, plain HTTP) serves whatever was pushed to it, and tagging that as
- * `postgres:16-bookworm` replaced the host's real images for every other program.
- */
-export const MIRROR_PREFIX = 'w2meet/mirror/';
-
-export function mirroredName(ref: string): string {
-  return `${MIRROR_PREFIX}${ref}`;
-}
-
-/**
- * Pulls an image unless it is there, and returns the name to run it by: the official name from
- * the default registry, w2meet's own name (`w2meet/mirror/…`) from a mirror, whose own tag is
- * removed again.
- */
-export async function pullImage(
-  docker: Docker,
-  ref: string,
-  registry: string | undefined,
-  onProgress: (l: string) => void,
-): Promise<string> {
-  if (!registry && (await imageExists(docker, ref))) return ref;
-  const from = registry ? `${registry}/${ref}` : ref;
-  onProgress(`pulling ${from}`);
-  try {
-    const stream = await docker.pull(from);
-    await followProgress(docker, stream, (m) => {
-      if (m.status === 'Pull complete' || m.status === `Downloaded newer image for ${from}`) onProgress(`${from}: ${m.status}`);
-    });
-  } catch (err) {
-    throw new ImagePullError(
-      `cannot pull ${from}: ${(err as Error).message}`,
-      registry
-        ? `is a registry listening at ${registry}?`
-        : "no registry answers here: use --images local to build the images from Debian's packages",
-    );
-  }
-  if (!registry) return ref;
-  const mirrored = mirroredName(ref);
-  const [repo, tag] = mirrored.split(':');
-  await docker.getImage(from).tag({ repo: repo!, tag: tag! });
-  await docker
-    .getImage(from)
-    .remove({ noprune: true })
-    .catch(() => {});
-  return mirrored;
 }
 
 function bundleHash(service: string, dockerfile: string, base: string): string {
@@ -194,41 +146,6 @@ export async function pushLocalImages(docker: Docker, registry: string, onProgre
   for (const { local, inRegistry } of stack)
     pushed.push((await pushAs(docker, local, `${registry}/${inRegistry}`, registry, onProgress)).target);
   return pushed;
-}
-
-/**
- * Pushes `source` as `target` (`registry/repo:tag`); resolves with the digest the registry gave it
- * (empty if it said none). The host keeps no tag of w2meet's naming another registry, unless
- * `keepTag` (a swarm lab's own images, which this node runs by that name).
- */
-export async function pushAs(
-  docker: Docker,
-  source: string,
-  target: string,
-  registry: string,
-  onProgress: (l: string) => void,
-  keepTag = false,
-): Promise<{ target: string; digest: string }> {
-  let digest = '';
-  const at = target.lastIndexOf(':');
-  await docker.getImage(source).tag({ repo: target.slice(0, at), tag: target.slice(at + 1) });
-  onProgress(`pushing ${target}`);
-  try {
-    // A registry without authentication still wants the header; an empty auth config is sent.
-    await followProgress(docker, await docker.getImage(target).push({ authconfig: { serveraddress: registry } }), (m) => {
-      const aux = m.aux as { Digest?: string } | undefined;
-      if (aux?.Digest) digest = aux.Digest;
-    });
-  } catch (err) {
-    throw new ImagePushError(`cannot push ${target}: ${(err as Error).message}`, `is a registry listening at ${registry}?`);
-  } finally {
-    if (!keepTag)
-      await docker
-        .getImage(target)
-        .remove({ noprune: true })
-        .catch(() => {});
-  }
-  return { target, digest };
 }
 
 export interface ImageRow {

@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 import type { ImageSource } from '../docker/create-docker-lab.js';
 import { labImageSource } from '../docker/image-source.js';
 import { followProgress } from '../docker/engine.js';
-import { MIRROR_PREFIX, pushAs, type ImageMode, type ImageRefs } from '../docker/lab-images.js';
+import type { ImageMode, ImageRefs } from '../docker/lab-images.js';
+import { MIRROR_PREFIX, pushAs } from '../docker/registry-images.js';
 import { SERVICES, type ComponentName } from '../spec.js';
 
 /**

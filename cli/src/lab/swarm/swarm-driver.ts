@@ -197,7 +197,8 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       if (context.signal.aborted) throw new AbortedError('interrupted while getting the images onto the nodes; nothing was started');
       context.progress({ type: 'info', message: `every node has the images (${((performance.now() - started) / 1000).toFixed(1)} s)` });
     }
-    await this.swarm.ensureOverlay(lab, network);
+    // Between nodes the overlay carries Redis AUTH and AMQP PLAIN: encrypted (IPsec) once there are several.
+    await this.swarm.ensureOverlay(lab, network, local.nodes > 1);
     for (const volume of new Set(plan.map((p) => p.volume).filter((v): v is string => !!v))) {
       await this.engine.ensureVolume(lab, volume, credentialLabels(spec.secrets));
     }

@@ -29,3 +29,16 @@ describe('a secret of the lab, where one of that name is there already', () => {
     expect(done).toEqual([]);
   });
 });
+
+describe("the lab's overlay network", () => {
+  const created: unknown[] = [];
+  const docker = { listNetworks: async () => [], createNetwork: async (o: unknown) => void created.push(o) };
+  const swarm = new SwarmEngine(docker as unknown as Docker);
+
+  it('is encrypted between nodes (Redis AUTH and AMQP PLAIN cross it), plain on one', async () => {
+    await swarm.ensureOverlay('demo', 'w2meet-demo', true);
+    await swarm.ensureOverlay('demo', 'w2meet-demo', false);
+    expect(created).toMatchObject([{ Driver: 'overlay', Options: { encrypted: 'true' } }, { Driver: 'overlay' }]);
+    expect(created[1]).not.toHaveProperty('Options');
+  });
+});

@@ -218,8 +218,8 @@ export class SwarmEngine {
     return ((await calls.list({ filters: labFilter(lab) })) as StoredObject[]).map((o) => o.Spec.Name);
   }
 
-  /** The lab's overlay network, attachable so the edge container (not a service) can join it. */
-  async ensureOverlay(lab: string, name: string): Promise<void> {
+  /** The lab's overlay network, attachable so the edge container (not a service) can join it; `encrypted` between nodes. */
+  async ensureOverlay(lab: string, name: string, encrypted = false): Promise<void> {
     const found = (await this.docker.listNetworks({ filters: { name: [name] } })).find((n) => n.Name === name);
     if (found?.Driver === 'overlay') return;
     if (found)
@@ -227,7 +227,13 @@ export class SwarmEngine {
         `a ${found.Driver} network named ${name} is there already: lab ${lab} runs on Docker`,
         `take it down first (w2meet down --lab ${lab}), or give this lab another name (--lab)`,
       );
-    await this.docker.createNetwork({ Name: name, Driver: 'overlay', Attachable: true, Labels: labLabels(lab) });
+    await this.docker.createNetwork({
+      Name: name,
+      Driver: 'overlay',
+      Attachable: true,
+      Labels: labLabels(lab),
+      ...(encrypted ? { Options: { encrypted: 'true' } } : {}),
+    });
   }
 
   /** The lab's overlay networks, and no other network of the lab (a Docker lab's bridge of the same name). */

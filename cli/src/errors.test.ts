@@ -17,6 +17,7 @@ const SAMPLES = {
   UsageError: { make: () => new errors.UsageError('m'), exit: 2 },
   PrerequisiteError: { make: () => new errors.PrerequisiteError('m'), exit: 1 },
   LabStartError: { make: () => new errors.LabStartError('m'), exit: 1 },
+  UnsafePathError: { make: () => new errors.UnsafePathError('/x/run', 'a symbolic link'), exit: 1 },
   AbortedError: { make: () => new errors.AbortedError(), exit: 130 },
   NoLabError: { make: () => new errors.NoLabError('demo'), exit: 1 },
   FaultError: { make: () => new errors.FaultError('m'), exit: 1 },

@@ -261,3 +261,14 @@ export class ComposeError extends W2meetError {
     super('COMPOSE', message, hint, 1);
   }
 }
+
+/** A path in a folder another user owns (a link, a FIFO, a second name) is not what root may touch there. */
+export class UnsafePathError extends W2meetError {
+  constructor(path: string, what: string) {
+    super(
+      'UNSAFE_PATH',
+      `${path} is ${what}, in a folder another user can write: w2meet does not follow or touch it`,
+      `remove it (rm ${path}) and try again`,
+    );
+  }
+}

@@ -1,6 +1,6 @@
 import { constants, lstatSync } from 'node:fs';
 import { type FileHandle, open, unlink } from 'node:fs/promises';
-import { W2meetError } from '../errors.js';
+import { UnsafePathError } from '../errors.js';
 
 /**
  * File operations for root inside a folder another user owns (a Docker lab's request logs, the
@@ -8,17 +8,6 @@ import { W2meetError } from '../errors.js';
  * never blocking on a FIFO (O_NONBLOCK), and everything after works on that descriptor.
  */
 const { O_RDONLY, O_RDWR, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY } = constants;
-
-/** A path in a folder another user owns is not what root may touch there. */
-export class UnsafePathError extends W2meetError {
-  constructor(path: string, what: string) {
-    super(
-      'UNSAFE_PATH',
-      `${path} is ${what}, in a folder another user can write: w2meet does not follow or touch it`,
-      `remove it (rm ${path}) and try again`,
-    );
-  }
-}
 
 /** What is at a path that could not be opened as wanted, for the error (O_NOFOLLOW with O_DIRECTORY says ENOTDIR for a link). */
 function describe(path: string, err: NodeJS.ErrnoException): string {

@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
 import type { ServiceSpec } from 'dockerode';
-import { LabStartError, PrerequisiteError } from '../../errors.js';
-import { LABEL_LAB, labFilter, labLabels } from '../docker/labels.js';
+import { PrerequisiteError } from '../../errors.js';
+import { labFilter, labLabels } from '../docker/labels.js';
+import { createObject, objectNames, removeObjects, type StoredObjectCalls } from './stored-objects.js';
 
 /** A task as the Engine lists it: the fields the driver reads. */
 export interface SwarmTask {
@@ -24,18 +25,6 @@ export interface SwarmNode {
 
 /** Docker's bridge that gives each task of this node a way out, and the host a way in. */
 const GWBRIDGE = 'docker_gwbridge';
-
-interface StoredObject {
-  ID: string;
-  Spec: { Name: string; Labels?: Record<string, string> };
-}
-
-/** The Engine's calls for one kind of swarm object that holds data: secrets or configs. */
-interface StoredObjectCalls {
-  list: (options: { filters: Record<string, string[]> }) => Promise<unknown>;
-  remove: (id: string) => Promise<unknown>;
-  create: (options: { Name: string; Labels: Record<string, string>; Data: string }) => Promise<unknown>;
-}
 
 /**
  * The swarm-mode calls the Swarm driver makes, in one place (services, tasks, secrets, overlay
@@ -154,68 +143,36 @@ export class SwarmEngine {
 
   /** A secret of the lab's; one of the same name left by an earlier lab is replaced (a secret never changes). */
   createSecret(lab: string, name: string, data: string): Promise<string> {
-    return this.createObject(this.calls('secret'), 'secret', lab, name, data);
+    return createObject(this.calls('secret'), lab, name, data);
   }
 
   removeSecrets(lab: string): Promise<void> {
-    return this.removeObjects(this.calls('secret'), lab);
+    return removeObjects(this.calls('secret'), lab);
   }
 
   labSecretNames(lab: string): Promise<string[]> {
-    return this.objectNames(this.calls('secret'), lab);
+    return objectNames(this.calls('secret'), lab);
   }
 
   /** A config of the lab's (a file a task mounts, not secret); one of the same name left by an earlier lab is replaced. */
   createConfig(lab: string, name: string, data: string): Promise<string> {
-    return this.createObject(this.calls('config'), 'config', lab, name, data);
+    return createObject(this.calls('config'), lab, name, data);
   }
 
   removeConfigs(lab: string): Promise<void> {
-    return this.removeObjects(this.calls('config'), lab);
+    return removeObjects(this.calls('config'), lab);
   }
 
   labConfigNames(lab: string): Promise<string[]> {
-    return this.objectNames(this.calls('config'), lab);
+    return objectNames(this.calls('config'), lab);
   }
 
   /** Secrets and configs are made, listed and removed alike, each through its own calls. */
   private calls(kind: 'secret' | 'config'): StoredObjectCalls {
     const d = this.docker;
     return kind === 'secret'
-      ? { list: (o) => d.listSecrets(o), remove: (id) => d.getSecret(id).remove(), create: (o) => d.createSecret(o) }
-      : { list: (o) => d.listConfigs(o), remove: (id) => d.getConfig(id).remove(), create: (o) => d.createConfig(o) };
-  }
-
-  private async createObject(
-    calls: StoredObjectCalls,
-    kind: 'secret' | 'config',
-    lab: string,
-    name: string,
-    data: string,
-  ): Promise<string> {
-    const existing = (await calls.list({ filters: { name: [name] } })) as StoredObject[];
-    for (const o of existing.filter((x) => x.Spec.Name === name)) {
-      // Only one this lab made before is replaced: anyone else's of that name is not w2meet's to remove.
-      if (o.Spec.Labels?.[LABEL_LAB] !== lab)
-        throw new LabStartError(
-          `the swarm already has a ${kind} named ${name} that is not lab ${lab}'s: w2meet does not replace it`,
-          `remove or rename it, or use another --lab`,
-        );
-      await calls.remove(o.ID);
-    }
-    const made = (await calls.create({ Name: name, Labels: labLabels(lab), Data: Buffer.from(data).toString('base64') })) as {
-      id?: string;
-      ID?: string;
-    };
-    return made.id ?? made.ID ?? '';
-  }
-
-  private async removeObjects(calls: StoredObjectCalls, lab: string): Promise<void> {
-    for (const o of (await calls.list({ filters: labFilter(lab) })) as StoredObject[]) await calls.remove(o.ID);
-  }
-
-  private async objectNames(calls: StoredObjectCalls, lab: string): Promise<string[]> {
-    return ((await calls.list({ filters: labFilter(lab) })) as StoredObject[]).map((o) => o.Spec.Name);
+      ? { kind, list: (o) => d.listSecrets(o), remove: (id) => d.getSecret(id).remove(), create: (o) => d.createSecret(o) }
+      : { kind, list: (o) => d.listConfigs(o), remove: (id) => d.getConfig(id).remove(), create: (o) => d.createConfig(o) };
   }
 
   /** The lab's overlay network, attachable so the edge container (not a service) can join it; `encrypted` between nodes. */

@@ -48,7 +48,7 @@ const PATTERNS: Record<StepKind, string[]> = {
     `enqueue\\.(deep|shallow)\\.${TIMES}`,
   ],
   trace: ['hops_seen', 'hops_missing', 'total_ms', 'hop\\.[a-z-]+\\.ms'],
-  create_users: ['count', 'failed'],
+  create_users: ['count', 'failed', 'retried'],
   sql: ['duration_ms'],
 };
 

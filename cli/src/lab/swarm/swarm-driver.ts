@@ -442,8 +442,12 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     }
   }
 
-  /** A start is over once every node reaches it (see name-settle.ts), one node included. */
+  /**
+   * On several nodes, a start is over once every node reaches it (see name-settle.ts). On one node
+   * the stop's wait for the old name to go is enough: the start then gives the name one address.
+   */
   async settle(lab: SwarmLab, i: SwarmInstance): Promise<void> {
+    if ((await this.swarm.localState()).nodes <= 1) return;
     const image = this.servicesImage(lab, i);
     if (!image) return;
     const target = { lab: lab.name, image, network: networkName(lab.name), name: i.id };

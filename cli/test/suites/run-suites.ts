@@ -44,9 +44,11 @@ async function quick(): Promise<PhaseResult[]> {
 }
 
 /**
- * Everything: the Docker side starts at once (its Engine and images are the longest path); the
- * Docker tests run once the images are built, the swarm tests once the process side is done, the
- * remote-manager test once the Docker tests are, so that three suites at most share the 2 cores.
+ * Everything: the Docker side starts at once (its Engine and images are the longest path) beside
+ * the process side; the Docker tests run once the images are built, then the swarm tests, then the
+ * remote-manager test, one after the other and only once the process side is done. With the swarm
+ * suite beside the Docker one, three fresh CI runs in a row failed on a different health or
+ * connect timeout each: two Engines' labs on 2 cores are more than their timeouts allow.
  */
 async function all(): Promise<PhaseResult[]> {
   const ready = prepareDocker(W2MEET);
@@ -55,10 +57,10 @@ async function all(): Promise<PhaseResult[]> {
   const dockerTests = ready.then((r) =>
     'failed' in r ? r.failed : testable(r) ? vitest('int-docker').then((d) => [r.images, d]) : [r.images],
   );
-  const swarmTests = processTests
+  const swarmTests = Promise.all([processTests, dockerTests])
     .then(() => ready)
     .then((r) => (testable(r) ? runSwarmTests(r as DockerReady, SWARM_ARGS, swarmSay).then((t) => [t]) : []));
-  const remoteTest = dockerTests.then(() => ready).then((r) => (testable(r) ? vitest('int-remote').then((t) => [t]) : []));
+  const remoteTest = swarmTests.then(() => ready).then((r) => (testable(r) ? vitest('int-remote').then((t) => [t]) : []));
   const results = [...(await processTests), ...(await dockerTests), ...(await swarmTests), ...(await remoteTest)];
   const r = await ready;
   if (!('failed' in r)) results.push(await finishDocker(r, isStopping(), say));

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { labSpec, runtimeForLab } from '../src/lab/open-lab.js';
-import { packageRoot } from '../src/lab/paths.js';
+import { packageRoot } from '../src/shared/paths.js';
 import { ProcessRuntime } from '../src/lab/process/process-runtime.js';
 
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 10);

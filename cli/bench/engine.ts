@@ -19,7 +19,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { packageRoot } from '../src/lab/paths.js';
+import { packageRoot } from '../src/shared/paths.js';
 import { realClock } from '../src/scenarios/clock.js';
 import { runClosedLoop } from '../src/scenarios/closed-loop.js';
 import { ExchangeRecorder } from '../src/scenarios/exchange-recorder.js';

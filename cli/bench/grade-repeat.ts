@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { labSpec } from '../src/lab/open-lab.js';
-import { labDir, packageRoot } from '../src/lab/paths.js';
+import { labDir, packageRoot } from '../src/shared/paths.js';
 import { DockerRuntime } from '../src/lab/docker/docker-runtime.js';
 import { ProcessRuntime } from '../src/lab/process/process-runtime.js';
 import type { Report } from '../src/reports/build-report.js';

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { DockerRuntime } from '../src/lab/docker/docker-runtime.js';
 import { labSpec } from '../src/lab/open-lab.js';
-import { packageRoot } from '../src/lab/paths.js';
+import { packageRoot } from '../src/shared/paths.js';
 import { ProcessRuntime } from '../src/lab/process/process-runtime.js';
 import type { Runtime } from '../src/lab/runtime.js';
 import { cpuDuring } from './cpu-sample.js';

@@ -11,7 +11,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { labSpec, parseReplicas } from '../src/lab/open-lab.js';
-import { packageRoot } from '../src/lab/paths.js';
+import { packageRoot } from '../src/shared/paths.js';
 import { ProcessRuntime } from '../src/lab/process/process-runtime.js';
 import { closedLoop, median, type Summary } from './latency.js';
 

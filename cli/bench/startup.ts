@@ -12,7 +12,7 @@ import { dockerClient, pingDocker } from '../src/lab/docker/engine.js';
 import { buildLabImages } from '../src/lab/docker/lab-images.js';
 import { localImageRef, localRecipe } from '../src/lab/docker/local-base-image.js';
 import { labSpec } from '../src/lab/open-lab.js';
-import { packageRoot } from '../src/lab/paths.js';
+import { packageRoot } from '../src/shared/paths.js';
 import { ProcessRuntime } from '../src/lab/process/process-runtime.js';
 import type { Runtime } from '../src/lab/runtime.js';
 import { median } from './latency.js';

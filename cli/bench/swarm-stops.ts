@@ -14,7 +14,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { execa } from 'execa';
-import { packageRoot } from '../src/lab/paths.js';
+import { packageRoot } from '../src/shared/paths.js';
 import { serviceName } from '../src/lab/swarm/service-plan.js';
 
 const LAB = 'bench-swarm-stops';

@@ -25,7 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { buildLabImages } from '../src/lab/docker/lab-images.js';
-import { packageRoot } from '../src/lab/paths.js';
+import { packageRoot } from '../src/shared/paths.js';
 import { initSwarm } from '../src/lab/swarm/swarm-membership.js';
 import { localName } from '../src/lab/swarm/swarm-images.js';
 import { checkNetnsEngine, startNetnsEngine } from '../test/netns-engine.js';

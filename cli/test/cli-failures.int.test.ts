@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlink
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { labDir } from '../src/lab/paths.js';
+import { labDir } from '../src/shared/paths.js';
 import { readState, writeState } from '../src/lab/process/state.js';
 import { isAlive } from '../src/lab/process/supervisor.js';
 import { runCli, spawnCli } from './run-cli.js';

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../src/lab/process/supervisor.js';
-import { labDir, packageRoot } from '../src/lab/paths.js';
+import { labDir, packageRoot } from '../src/shared/paths.js';
 import { http } from './test-lab.js';
 import { runCli } from './run-cli.js';
 

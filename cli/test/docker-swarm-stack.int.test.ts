@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerClient } from '../src/lab/docker/engine.js';
 import { LABEL_LAB } from '../src/lab/docker/labels.js';
 import { freePort } from '../src/lab/free-port.js';
-import { packageRoot } from '../src/lab/paths.js';
+import { packageRoot } from '../src/shared/paths.js';
 import { planEdge } from '../src/lab/swarm/edge.js';
 import { stackSecretValues } from '../src/lab/swarm/stack-file.js';
 import { SwarmEngine } from '../src/lab/swarm/swarm-engine.js';

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { labDir } from '../src/lab/paths.js';
+import { labDir } from '../src/shared/paths.js';
 import { readState } from '../src/lab/process/state.js';
 import { testLab } from './test-lab.js';
 

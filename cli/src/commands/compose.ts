@@ -11,7 +11,7 @@ export function registerCompose(program: Command): void {
     .option('--check', 'exit 1 when the committed files differ from the spec', false)
     .action(async (options: { write: boolean; check: boolean }) => {
       const { renderCompose } = await import('../lab/compose-file.js');
-      const { packageRoot } = await import('../lab/paths.js');
+      const { packageRoot } = await import('../shared/paths.js');
       const files = renderCompose();
       const dir = join(packageRoot(), 'compose');
       if (options.write) {

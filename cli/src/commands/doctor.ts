@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { AbortedError, DoctorFixError } from '../errors.js';
 import { runChildCommand } from '../lab/child-command.js';
 import { findBinary, onPath, PROCESS_BINARIES, type BinaryName } from '../lab/process/binaries.js';
-import { packageRoot } from '../lab/paths.js';
+import { packageRoot } from '../shared/paths.js';
 import { systemUser } from '../lab/process/prepare.js';
 import { SERVICES } from '../lab/spec.js';
 import { dockerClient, pingDocker } from '../lab/docker/engine.js';

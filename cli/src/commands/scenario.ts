@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ScenariosFailedError } from '../errors.js';
-import { packageRoot } from '../lab/paths.js';
+import { packageRoot } from '../shared/paths.js';
 import { withJson, withLab } from './shared-options.js';
 
 /** Where runs are written unless --reports says otherwise: W2MEET_REPORTS_DIR, else `reports/`. */

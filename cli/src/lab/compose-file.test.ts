@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderCompose } from './compose-file.js';
-import { packageRoot } from './paths.js';
+import { packageRoot } from '../shared/paths.js';
 
 describe('compose/docker-compose.yml', () => {
   const files = renderCompose();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from './paths.js';
-import type { LabSpec } from './spec.js';
+import { packageRoot } from '../shared/paths.js';
+import type { LabSpec } from './spec-types.js';
 
 export interface GatewayConfigInput {
   /** `127.0.0.1:8080` in the process runtime, `8080` in a container. */

@@ -2,7 +2,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { labDir } from './paths.js';
+import { labDir } from '../shared/paths.js';
 
 /**
  * A lab's folder under the state root, and what w2meet keeps in it. It is marked as w2meet's own

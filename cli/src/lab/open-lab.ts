@@ -8,7 +8,7 @@ import { labFilter } from './docker/labels.js';
 import { findBinaries } from './process/binaries.js';
 import { ProcessRuntime } from './process/process-runtime.js';
 import { SwarmRuntime } from './swarm/swarm-runtime.js';
-import { checkLabName, labDir } from './paths.js';
+import { checkLabName, labDir } from '../shared/paths.js';
 
 export { checkLabName };
 import { generateSecrets } from './secrets.js';

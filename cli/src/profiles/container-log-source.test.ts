@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMPOSE_SERVICE } from '../lab/compose-project/compose-command.js';
-import { FakeEngine } from '../lab/docker/fake-engine.js';
+import { FakeEngine } from '../testing/fake-engine.js';
 import { containerLogSource } from './container-log-source.js';
 
 describe('containerLogSource', () => {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { packageRoot } from '../lab/paths.js';
+import { packageRoot } from '../shared/paths.js';
 import { UsageError } from '../errors.js';
-import { ScenarioFileError } from '../scenarios/scenario-error.js';
-import { parseValidatedYaml, readYamlFile, type Locate } from '../scenarios/validated-yaml.js';
+import { ScenarioFileError } from '../errors.js';
+import { parseValidatedYaml, readYamlFile, type Locate } from '../shared/validated-yaml.js';
 import type { Observation, ProfileFile, TargetProfile } from './profile-types.js';
 import { compileRoute } from './routes.js';
 import { catastrophicPattern } from './regex-safety.js';

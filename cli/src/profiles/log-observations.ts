@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { componentOfInstance } from '../lab/request-record.js';
 import type { LogLine } from '../lab/runtime.js';
-import type { Exchange } from '../scenarios/http-exchange.js';
+import type { Exchange } from '../shared/exchange.js';
 import type { LogMark, LogSource } from './log-source.js';
 import type { TargetProfile } from './profile-types.js';
 

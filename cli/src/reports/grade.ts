@@ -4,7 +4,7 @@ import type { Runtime } from '../lab/runtime.js';
 import { runScenarios } from '../scenarios/run-command.js';
 import { selectScenarios } from '../scenarios/suite.js';
 import type { ClaimVerdict } from './claim-verdict.js';
-import { GRADE_EXIT } from './grade-exit.js';
+import { GRADE_EXIT } from '../errors/grade-exit.js';
 import { loadClaims } from './load-claims.js';
 import { claimCounts } from './render-markdown.js';
 import { FORMATS, writeReports } from './write-reports.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ScenarioFileError } from '../scenarios/scenario-error.js';
+import { ScenarioFileError } from '../errors.js';
 import { loadClaims } from './load-claims.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'w2meet-claims-'));

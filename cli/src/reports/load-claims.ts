@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { ScenarioFileError } from '../errors.js';
-import { packageRoot } from '../lab/paths.js';
+import { packageRoot } from '../shared/paths.js';
 import { loadSuite } from '../scenarios/suite.js';
-import { parseValidatedYaml, readYamlFile } from '../scenarios/validated-yaml.js';
+import { parseValidatedYaml, readYamlFile } from '../shared/validated-yaml.js';
 import { type Claim, stepsOf } from './claim-types.js';
 
 export function claimsFile(): string {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { loadSchema } from '../scenarios/validated-yaml.js';
+import { loadSchema } from '../shared/validated-yaml.js';
 import { buildReport } from './build-report.js';
 import { loadClaims } from './load-claims.js';
 import { renderHtml } from './render-html.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runClosedLoop } from './closed-loop.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../testing/fake-clock.js';
 
 describe('runClosedLoop', () => {
   it('keeps exactly `connections` sends open and stops at the count', async () => {

@@ -3,26 +3,8 @@ import { parseServerTiming } from '../../../services/shared/src/server-timing.js
 import type { Clock } from './clock.js';
 import { CONTRACT_SHAPE, type HttpShape } from './http-shape.js';
 
-export interface OutgoingRequest {
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
-/** One request and its answer as the engine saw it; `status` 0 when no answer came. */
-export interface Exchange {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-  /** Client-observed, from the intended send time to the last byte of the body. */
-  latencyMs: number;
-  /** The answering service's own time (`Server-Timing: app`). */
-  serverMs?: number;
-  cache?: string;
-  instance?: string;
-  error?: string;
-}
+export type { Exchange, OutgoingRequest } from '../shared/exchange.js';
+import type { Exchange, OutgoingRequest } from '../shared/exchange.js';
 
 /**
  * The engine's HTTP client: one keep-alive pool to the target with a deadline on every request.

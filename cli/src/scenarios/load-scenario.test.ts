@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from './load-scenario.js';
 import { splitMetric } from './metric-names.js';
-import { ScenarioFileError } from './scenario-error.js';
+import { ScenarioFileError } from '../errors.js';
 import { loadSuite } from './suite.js';
 
 const GOOD = `name: sample

@@ -1,7 +1,7 @@
 import { checkScenarioMeaning } from './check-scenario-meaning.js';
-import { ScenarioFileError } from './scenario-error.js';
+import { ScenarioFileError } from '../errors.js';
 import type { Scenario } from './scenario-types.js';
-import { parseValidatedYaml, readYamlFile } from './validated-yaml.js';
+import { parseValidatedYaml, readYamlFile } from '../shared/validated-yaml.js';
 
 /** Parses and validates a scenario from its text; every problem comes with file, line and column. */
 export async function parseScenario(text: string, file: string): Promise<Scenario> {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { UsageError } from '../errors.js';
-import { packageRoot } from '../lab/paths.js';
+import { packageRoot } from '../shared/paths.js';
 import { loadScenarioFile } from './load-scenario.js';
 import type { Scenario } from './scenario-types.js';
 

@@ -11,7 +11,7 @@
  * swarm: the swarm phase of `all` alone, with vitest's arguments after it (say `-t <name>`).
  */
 import { join } from 'node:path';
-import { packageRoot } from '../../src/lab/paths.js';
+import { packageRoot } from '../../src/shared/paths.js';
 import { type DockerReady, finishDocker, prepareDocker, runSwarmTests } from './docker-side.js';
 import { isStopping, type PhaseResult, runPhase, stopRunningPhases } from './phase.js';
 import { printSummary } from './print-summary.js';

@@ -1,4 +1,4 @@
-import type { ComponentName } from '../spec.js';
+import type { ComponentName } from './names.js';
 import type { Component } from './component.js';
 import { gateway } from './gateway.js';
 import { postgres, postgresUrl } from './postgres.js';

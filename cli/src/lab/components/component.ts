@@ -1,5 +1,6 @@
-import type { ImageFlavour } from '../docker/lab-images.js';
-import type { AddressBook, ComponentKind, ComponentName, LabSecrets, LabSpec } from '../spec.js';
+import type { ImageFlavour } from '../docker/official-images.js';
+import type { ComponentKind, ComponentName } from './names.js';
+import type { AddressBook, LabSecrets, LabSpec } from '../spec-types.js';
 import type { HostPort, ProbeSpec } from '../wait/probe-spec.js';
 
 /**

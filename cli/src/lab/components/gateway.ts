@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { OFFICIAL_IMAGES } from '../docker/official-images.js';
 import { renderGatewayConfig } from '../gateway-config.js';
-import type { AddressBook, LabSpec } from '../spec.js';
+import type { AddressBook, LabSpec } from '../spec-types.js';
 import { SERVICES } from './names.js';
 import { COMPOSE_HEALTH, type Component } from './component.js';
 

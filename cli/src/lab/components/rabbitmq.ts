@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { OFFICIAL_IMAGES } from '../docker/official-images.js';
 import { RABBITMQ_QUIET_SCHEDULERS } from '../rabbitmq-apps.js';
-import type { LabSecrets } from '../spec.js';
+import type { LabSecrets } from '../spec-types.js';
 import { COMPOSE_HEALTH, userInfo, type Component } from './component.js';
 
 const PORT = 5672;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { OFFICIAL_IMAGES } from '../docker/official-images.js';
 import { COMPOSE_HEALTH, composeEscape, userInfo, type Component } from './component.js';
-import type { LabSecrets } from '../spec.js';
+import type { LabSecrets } from '../spec-types.js';
 
 const PORT = 6379;
 

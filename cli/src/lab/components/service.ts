@@ -1,6 +1,7 @@
 import { OFFICIAL_IMAGES } from '../docker/official-images.js';
-import { serviceBundle } from '../paths.js';
-import type { AddressBook, ComponentName, LabSecrets, ServiceName } from '../spec.js';
+import { serviceBundle } from '../../shared/paths.js';
+import type { ComponentName, ServiceName } from './names.js';
+import type { AddressBook, LabSecrets } from '../spec-types.js';
 import { COMPOSE_HEALTH, httpHealthCheck, type Component } from './component.js';
 
 /** Every service listens on this port inside its container. */

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FakeEngine } from '../docker/fake-engine.js';
+import { FakeEngine } from '../../testing/fake-engine.js';
 import { COMPOSE_ONEOFF, COMPOSE_PROJECT, composeProjectExists, composeUp, findCompose, projectNameFor } from './compose-command.js';
 
 /** A command runner that answers for the commands given and fails every other, recording each call. */

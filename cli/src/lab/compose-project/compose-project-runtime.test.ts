@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { ContainerCreateOptions } from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { FakeEngine } from '../docker/fake-engine.js';
+import { FakeEngine } from '../../testing/fake-engine.js';
 import { COMPOSE_NUMBER, COMPOSE_ONEOFF, COMPOSE_PROJECT, COMPOSE_SERVICE } from './compose-command.js';
 import { ComposeProjectRuntime } from './compose-project-runtime.js';
 

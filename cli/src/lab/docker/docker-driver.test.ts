@@ -8,7 +8,7 @@ import type { ProbeSpec } from '../wait/probe-spec.js';
 import type { Probe } from '../wait/probes.js';
 import type { DockerInstance } from './container-plan.js';
 import { DockerDriver } from './docker-driver.js';
-import { FakeEngine } from './fake-engine.js';
+import { FakeEngine } from '../../testing/fake-engine.js';
 
 const secrets = { postgresUser: 'u', postgresPassword: 'p', postgresDb: 'd', rabbitUser: 'r', rabbitPassword: 'rp', redisPassword: 'x' };
 const images = Object.fromEntries(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dockerLabLogs } from './docker-logs.js';
-import { FakeEngine } from './fake-engine.js';
+import { FakeEngine } from '../../testing/fake-engine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'w2meet-docker-logs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,8 @@ import { LabRuntime } from '../lifecycle/lab-runtime.js';
 import type { DockerInstance } from './container-plan.js';
 import { DockerDriver } from './docker-driver.js';
 import { dockerodeEngine } from './engine-client.js';
-import { dockerAddress, dockerClient, DockerUnavailableError, pingDocker } from './engine.js';
+import { DockerUnavailableError } from '../../errors.js';
+import { dockerAddress, dockerClient, pingDocker } from './engine.js';
 import type { ImageMode } from './lab-images.js';
 import { labImageSource } from './image-source.js';
 

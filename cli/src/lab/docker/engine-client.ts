@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
 import { FaultError } from '../../errors.js';
 import { containerLogLines } from './container-logs.js';
-import { dockerAddress, DockerUnavailableError, pingDocker } from './engine.js';
+import { DockerUnavailableError } from '../../errors.js';
+import { dockerAddress, pingDocker } from './engine.js';
 import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_REPLICA, labFilter, labLabels } from './labels.js';
 
 /** One container of a lab, as its labels name it. */

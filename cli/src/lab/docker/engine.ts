@@ -1,5 +1,4 @@
 import Docker from 'dockerode';
-import { W2meetError } from '../../errors.js';
 
 /**
  * A client for the Docker Engine API. DOCKER_HOST is honoured (dockerode reads it); no API version
@@ -19,16 +18,6 @@ export async function pingDocker(docker: Docker, timeoutMs = 1500): Promise<stri
     return version.Version;
   } catch {
     return null;
-  }
-}
-
-export class DockerUnavailableError extends W2meetError {
-  constructor(where: string) {
-    super(
-      'DOCKER_UNAVAILABLE',
-      `no Docker Engine answers at ${where}`,
-      'start one (`dockerd &` as root, or `systemctl start docker`), set DOCKER_HOST, or use --runtime process',
-    );
   }
 }
 

@@ -3,7 +3,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabStateError } from '../../errors.js';
 import { ensureLabDir } from '../lab-folder.js';
-import { labDir } from '../paths.js';
+import { labDir } from '../../shared/paths.js';
 import type { Timeline } from '../runtime.js';
 import type { ImageMode } from './lab-images.js';
 

@@ -5,7 +5,7 @@ import { capLogFile } from '../cap-log-file.js';
 import { isRealFolder } from '../no-follow.js';
 import { LOG_CAP_MB } from '../components/service.js';
 import { ensureLabDir } from '../lab-folder.js';
-import { labDir } from '../paths.js';
+import { labDir } from '../../shared/paths.js';
 
 /** Where a container writes its request log: the lab's host folder is mounted here. */
 export const CONTAINER_LOG_DIR = '/var/log/w2meet';

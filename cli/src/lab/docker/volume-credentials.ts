@@ -1,5 +1,5 @@
 import { LostCredentialsError } from '../../errors.js';
-import { labDir } from '../paths.js';
+import { labDir } from '../../shared/paths.js';
 import { completeSecrets, readSecretsFile } from '../secrets.js';
 import type { LabSecrets } from '../spec.js';
 import type { EngineClient } from './engine-client.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AbortedError, LabStartError, NoLabError, UsageError } from '../../errors.js';
 import { buildLabSpec, type LabSpec } from '../spec.js';
-import { FakeDriver } from './fake-driver.js';
+import { FakeDriver } from '../../testing/fake-driver.js';
 import { LabRuntime } from './lab-runtime.js';
 
 const secrets = { postgresUser: 'u', postgresPassword: 'p', postgresDb: 'd', rabbitUser: 'r', rabbitPassword: 'rp', redisPassword: 'x' };

@@ -5,7 +5,7 @@ import { runChildCommand } from '../child-command.js';
 import { LAB_ENTRIES, removeLabEntries } from '../lab-folder.js';
 import type { CreateContext, DriverLab, InstanceDetails, InstanceSignal, Running, RuntimeDriver } from '../lifecycle/driver.js';
 import { readLogs } from '../log-files.js';
-import { labDir } from '../paths.js';
+import { labDir } from '../../shared/paths.js';
 import type { InstanceState, LogLine, LogOptions } from '../runtime.js';
 import { completeSecrets, readSecretsFile } from '../secrets.js';
 import type { LabSecrets, LabSpec } from '../spec.js';

@@ -1,7 +1,8 @@
 import type { ServiceSpec } from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { FaultError } from '../../errors.js';
-import { FAULT_JOB, FaultJobError, faultJobHint, planFaultJob, runFaultJob, withPausedLabel } from './remote-fault.js';
+import { FaultJobError } from '../../errors.js';
+import { FAULT_JOB, faultJobHint, planFaultJob, runFaultJob, withPausedLabel } from './remote-fault.js';
 import type { SwarmEngine, SwarmTask } from './swarm-engine.js';
 
 type JobSpec = {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceSpec } from 'dockerode';
-import { FaultError } from '../../errors.js';
+import { FaultError, FaultJobError } from '../../errors.js';
 import { LABEL_COMPONENT, labLabels } from '../docker/labels.js';
 import type { SwarmEngine, SwarmTask } from './swarm-engine.js';
 
@@ -75,17 +75,6 @@ export function planFaultJob(
 }
 
 const ENDED = new Set(['complete', 'failed', 'rejected', 'shutdown', 'orphaned', 'remove']);
-
-/** A fault job that did not complete: `ended` when its task ended (the call surely failed), not when it ran out of time (it may yet have happened). */
-export class FaultJobError extends FaultError {
-  constructor(
-    message: string,
-    hint: string,
-    readonly ended: boolean,
-  ) {
-    super(message, hint);
-  }
-}
 
 /** Runs a fault job to its end and removes it; a job that failed or took too long is a clear error. */
 export async function runFaultJob(

@@ -19,7 +19,7 @@ import { capGatewayAccessLog, ensureRequestLogDir, requestLogDir, requestLogFile
 import { credentialLabels, volumeCredentials } from '../docker/volume-credentials.js';
 import { freePort, freePorts } from '../free-port.js';
 import { LAB_ENTRIES, removeLabEntries } from '../lab-folder.js';
-import { packageRoot } from '../paths.js';
+import { packageRoot } from '../../shared/paths.js';
 import type { CreateContext, DriverLab, InstanceDetails, InstanceSignal, Running, RuntimeDriver } from '../lifecycle/driver.js';
 import { waitsAmong } from '../lifecycle/waits-among.js';
 import type { Health, InstanceState, LogLine, LogOptions } from '../runtime.js';

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stateRoot } from '../paths.js';
+import { stateRoot } from '../../shared/paths.js';
 
 /** Where `swarm init` keeps the id of the swarm it made: `swarm leave` leaves that one and no other. */
 const recordPath = (env: NodeJS.ProcessEnv) => join(stateRoot(env), 'swarm-made.json');

@@ -1,9 +1,9 @@
-import { AbortedError } from '../../errors.js';
-import type { InstanceState, LogLine, RuntimeName } from '../runtime.js';
-import { specInstances, type LabSecrets, type LabSpec } from '../spec.js';
-import type { ProbeSpec } from '../wait/probe-spec.js';
-import type { Probe } from '../wait/probes.js';
-import type { CreateContext, DriverInstance, DriverLab, InstanceSignal, Running, RuntimeDriver } from './driver.js';
+import { AbortedError } from '../errors.js';
+import type { InstanceState, LogLine, RuntimeName } from '../lab/runtime.js';
+import { specInstances, type LabSecrets, type LabSpec } from '../lab/spec.js';
+import type { ProbeSpec } from '../lab/wait/probe-spec.js';
+import type { Probe } from '../lab/wait/probes.js';
+import type { CreateContext, DriverInstance, DriverLab, InstanceSignal, Running, RuntimeDriver } from '../lab/lifecycle/driver.js';
 
 /**
  * A runtime driver for unit tests of the lifecycle: instances are entries in a map, and what each

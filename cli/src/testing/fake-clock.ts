@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../scenarios/clock.js';
 
 /**
  * A clock for scheduler tests: time moves only when a sleeper asks for a later moment, or when

@@ -1,6 +1,6 @@
 import type { ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
-import type { EngineClient, LabContainer } from './engine-client.js';
-import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_LAB, LABEL_REPLICA } from './labels.js';
+import type { EngineClient, LabContainer } from '../lab/docker/engine-client.js';
+import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_LAB, LABEL_REPLICA } from '../lab/docker/labels.js';
 
 interface FakeContainer {
   id: string;

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { packageRoot } from '../lab/paths.js';
-import { ScenarioFileError } from './scenario-error.js';
+import { packageRoot } from './paths.js';
+import { ScenarioFileError } from '../errors.js';
 
 const validators = new Map<string, ValidateFunction>();
 

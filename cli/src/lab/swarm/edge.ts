@@ -1,5 +1,6 @@
 import type { ContainerCreateOptions } from 'dockerode';
-import { LABEL_COMPONENT, labLabels } from '../docker/labels.js';
+import type { EngineClient } from '../docker/engine-client.js';
+import { LABEL_COMPONENT, LABEL_LAB, labLabels } from '../docker/labels.js';
 
 /**
  * Swarm publishes a service's port on every address of every node (its routing mesh), never on
@@ -50,4 +51,21 @@ export function planEdge(lab: string, network: string, image: string, routes: Ed
     ExposedPorts: exposed,
     HostConfig: { NetworkMode: network, PortBindings: bindings, RestartPolicy: { Name: 'unless-stopped' }, Init: true },
   };
+}
+
+/** The routes of the lab's edge (the gateway's first), read back from its environment; [] with no edge (or none running, when asked). */
+export async function edgeRoutes(engine: EngineClient, lab: string, runningOnly: boolean): Promise<EdgeRoute[]> {
+  const edge = (await engine.containersByLabel(`${LABEL_COMPONENT}=${EDGE}`)).find(
+    (c) => c.labels[LABEL_LAB] === lab && (!runningOnly || c.state === 'running'),
+  );
+  if (!edge) return [];
+  const env = (await engine.inspect(edge.containerId)).Config.Env ?? [];
+  const routes = env.find((e) => e.startsWith('ROUTES='))?.slice('ROUTES='.length) ?? '';
+  return routes
+    .split(',')
+    .filter(Boolean)
+    .map((r) => {
+      const [port, target] = r.split('=');
+      return { hostPort: Number(port), target: target ?? '' };
+    });
 }

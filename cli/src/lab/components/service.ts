@@ -77,6 +77,13 @@ export function serviceComponent(definition: ServiceDefinition): Component {
   };
 }
 
+/**
+ * Node resolves names on its 4 libuv threads, and a lookup of a replica's name while it is away can
+ * hang for seconds: four of them made every other lookup wait, so a call to the live replica timed
+ * out too. More threads keep the live replica's lookups going.
+ */
+export const LOOKUP_THREADS = '16';
+
 function serviceEnv(definition: ServiceDefinition, book: AddressBook, secrets: LabSecrets, extra: Record<string, string> | undefined) {
-  return { ...definition.env(book, secrets), ...(extra ?? {}) };
+  return { UV_THREADPOOL_SIZE: LOOKUP_THREADS, ...definition.env(book, secrets), ...(extra ?? {}) };
 }

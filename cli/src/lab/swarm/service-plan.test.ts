@@ -50,6 +50,16 @@ describe('planService', () => {
     }
   });
 
+  it("bounds a lookup of a name the Engine no longer knows, and gives each service's lookups threads enough to outlast a few", () => {
+    // A replica killed on a one-node swarm: its callers' lookups of its name hung, took all four
+    // of Node's threads, and a call to the live replica timed out too (503 where 200 was due).
+    for (const s of services()) {
+      const spec = containerSpec(s) as ReturnType<typeof containerSpec> & { DNSConfig?: { Options?: string[] } };
+      expect(spec.DNSConfig?.Options, s.id).toEqual(['timeout:1', 'attempts:1']);
+      if (s.kind === 'service') expect(spec.Env, s.id).toContain('UV_THREADPOOL_SIZE=16');
+    }
+  });
+
   it('passes no password in any environment: each value holding one is a secret file named by NAME_FILE', () => {
     const all = services();
     const passwords = [secrets.postgresPassword, secrets.rabbitPassword, secrets.redisPassword];

@@ -3,7 +3,17 @@ import type { InstanceState, LogLine, RuntimeName } from '../lab/runtime.js';
 import { specInstances, type LabSecrets, type LabSpec } from '../lab/spec.js';
 import type { ProbeSpec } from '../lab/wait/probe-spec.js';
 import type { Probe } from '../lab/wait/probes.js';
-import type { CreateContext, DriverInstance, DriverLab, InstanceSignal, Running, RuntimeDriver } from '../lab/lifecycle/driver.js';
+import type {
+  BrokerControl,
+  CreateContext,
+  DriverInstance,
+  DriverLab,
+  InstanceReadout,
+  InstanceSignal,
+  LabStore,
+  Running,
+  RuntimeDriver,
+} from '../lab/lifecycle/driver.js';
 
 /**
  * A runtime driver for unit tests of the lifecycle: instances are entries in a map, and what each
@@ -12,7 +22,19 @@ import type { CreateContext, DriverInstance, DriverLab, InstanceSignal, Running,
  */
 export class FakeDriver implements RuntimeDriver {
   readonly name: RuntimeName = 'process';
-  readonly brokerWatermark = 0.3;
+  readonly store: LabStore<DriverInstance> = {
+    load: () => this.load(),
+    save: (lab, instances) => this.save(lab, instances),
+    credentials: () => this.credentials(),
+  };
+  readonly shown: InstanceReadout<DriverInstance> = {
+    details: (lab, i) => this.details(lab, i),
+    logTail: (lab, i) => this.logTail(lab, i),
+  };
+  readonly broker: BrokerControl<DriverInstance> = {
+    command: (lab, i, args) => this.brokerCommand(lab, i, args),
+    watermark: 0.3,
+  };
   readonly events: string[] = [];
   readonly states = new Map<string, InstanceState>();
   private readonly startedAt = new Map<string, number>();
@@ -34,11 +56,11 @@ export class FakeDriver implements RuntimeDriver {
 
   async requireAvailable(): Promise<void> {}
 
-  async load(): Promise<DriverLab<DriverInstance> | null> {
+  private async load(): Promise<DriverLab<DriverInstance> | null> {
     return this.stored;
   }
 
-  async save(_lab: DriverLab<DriverInstance>, _instances?: DriverInstance[]): Promise<void> {}
+  private async save(_lab: DriverLab<DriverInstance>, _instances?: DriverInstance[]): Promise<void> {}
 
   async create(spec: LabSpec, context: CreateContext): Promise<DriverLab<DriverInstance>> {
     this.events.push('create');
@@ -91,21 +113,21 @@ export class FakeDriver implements RuntimeDriver {
     this.stored = null;
   }
 
-  async details(_lab: DriverLab<DriverInstance>, i: DriverInstance) {
+  private async details(_lab: DriverLab<DriverInstance>, i: DriverInstance) {
     return { pid: 1, startedAt: null, address: i.id };
   }
 
-  async logTail(_lab: DriverLab<DriverInstance>, i: DriverInstance): Promise<string> {
+  private async logTail(_lab: DriverLab<DriverInstance>, i: DriverInstance): Promise<string> {
     return `--- last lines of ${i.id} ---\nfake log`;
   }
 
   async *logs(): AsyncGenerator<LogLine> {}
 
-  async credentials(): Promise<LabSecrets | null> {
+  private async credentials(): Promise<LabSecrets | null> {
     return this.stored?.secrets ?? null;
   }
 
-  async brokerCommand(_lab: DriverLab<DriverInstance>, i: DriverInstance, args: string[]): Promise<void> {
+  private async brokerCommand(_lab: DriverLab<DriverInstance>, i: DriverInstance, args: string[]): Promise<void> {
     this.brokerCalls.push([i.id, ...args]);
   }
 

@@ -1,10 +1,21 @@
 import { LAB_ENTRIES, removeLabEntries } from '../lab-folder.js';
 import { componentFor } from '../components/catalogue.js';
 import { CONTAINER_NODE_NAME } from '../components/rabbitmq.js';
-import type { CreateContext, DriverLab, InstanceDetails, InstanceSignal, Running, RuntimeDriver } from '../lifecycle/driver.js';
+import type {
+  BrokerControl,
+  CreateContext,
+  DriverLab,
+  InstanceDetails,
+  InstanceReadout,
+  InstanceSignal,
+  LabStore,
+  Running,
+  RuntimeDriver,
+} from '../lifecycle/driver.js';
+import { EngineLabRecords, rabbitmqctlIn } from './engine-lab-records.js';
 import { PriorityGate } from '../priority-gate.js';
 import type { InstanceState, LogLine, LogOptions } from '../runtime.js';
-import type { LabSecrets, LabSpec } from '../spec.js';
+import type { LabSpec } from '../spec.js';
 import type { HostPort } from '../wait/probe-spec.js';
 import { healthOf, stateOf } from './container-state.js';
 import { networkName, type DockerInstance } from './container-plan.js';
@@ -12,7 +23,7 @@ import { createDockerLab, startPriority, type ImageSource } from './create-docke
 import { containerLogTail, dockerLabLogs } from './docker-logs.js';
 import { capGatewayAccessLog, requestLogFiles } from './request-logs.js';
 import type { EngineClient } from './engine-client.js';
-import { readRecord, removeRecord, writeRecord } from './lab-record.js';
+import { readRecord, removeRecord } from './lab-record.js';
 import type { ImageMode } from './lab-images.js';
 import { waitsAmong } from '../lifecycle/waits-among.js';
 import { volumeCredentials } from './volume-credentials.js';
@@ -45,15 +56,28 @@ export interface DockerDriverOptions {
  */
 export class DockerDriver implements RuntimeDriver<DockerInstance> {
   readonly name = 'docker' as const;
-  readonly brokerWatermark = DOCKER_WATERMARK;
   private readonly engine: EngineClient;
   private readonly starts = new PriorityGate(START_SLOTS);
   /** Containers still being created, per lab: clean-up waits for them, or they would escape it. */
   private readonly creations = new Map<string, Map<string, Promise<string>>>();
-  private saving: Promise<void> = Promise.resolve();
+  private readonly records: EngineLabRecords;
+  readonly store: LabStore<DockerInstance> = {
+    load: (lab) => this.load(lab),
+    save: (lab) => this.records.save(lab),
+    credentials: (lab) => this.records.credentials(lab),
+  };
+  readonly shown: InstanceReadout<DockerInstance> = {
+    details: (lab, i) => this.details(lab, i),
+    logTail: (lab, i) => this.logTail(lab, i),
+  };
+  readonly broker: BrokerControl<DockerInstance> = {
+    command: (_lab, i, args) => rabbitmqctlIn(this.engine, i.containerId!, args, CONTAINER_NODE_NAME),
+    watermark: DOCKER_WATERMARK,
+  };
 
   constructor(private readonly options: DockerDriverOptions) {
     this.engine = options.engine;
+    this.records = new EngineLabRecords(options.engine, options.mode, options.env);
   }
 
   available(): Promise<boolean> {
@@ -66,7 +90,7 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
     await this.engine.requireReachable();
   }
 
-  async load(lab: string): Promise<DockerLab | null> {
+  private async load(lab: string): Promise<DockerLab | null> {
     const found = (await this.engine.labContainers(lab)).filter((c) => isComponent(c.name)).sort((a, b) => a.id.localeCompare(b.id));
     if (!found.length) return null;
     const record = await readRecord(lab, this.options.env).catch(() => null);
@@ -107,26 +131,6 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
       instances: made.plan,
       gatewayUrl: `http://127.0.0.1:${made.spec.gatewayPort}`,
     };
-  }
-
-  save(lab: DockerLab): Promise<void> {
-    this.saving = this.saving
-      .catch(() => {})
-      .then(async () => {
-        const record = await readRecord(lab.name, this.options.env).catch(() => null);
-        const timeline = Object.fromEntries(lab.instances.map((i) => [i.id, i.timeline]));
-        await writeRecord(
-          lab.name,
-          {
-            createdAt: lab.createdAt,
-            images: record?.images ?? this.options.mode,
-            timeline,
-            ...(record?.requestLogs ? { requestLogs: record.requestLogs } : {}),
-          },
-          this.options.env,
-        );
-      });
-    return this.saving;
   }
 
   async start(lab: DockerLab, i: DockerInstance): Promise<Running> {
@@ -191,7 +195,7 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
     if (options.volumes) await removeLabEntries(lab, LAB_ENTRIES.docker, this.options.env);
   }
 
-  async details(lab: DockerLab, i: DockerInstance): Promise<InstanceDetails> {
+  private async details(lab: DockerLab, i: DockerInstance): Promise<InstanceDetails> {
     const info = await this.engine.inspect(i.containerId!);
     const inner = componentFor(i.name).innerPort;
     const ip = info.NetworkSettings.Networks[networkName(lab.name)]?.IPAddress;
@@ -205,7 +209,7 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
     };
   }
 
-  async logTail(_lab: DockerLab, i: DockerInstance): Promise<string> {
+  private async logTail(_lab: DockerLab, i: DockerInstance): Promise<string> {
     return `--- last lines of its log ---\n${await containerLogTail(this.engine, i.containerId!, 15)}`;
   }
 
@@ -217,19 +221,6 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
       instances.map((i) => ({ id: i.id, containerId: i.containerId!, files: requestLogFiles(dir, i.id) })),
       options,
     );
-  }
-
-  async credentials(lab: string): Promise<LabSecrets | null> {
-    if (!(await this.engine.ping())) return null;
-    return volumeCredentials(this.engine, lab, this.options.env);
-  }
-
-  /** rabbitmqctl inside the broker's container, as its own user (whose home holds the cookie). */
-  brokerCommand(_lab: DockerLab, i: DockerInstance, args: string[]): Promise<void> {
-    return this.engine.exec(i.containerId!, ['rabbitmqctl', ...args], {
-      user: 'rabbitmq',
-      env: ['HOME=/var/lib/rabbitmq', `RABBITMQ_NODENAME=${CONTAINER_NODE_NAME}`],
-    });
   }
 }
 

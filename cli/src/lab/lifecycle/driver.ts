@@ -4,19 +4,20 @@ import type { HostPort } from '../wait/probe-spec.js';
 
 /**
  * What the lifecycle (up, down, status, faults, logs: lab-runtime.ts) needs of a place a lab
- * runs. A driver knows how to make, start, signal and remove one instance there, and nothing of
- * start order, health, clean-up or faults, which are written once for every runtime.
+ * runs: a core every runtime implements (twelve members), and capabilities a runtime may offer.
+ * A driver knows how to make, start, signal and remove one instance there, and nothing of start
+ * order, health, clean-up or faults, which are written once for every runtime.
  */
-export interface RuntimeDriver<I extends DriverInstance = DriverInstance> {
+export type RuntimeDriver<I extends DriverInstance = DriverInstance> = DriverCore<I> & DriverCapabilities<I>;
+
+export interface DriverCore<I extends DriverInstance = DriverInstance> {
   readonly name: RuntimeName;
   /** Whether the place the lab runs answers (an Engine); status and down see no lab when it does not. */
   available(): Promise<boolean>;
   /** Throws a clear error, saying what to do, when it does not answer. */
   requireAvailable(): Promise<void>;
-  /** The lab as it is now, or null when nothing of it exists. */
-  load(lab: string): Promise<DriverLab<I> | null>;
-  /** Keeps what the driver records (pids, timelines): of these instances only, or of all of them. */
-  save(lab: DriverLab<I>, instances?: I[]): Promise<void>;
+  /** What the driver keeps about a lab, and reads back. */
+  readonly store: LabStore<I>;
   /**
    * Makes everything the lab needs before its first instance starts (folders, images, network,
    * volumes, ports) and plans its instances. Throws AbortedError when the signal aborts.
@@ -27,36 +28,62 @@ export interface RuntimeDriver<I extends DriverInstance = DriverInstance> {
   state(lab: DriverLab<I>, instance: I): Promise<InstanceState>;
   /** Where the host reaches it, or null while it has no address. */
   address(lab: DriverLab<I>, instance: I): Promise<HostPort | null>;
-  /**
-   * For an instance the host cannot reach (a task on another machine of a cluster): whether its
-   * engine calls it healthy, which a start-up wait then takes in place of a probe.
-   */
-  healthyElsewhere?(lab: DriverLab<I>, instance: I): Promise<boolean>;
-  /**
-   * Whether an instance the host cannot reach did its component's after-healthy step itself as it
-   * started (Postgres made the lab's database and schema), so the lifecycle has nothing to do.
-   */
-  tookStepItself?(lab: DriverLab<I>, instance: I): boolean;
-  /**
-   * After a fault's start found it healthy: waits until the rest of the lab reaches it too (on a
-   * cluster, every node), so what a scenario sends next does not meet a node that has not heard.
-   */
-  settle?(lab: DriverLab<I>, instance: I): Promise<void>;
   /** Acts on an instance that runs (or is paused): the lifecycle checks the state first. */
   signal(lab: DriverLab<I>, instance: I, signal: InstanceSignal): Promise<void>;
   /** Removes what `load` would find (containers, network, state file); `volumes` also the data. */
   remove(lab: string, options: { volumes: boolean }): Promise<void>;
+  logs(lab: DriverLab<I>, instances: I[], options: LogOptions): AsyncIterable<LogLine>;
+  /** What a person is shown of an instance. */
+  readonly shown: InstanceReadout<I>;
+}
+
+export interface LabStore<I extends DriverInstance> {
+  /** The lab as it is now, or null when nothing of it exists. */
+  load(lab: string): Promise<DriverLab<I> | null>;
+  /** Keeps what the driver records (pids, timelines): of these instances only, or of all of them. */
+  save(lab: DriverLab<I>, instances?: I[]): Promise<void>;
+  /** The credentials its data was made with, where the data keeps them; null when it has none. */
+  credentials(lab: string): Promise<LabSecrets | null>;
+}
+
+export interface InstanceReadout<I extends DriverInstance> {
   /** What `status` shows of an instance beyond its state and health. */
   details(lab: DriverLab<I>, instance: I): Promise<InstanceDetails>;
   /** The last lines of its log, headed by where they come from, for an error message. */
   logTail(lab: DriverLab<I>, instance: I): Promise<string>;
-  logs(lab: DriverLab<I>, instances: I[], options: LogOptions): AsyncIterable<LogLine>;
-  /** The credentials its data was made with, where the data keeps them; null when it has none. */
-  credentials(lab: string): Promise<LabSecrets | null>;
+}
+
+/** What a runtime may offer beyond the core: the lifecycle asks before it uses one. */
+export interface DriverCapabilities<I extends DriverInstance> {
+  /** Control of the lab's RabbitMQ broker (the alarm faults). */
+  readonly broker?: BrokerControl<I>;
+  /** For instances spread over machines the host cannot all reach (a swarm). */
+  readonly cluster?: ClusterHooks<I>;
+}
+
+export interface BrokerControl<I extends DriverInstance> {
   /** rabbitmqctl against the lab's broker. */
-  brokerCommand(lab: DriverLab<I>, instance: I, args: string[]): Promise<void>;
+  command(lab: DriverLab<I>, instance: I, args: string[]): Promise<void>;
   /** The memory watermark the lab's broker runs with (what `unalarm` restores). */
-  readonly brokerWatermark: number;
+  readonly watermark: number;
+}
+
+export interface ClusterHooks<I extends DriverInstance> {
+  /**
+   * For an instance the host cannot reach (a task on another machine of a cluster): whether its
+   * engine calls it healthy, which a start-up wait then takes in place of a probe.
+   */
+  healthyElsewhere(lab: DriverLab<I>, instance: I): Promise<boolean>;
+  /**
+   * Whether an instance the host cannot reach did its component's after-healthy step itself as it
+   * started (Postgres made the lab's database and schema), so the lifecycle has nothing to do.
+   */
+  tookStepItself(lab: DriverLab<I>, instance: I): boolean;
+  /**
+   * After a fault's start found it healthy: waits until the rest of the lab reaches it too (on a
+   * cluster, every node), so what a scenario sends next does not meet a node that has not heard.
+   */
+  settle(lab: DriverLab<I>, instance: I): Promise<void>;
 }
 
 export interface DriverInstance {

@@ -1,6 +1,7 @@
 import type { FaultVerb, InstanceState } from '../runtime.js';
 import { alarmArgs } from '../broker-alarm.js';
-import type { DriverInstance, DriverLab, RuntimeDriver } from './driver.js';
+import { FaultError } from '../../errors.js';
+import type { BrokerControl, DriverInstance, DriverLab, RuntimeDriver } from './driver.js';
 import { waitHealthy, type HealthChecks } from './wait-healthy.js';
 
 const live = (state: InstanceState) => state === 'running' || state === 'paused';
@@ -35,10 +36,12 @@ export const FAULTS: Record<FaultVerb, Fault> = {
     await restartAndWait(driver, lab, i, checks);
   },
   async alarm(driver, lab, i) {
-    await driver.brokerCommand(lab, i, alarmArgs('alarm', driver.brokerWatermark));
+    const broker = brokerOf(driver);
+    await broker.command(lab, i, alarmArgs('alarm', broker.watermark));
   },
   async unalarm(driver, lab, i) {
-    await driver.brokerCommand(lab, i, alarmArgs('unalarm', driver.brokerWatermark));
+    const broker = brokerOf(driver);
+    await broker.command(lab, i, alarmArgs('unalarm', broker.watermark));
   },
 };
 
@@ -51,7 +54,14 @@ async function restartAndWait<I extends DriverInstance>(
 ): Promise<void> {
   const running = await driver.start(lab, i);
   // The new pid is kept at once: a fault that overlaps this one must not forget it.
-  await driver.save(lab, [i]);
+  await driver.store.save(lab, [i]);
   await waitHealthy(driver, lab, i, running, new AbortController().signal, checks);
-  await driver.settle?.(lab, i);
+  await driver.cluster?.settle(lab, i);
+}
+
+/** The runtime's broker control; a runtime without one cannot take the alarm faults. */
+function brokerOf<I extends DriverInstance>(driver: RuntimeDriver<I>): BrokerControl<I> {
+  if (!driver.broker)
+    throw new FaultError(`the ${driver.name} runtime offers no control of the broker, so it cannot raise or clear its alarm`);
+  return driver.broker;
 }

@@ -193,7 +193,7 @@ describe('the lifecycle: down', () => {
     const { driver, runtime } = setup();
     await runtime.up(spec());
     const saved: string[][] = [];
-    driver.save = async (_lab, instances) => void saved.push((instances ?? []).map((i) => i.id));
+    driver.store.save = async (_lab, instances) => void saved.push((instances ?? []).map((i) => i.id));
     const signal = driver.signal.bind(driver);
     driver.signal = async (lab, i, s) => {
       if (i.id === 'availability-service-1') throw new Error('the engine refused');
@@ -236,7 +236,11 @@ describe('the lifecycle: faults', () => {
     const settled: string[] = [];
     // What a cluster's driver does (see swarm/name-settle.ts): here, note when it is asked.
     Object.assign(driver, {
-      settle: async (_lab: unknown, i: { id: string }) => void settled.push(`${i.id} ${driver.states.get(i.id)}`),
+      cluster: {
+        healthyElsewhere: async () => false,
+        tookStepItself: () => false,
+        settle: async (_lab: unknown, i: { id: string }) => void settled.push(`${i.id} ${driver.states.get(i.id)}`),
+      },
     });
     await runtime.fault('unit', 'restart', 'redis');
     await runtime.fault('unit', 'stop', 'user-service');

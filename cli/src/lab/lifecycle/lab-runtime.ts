@@ -44,7 +44,7 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
     if (options.signal?.aborted) failed.abort();
     try {
       await this.driver.requireAvailable();
-      const existing = await this.driver.load(spec.name);
+      const existing = await this.driver.store.load(spec.name);
       if (existing) {
         const status = await this.statusOf(existing);
         if (status.instances.length && status.instances.every((i) => i.state === 'running' && i.health === 'healthy')) {
@@ -90,14 +90,14 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
             progress({ type: 'starting', id: instance.id });
             const running = await this.driver.start(lab, instance);
             instance.timeline = { started: Date.now() - t0 };
-            await this.driver.save(lab, [instance]);
+            await this.driver.store.save(lab, [instance]);
             started();
             // Probed at once (a crash shows at once); its limit counts from when its health may pass.
             const countsFrom = gates.before(instance, failed.signal);
             await waitHealthy(this.driver, lab, instance, running, failed.signal, this.checks, countsFrom);
             await afterHealthy(this.driver, lab, instance, this.checks);
             instance.timeline.healthy = Date.now() - t0;
-            await this.driver.save(lab, [instance]);
+            await this.driver.store.save(lab, [instance]);
             progress({ type: 'healthy', id: instance.id, ms: instance.timeline.healthy });
           } finally {
             gates.done(instance.id);
@@ -117,7 +117,7 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
       }
       throw err;
     }
-    await this.driver.save(lab);
+    await this.driver.store.save(lab);
   }
 
   /**
@@ -139,7 +139,7 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
 
   async down(lab: string, options: { volumes?: boolean } = {}): Promise<{ stopped: string[] }> {
     if (!(await this.driver.available())) return { stopped: [] };
-    const found = await this.driver.load(lab);
+    const found = await this.driver.store.load(lab);
     const stopped = found ? await this.stopAll(found) : [];
     await this.driver.remove(lab, { volumes: options.volumes ?? false });
     return { stopped };
@@ -147,14 +147,14 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
 
   async status(lab: string): Promise<LabStatus | null> {
     if (!(await this.driver.available())) return null;
-    const found = await this.driver.load(lab);
+    const found = await this.driver.store.load(lab);
     return found ? this.statusOf(found) : null;
   }
 
   private async statusOf(lab: DriverLab<I>): Promise<LabStatus> {
     const instances = await Promise.all(
       lab.instances.map(async (i): Promise<InstanceStatus> => {
-        const [state, details] = await Promise.all([this.driver.state(lab, i), this.driver.details(lab, i)]);
+        const [state, details] = await Promise.all([this.driver.state(lab, i), this.driver.shown.details(lab, i)]);
         return {
           id: i.id,
           name: i.name,
@@ -185,7 +185,7 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
   }
 
   credentials(lab: string): Promise<LabSecrets | null> {
-    return this.driver.credentials(lab);
+    return this.driver.store.credentials(lab);
   }
 
   async fault(lab: string, verb: FaultVerb, target: string): Promise<string[]> {
@@ -197,7 +197,7 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
     );
     // Every target's fault runs to its end and is saved, even when another target's fails.
     const outcomes = await Promise.allSettled(targets.map((i) => FAULTS[verb](this.driver, found, i, this.checks)));
-    await this.driver.save(found, targets);
+    await this.driver.store.save(found, targets);
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) throw failed.reason;
     return targets.map((i) => i.id);
@@ -211,7 +211,7 @@ export class LabRuntime<I extends DriverInstance> implements Runtime {
 
   private async requireLab(lab: string): Promise<DriverLab<I>> {
     await this.driver.requireAvailable();
-    const found = await this.driver.load(lab);
+    const found = await this.driver.store.load(lab);
     if (!found?.instances.length) throw new NoLabError(lab);
     return found;
   }

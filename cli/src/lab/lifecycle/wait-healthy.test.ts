@@ -18,7 +18,9 @@ const lab: DriverLab<DriverInstance> = { name: 'demo', createdAt: '', gatewayUrl
 const unreachable = (tookStepItself?: boolean) =>
   ({
     address: async () => null,
-    ...(tookStepItself === undefined ? {} : { tookStepItself: () => tookStepItself }),
+    ...(tookStepItself === undefined
+      ? {}
+      : { cluster: { tookStepItself: () => tookStepItself, healthyElsewhere: async () => false, settle: async () => {} } }),
   }) as unknown as RuntimeDriver;
 
 describe('afterHealthy of an instance the host cannot reach', () => {

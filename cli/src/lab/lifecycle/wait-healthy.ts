@@ -31,7 +31,7 @@ export async function waitHealthy<I extends DriverInstance>(
     if (!spec) {
       const at = await driver.address(lab, instance);
       if (!at) {
-        if (await driver.healthyElsewhere?.(lab, instance)) return;
+        if (await driver.cluster?.healthyElsewhere(lab, instance)) return;
         throw new Error('it has no address yet');
       }
       spec = component.probe(at, secrets);
@@ -50,7 +50,7 @@ export async function waitHealthy<I extends DriverInstance>(
     });
   } catch (err) {
     if (signal.aborted) throw new AbortedError();
-    const tail = await driver.logTail(lab, instance);
+    const tail = await driver.shown.logTail(lab, instance);
     throw new LabStartError(
       `${(err as Error).message}\n${tail}`,
       err instanceof FatalProbeError ? err.hint : `see the whole log with \`w2meet logs ${instance.id}\``,
@@ -77,7 +77,7 @@ export async function afterHealthy<I extends DriverInstance>(
   const step = checks.afterHealthy ?? componentFor(instance.name).afterHealthy;
   if (!step) return;
   const at = await driver.address(lab, instance);
-  if (!at && driver.tookStepItself?.(lab, instance)) return;
+  if (!at && driver.cluster?.tookStepItself(lab, instance)) return;
   if (!at)
     throw new LabStartError(
       `${instance.id} answered but has no address any more`,

@@ -3,7 +3,17 @@ import { rm } from 'node:fs/promises';
 import { FaultError } from '../../errors.js';
 import { runChildCommand } from '../child-command.js';
 import { LAB_ENTRIES, removeLabEntries } from '../lab-folder.js';
-import type { CreateContext, DriverLab, InstanceDetails, InstanceSignal, Running, RuntimeDriver } from '../lifecycle/driver.js';
+import type {
+  BrokerControl,
+  CreateContext,
+  DriverLab,
+  InstanceDetails,
+  InstanceReadout,
+  InstanceSignal,
+  LabStore,
+  Running,
+  RuntimeDriver,
+} from '../lifecycle/driver.js';
 import { readLogs } from '../log-files.js';
 import { labDir } from '../../shared/paths.js';
 import type { InstanceState, LogLine, LogOptions } from '../runtime.js';
@@ -29,7 +39,19 @@ type ProcessLab = DriverLab<ProcessInstance>;
  */
 export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
   readonly name = 'process' as const;
-  readonly brokerWatermark = PROCESS_WATERMARK;
+  readonly store: LabStore<ProcessInstance> = {
+    load: (lab) => this.load(lab),
+    save: (lab, instances) => this.save(lab, instances),
+    credentials: (lab) => this.credentials(lab),
+  };
+  readonly shown: InstanceReadout<ProcessInstance> = {
+    details: (lab, i) => this.details(lab, i),
+    logTail: (lab, i) => this.logTail(lab, i),
+  };
+  readonly broker: BrokerControl<ProcessInstance> = {
+    command: (lab, i, args) => this.brokerCommand(lab, i, args),
+    watermark: PROCESS_WATERMARK,
+  };
   /** Labs this process created or loaded: clean-up finds a companion started before it was saved. */
   private readonly known = new Map<string, ProcessLab>();
   private saving: Promise<void> = Promise.resolve();
@@ -49,7 +71,7 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
 
   async requireAvailable(): Promise<void> {}
 
-  async load(lab: string): Promise<ProcessLab | null> {
+  private async load(lab: string): Promise<ProcessLab | null> {
     const state = await readState(this.dir(lab));
     if (!state) return null;
     await capGatewayLog(state);
@@ -70,7 +92,7 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
    * scenario restarts RabbitMQ while it kills a worker): writing back a whole state read before the
    * other fault finished would forget the new pid of what that fault started, and leave it orphaned.
    */
-  save(lab: ProcessLab, instances: ProcessInstance[] = lab.instances): Promise<void> {
+  private save(lab: ProcessLab, instances: ProcessInstance[] = lab.instances): Promise<void> {
     const dir = this.dir(lab.name);
     this.saving = this.saving
       .catch(() => {})
@@ -140,11 +162,11 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
     if (options.volumes) await removeLabEntries(lab, LAB_ENTRIES.process, this.env);
   }
 
-  async details(_lab: ProcessLab, i: ProcessInstance): Promise<InstanceDetails> {
+  private async details(_lab: ProcessLab, i: ProcessInstance): Promise<InstanceDetails> {
     return { pid: i.pid, startedAt: i.startedAt, address: `127.0.0.1:${i.port}` };
   }
 
-  async logTail(_lab: ProcessLab, i: ProcessInstance): Promise<string> {
+  private async logTail(_lab: ProcessLab, i: ProcessInstance): Promise<string> {
     return `--- last lines of ${i.logFile} ---\n${logTail(i.logFile)}`;
   }
 
@@ -157,14 +179,14 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
     );
   }
 
-  async credentials(lab: string): Promise<LabSecrets | null> {
+  private async credentials(lab: string): Promise<LabSecrets | null> {
     const dir = this.dir(lab);
     const state = await readState(dir);
     return state ? completeSecrets(state.secrets) : readSecretsFile(dir);
   }
 
   /** rabbitmqctl against the lab's broker: its node name, epmd port and cookie (in its home). */
-  async brokerCommand(_lab: ProcessLab, i: ProcessInstance, args: string[]): Promise<void> {
+  private async brokerCommand(_lab: ProcessLab, i: ProcessInstance, args: string[]): Promise<void> {
     const ctl = join(dirname(findBinary('rabbitmq-server', this.env) ?? '/usr/lib/rabbitmq/bin/rabbitmq-server'), 'rabbitmqctl');
     await runChildCommand(ctl, ['-n', i.env.RABBITMQ_NODENAME!, ...args], {
       // The command's own Erlang node listens on loopback too, like the broker's.

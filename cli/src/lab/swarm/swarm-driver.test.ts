@@ -210,18 +210,18 @@ describe('SwarmDriver with a manager of another machine (DOCKER_HOST=tcp://manag
     const remote = driverAt('tcp://manager.lan:2376');
     expect(await remote.address(lab, postgres)).toBeNull();
     expect(await remote.address(lab, gateway)).toBeNull();
-    expect(await remote.healthyElsewhere(lab, postgres)).toBe(true);
-    expect(await driverAt('tcp://manager.lan:2376', 'starting').healthyElsewhere(lab, postgres)).toBe(false);
+    expect(await remote.cluster.healthyElsewhere(lab, postgres)).toBe(true);
+    expect(await driverAt('tcp://manager.lan:2376', 'starting').cluster.healthyElsewhere(lab, postgres)).toBe(false);
     // Running, but its readiness check fails in its container: not healthy yet.
-    expect(await driverAt('tcp://manager.lan:2376', 'running', false).healthyElsewhere(lab, postgres)).toBe(false);
-    expect(remote.tookStepItself(lab, postgres)).toBe(true);
-    expect(remote.tookStepItself(lab, gateway)).toBe(false);
+    expect(await driverAt('tcp://manager.lan:2376', 'running', false).cluster.healthyElsewhere(lab, postgres)).toBe(false);
+    expect(remote.cluster.tookStepItself(lab, postgres)).toBe(true);
+    expect(remote.cluster.tookStepItself(lab, gateway)).toBe(false);
   });
 
   it('names the task on the manager, or with --expose-infra the port the tunnel carries, as the address status shows', async () => {
-    expect((await driverAt('tcp://manager.lan:2376').details(lab, postgres)).address).toBe('task on manager.lan');
+    expect((await driverAt('tcp://manager.lan:2376').shown.details(lab, postgres)).address).toBe('task on manager.lan');
     const exposed = driverAt('tcp://manager.lan:2376', 'running', true, '18080=gateway:8080,41001=postgres:5432,41002=redis:6379');
-    expect((await exposed.details(lab, postgres)).address).toBe('127.0.0.1:41001');
+    expect((await exposed.shown.details(lab, postgres)).address).toBe('127.0.0.1:41001');
     expect(await exposed.infraPorts('demo')).toEqual({ postgres: 41001, redis: 41002 });
     // Still nothing to probe from here before the tunnel is open: the start goes by the Engine's verdict.
     expect(await exposed.address(lab, postgres)).toBeNull();
@@ -230,7 +230,7 @@ describe('SwarmDriver with a manager of another machine (DOCKER_HOST=tcp://manag
   it('on this machine probes the task at its bridge address and applies the schema itself', async () => {
     const here = driverAt(undefined);
     expect(await here.address(lab, postgres)).toEqual({ host: '172.18.0.5', port: 5432 });
-    expect(await here.healthyElsewhere(lab, postgres)).toBe(false);
-    expect(here.tookStepItself(lab, postgres)).toBe(false);
+    expect(await here.cluster.healthyElsewhere(lab, postgres)).toBe(false);
+    expect(here.cluster.tookStepItself(lab, postgres)).toBe(false);
   });
 });

@@ -2,12 +2,21 @@ import { PrerequisiteError } from '../../errors.js';
 import { CONTAINER_NODE_NAME } from '../components/rabbitmq.js';
 import { containerLogs, containerLogTail, dockerLabLogs } from '../docker/docker-logs.js';
 import type { EngineClient } from '../docker/engine-client.js';
-import { readRecord, writeRecord } from '../docker/lab-record.js';
+import { readRecord } from '../docker/lab-record.js';
 import { requestLogFiles } from '../docker/request-logs.js';
-import { volumeCredentials } from '../docker/volume-credentials.js';
-import type { CreateContext, InstanceDetails, InstanceSignal, Running, RuntimeDriver } from '../lifecycle/driver.js';
+import { EngineLabRecords, rabbitmqctlIn } from '../docker/engine-lab-records.js';
+import type {
+  BrokerControl,
+  ClusterHooks,
+  CreateContext,
+  InstanceReadout,
+  InstanceSignal,
+  LabStore,
+  Running,
+  RuntimeDriver,
+} from '../lifecycle/driver.js';
 import type { InstanceState, LogLine, LogOptions } from '../runtime.js';
-import type { ComponentName, LabSecrets, LabSpec } from '../spec.js';
+import type { ComponentName, LabSpec } from '../spec.js';
 import type { HostPort } from '../wait/probe-spec.js';
 import { createSwarmLab } from './create-swarm-lab.js';
 import { loadSwarmLab } from './load-swarm-lab.js';
@@ -46,10 +55,32 @@ export const SWARM_HINT =
  */
 export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
   readonly name = 'swarm' as const;
-  readonly brokerWatermark = SWARM_WATERMARK;
   private readonly swarm: SwarmEngine;
   private readonly engine: EngineClient;
-  private saving: Promise<void> = Promise.resolve();
+  private readonly records: EngineLabRecords;
+  readonly store: LabStore<SwarmInstance> = {
+    load: (lab) => loadSwarmLab(this.context, lab),
+    save: (lab) => this.records.save(lab),
+    credentials: (lab) => this.records.credentials(lab),
+  };
+  readonly shown: InstanceReadout<SwarmInstance> = {
+    details: (lab, i) => instanceDetails(this.context, lab, i),
+    logTail: (_lab, i) => this.logTail(i),
+  };
+  readonly broker: BrokerControl<SwarmInstance> = {
+    command: async (_lab, i, args) => {
+      const container = await this.localContainer(i);
+      if (!container) throw new PrerequisiteError(`${i.id} runs on another node`, 'run the fault from a manager on that node');
+      await rabbitmqctlIn(this.engine, container, args, CONTAINER_NODE_NAME);
+    },
+    watermark: SWARM_WATERMARK,
+  };
+  readonly cluster: ClusterHooks<SwarmInstance> = {
+    healthyElsewhere: (_lab, i) => healthyElsewhere(this.context, i),
+    // With a manager of another machine, Postgres made the lab's database and schema itself (see planService).
+    tookStepItself: (_lab, i) => this.remote !== null && i.name === 'postgres',
+    settle: (lab, i) => settleInstance(this.context, lab, i),
+  };
   private readonly context: SwarmContext;
   /**
    * The manager's host when DOCKER_HOST is an Engine of another machine (see engine-here.ts): then
@@ -65,6 +96,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     this.engine = options.engine;
     this.remote = remoteManager(options.env);
     this.context = { swarm: this.swarm, engine: this.engine, options, remote: this.remote };
+    this.records = new EngineLabRecords(options.engine, options.mode, options.env);
   }
 
   async available(): Promise<boolean> {
@@ -80,32 +112,9 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     if (!local.manager) throw new PrerequisiteError('the Docker Engine is a worker of its swarm, not a manager', SWARM_HINT);
   }
 
-  load(lab: string): Promise<SwarmLab | null> {
-    return loadSwarmLab(this.context, lab);
-  }
-
   async create(spec: LabSpec, context: CreateContext): Promise<SwarmLab> {
     requireSafeRemote(this.options.env);
     return createSwarmLab(this.context, spec, context);
-  }
-
-  save(lab: SwarmLab): Promise<void> {
-    this.saving = this.saving
-      .catch(() => {})
-      .then(async () => {
-        const record = await readRecord(lab.name, this.options.env).catch(() => null);
-        await writeRecord(
-          lab.name,
-          {
-            createdAt: lab.createdAt,
-            images: record?.images ?? this.options.mode,
-            timeline: Object.fromEntries(lab.instances.map((i) => [i.id, i.timeline])),
-            ...(record?.requestLogs ? { requestLogs: record.requestLogs } : {}),
-          },
-          this.options.env,
-        );
-      });
-    return this.saving;
   }
 
   start(_lab: SwarmLab, i: SwarmInstance): Promise<Running> {
@@ -133,38 +142,20 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     return instanceAddress(this.context, lab, i);
   }
 
-  /** For a task the host cannot probe: the Engine's verdict, or a readiness check run in it (see swarm-whereabouts.ts). */
-  healthyElsewhere(_lab: SwarmLab, i: SwarmInstance): Promise<boolean> {
-    return healthyElsewhere(this.context, i);
-  }
-
   /** The infrastructure's ports on 127.0.0.1 with --expose-infra, from the routes of the edge that runs. */
   infraPorts(lab: string): Promise<Partial<Record<ComponentName, number>>> {
     return infraPorts(this.context, lab);
-  }
-
-  details(lab: SwarmLab, i: SwarmInstance): Promise<InstanceDetails> {
-    return instanceDetails(this.context, lab, i);
-  }
-
-  /** With a manager of another machine, Postgres made the lab's database and schema itself (see planService). */
-  tookStepItself(_lab: SwarmLab, i: SwarmInstance): boolean {
-    return this.remote !== null && i.name === 'postgres';
   }
 
   signal(lab: SwarmLab, i: SwarmInstance, signal: InstanceSignal): Promise<void> {
     return signalInstance(this.context, lab, i, signal);
   }
 
-  settle(lab: SwarmLab, i: SwarmInstance): Promise<void> {
-    return settleInstance(this.context, lab, i);
-  }
-
   remove(lab: string, options: { volumes: boolean }): Promise<void> {
     return removeSwarmLab(this.context, lab, options);
   }
 
-  async logTail(_lab: SwarmLab, i: SwarmInstance): Promise<string> {
+  private async logTail(i: SwarmInstance): Promise<string> {
     // The newest task with a container of this node, running or not: a task that failed has the reason in its log.
     const local = await this.swarm.localState();
     const container = newestFirst(await this.swarm.tasks(i.serviceId!)).find(
@@ -194,19 +185,5 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
       targets.filter((t): t is { id: string; containerId: string; files: string[] } => t.containerId !== null),
       options,
     );
-  }
-
-  async credentials(lab: string): Promise<LabSecrets | null> {
-    if (!(await this.engine.ping())) return null;
-    return volumeCredentials(this.engine, lab, this.options.env);
-  }
-
-  async brokerCommand(_lab: SwarmLab, i: SwarmInstance, args: string[]): Promise<void> {
-    const container = await this.localContainer(i);
-    if (!container) throw new PrerequisiteError(`${i.id} runs on another node`, 'run the fault from a manager on that node');
-    await this.engine.exec(container, ['rabbitmqctl', ...args], {
-      user: 'rabbitmq',
-      env: ['HOME=/var/lib/rabbitmq', `RABBITMQ_NODENAME=${CONTAINER_NODE_NAME}`],
-    });
   }
 }

@@ -1,17 +1,7 @@
 import { LAB_ENTRIES, removeLabEntries } from '../lab-folder.js';
 import { componentFor } from '../components/catalogue.js';
 import { CONTAINER_NODE_NAME } from '../components/rabbitmq.js';
-import type {
-  BrokerControl,
-  CreateContext,
-  DriverLab,
-  InstanceDetails,
-  InstanceReadout,
-  InstanceSignal,
-  LabStore,
-  Running,
-  RuntimeDriver,
-} from '../lifecycle/driver.js';
+import type * as Driver from '../lifecycle/driver.js';
 import { EngineLabRecords, rabbitmqctlIn } from './engine-lab-records.js';
 import { PriorityGate } from '../priority-gate.js';
 import type { InstanceState, LogLine, LogOptions } from '../runtime.js';
@@ -40,7 +30,7 @@ const INSPECT_EVERY_MS = 500;
  */
 const START_SLOTS = 1;
 
-type DockerLab = DriverLab<DockerInstance>;
+type DockerLab = Driver.DriverLab<DockerInstance>;
 
 export interface DockerDriverOptions {
   engine: EngineClient;
@@ -54,23 +44,23 @@ export interface DockerDriverOptions {
  * The lab on a Docker Engine: a labelled network, named volumes, one container per replica.
  * Everything carries the lab's labels; `remove` removes exactly that.
  */
-export class DockerDriver implements RuntimeDriver<DockerInstance> {
+export class DockerDriver implements Driver.RuntimeDriver<DockerInstance> {
   readonly name = 'docker' as const;
   private readonly engine: EngineClient;
   private readonly starts = new PriorityGate(START_SLOTS);
   /** Containers still being created, per lab: clean-up waits for them, or they would escape it. */
   private readonly creations = new Map<string, Map<string, Promise<string>>>();
   private readonly records: EngineLabRecords;
-  readonly store: LabStore<DockerInstance> = {
+  readonly store: Driver.LabStore<DockerInstance> = {
     load: (lab) => this.load(lab),
     save: (lab) => this.records.save(lab),
     credentials: (lab) => this.records.credentials(lab),
   };
-  readonly shown: InstanceReadout<DockerInstance> = {
+  readonly shown: Driver.InstanceReadout<DockerInstance> = {
     details: (lab, i) => this.details(lab, i),
     logTail: (lab, i) => this.logTail(lab, i),
   };
-  readonly broker: BrokerControl<DockerInstance> = {
+  readonly broker: Driver.BrokerControl<DockerInstance> = {
     command: (_lab, i, args) => rabbitmqctlIn(this.engine, i.containerId!, args, CONTAINER_NODE_NAME),
     watermark: DOCKER_WATERMARK,
   };
@@ -121,7 +111,7 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
     };
   }
 
-  async create(spec: LabSpec, context: CreateContext): Promise<DockerLab> {
+  async create(spec: LabSpec, context: Driver.CreateContext): Promise<DockerLab> {
     const made = await createDockerLab({ ...this.options, spec }, context);
     this.creations.set(spec.name, made.creations);
     return {
@@ -133,7 +123,7 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
     };
   }
 
-  async start(lab: DockerLab, i: DockerInstance): Promise<Running> {
+  async start(lab: DockerLab, i: DockerInstance): Promise<Driver.Running> {
     const creation = this.creations.get(lab.name)?.get(i.id);
     // The container this lab has now; a creation of an earlier lab of the same name is not it.
     const id = i.containerId ?? (await creation!);
@@ -169,7 +159,7 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
     return p ? { host: p.HostIp, port: Number(p.HostPort) } : null;
   }
 
-  async signal(_lab: DockerLab, i: DockerInstance, signal: InstanceSignal): Promise<void> {
+  async signal(_lab: DockerLab, i: DockerInstance, signal: Driver.InstanceSignal): Promise<void> {
     const id = i.containerId!;
     switch (signal) {
       case 'stop':
@@ -195,7 +185,7 @@ export class DockerDriver implements RuntimeDriver<DockerInstance> {
     if (options.volumes) await removeLabEntries(lab, LAB_ENTRIES.docker, this.options.env);
   }
 
-  private async details(lab: DockerLab, i: DockerInstance): Promise<InstanceDetails> {
+  private async details(lab: DockerLab, i: DockerInstance): Promise<Driver.InstanceDetails> {
     const info = await this.engine.inspect(i.containerId!);
     const inner = componentFor(i.name).innerPort;
     const ip = info.NetworkSettings.Networks[networkName(lab.name)]?.IPAddress;

@@ -3,17 +3,7 @@ import { rm } from 'node:fs/promises';
 import { FaultError } from '../../errors.js';
 import { runChildCommand } from '../child-command.js';
 import { LAB_ENTRIES, removeLabEntries } from '../lab-folder.js';
-import type {
-  BrokerControl,
-  CreateContext,
-  DriverLab,
-  InstanceDetails,
-  InstanceReadout,
-  InstanceSignal,
-  LabStore,
-  Running,
-  RuntimeDriver,
-} from '../lifecycle/driver.js';
+import type * as Driver from '../lifecycle/driver.js';
 import { readLogs } from '../log-files.js';
 import { labDir } from '../../shared/paths.js';
 import type { InstanceState, LogLine, LogOptions } from '../runtime.js';
@@ -31,24 +21,24 @@ import { groupIsOurs, identityToRecord, instanceState, spawnInstance, stopGroup 
 
 const STOP_GRACE_MS = 8000;
 
-type ProcessLab = DriverLab<ProcessInstance>;
+type ProcessLab = Driver.DriverLab<ProcessInstance>;
 
 /**
  * The lab as local processes: Postgres, Redis, RabbitMQ (with its own epmd), nginx and the built
  * services on free loopback ports, state and logs under `.w2meet/<lab>/`.
  */
-export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
+export class ProcessDriver implements Driver.RuntimeDriver<ProcessInstance> {
   readonly name = 'process' as const;
-  readonly store: LabStore<ProcessInstance> = {
+  readonly store: Driver.LabStore<ProcessInstance> = {
     load: (lab) => this.load(lab),
     save: (lab, instances) => this.save(lab, instances),
     credentials: (lab) => this.credentials(lab),
   };
-  readonly shown: InstanceReadout<ProcessInstance> = {
+  readonly shown: Driver.InstanceReadout<ProcessInstance> = {
     details: (lab, i) => this.details(lab, i),
     logTail: (lab, i) => this.logTail(lab, i),
   };
-  readonly broker: BrokerControl<ProcessInstance> = {
+  readonly broker: Driver.BrokerControl<ProcessInstance> = {
     command: (lab, i, args) => this.brokerCommand(lab, i, args),
     watermark: PROCESS_WATERMARK,
   };
@@ -80,7 +70,7 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
     return found;
   }
 
-  async create(spec: LabSpec, context: CreateContext): Promise<ProcessLab> {
+  async create(spec: LabSpec, context: Driver.CreateContext): Promise<ProcessLab> {
     const state = await createProcessLab({ spec, dir: this.dir(spec.name), env: this.env, isRoot: this.isRoot }, context);
     const lab = labFromState(state);
     this.known.set(spec.name, lab);
@@ -109,7 +99,7 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
     return this.saving;
   }
 
-  async start(_lab: ProcessLab, i: ProcessInstance): Promise<Running> {
+  async start(_lab: ProcessLab, i: ProcessInstance): Promise<Driver.Running> {
     await startCompanions(i);
     const spawned = spawnInstance(i);
     i.pid = spawned.pid;
@@ -129,7 +119,7 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
     return { host: '127.0.0.1', port: i.port };
   }
 
-  async signal(_lab: ProcessLab, i: ProcessInstance, signal: InstanceSignal): Promise<void> {
+  async signal(_lab: ProcessLab, i: ProcessInstance, signal: Driver.InstanceSignal): Promise<void> {
     // A pid that now names another program is left alone: that process is not the lab's.
     const ours = groupIsOurs(i);
     switch (signal) {
@@ -162,7 +152,7 @@ export class ProcessDriver implements RuntimeDriver<ProcessInstance> {
     if (options.volumes) await removeLabEntries(lab, LAB_ENTRIES.process, this.env);
   }
 
-  private async details(_lab: ProcessLab, i: ProcessInstance): Promise<InstanceDetails> {
+  private async details(_lab: ProcessLab, i: ProcessInstance): Promise<Driver.InstanceDetails> {
     return { pid: i.pid, startedAt: i.startedAt, address: `127.0.0.1:${i.port}` };
   }
 

@@ -5,16 +5,7 @@ import type { EngineClient } from '../docker/engine-client.js';
 import { readRecord } from '../docker/lab-record.js';
 import { requestLogFiles } from '../docker/request-logs.js';
 import { EngineLabRecords, rabbitmqctlIn } from '../docker/engine-lab-records.js';
-import type {
-  BrokerControl,
-  ClusterHooks,
-  CreateContext,
-  InstanceReadout,
-  InstanceSignal,
-  LabStore,
-  Running,
-  RuntimeDriver,
-} from '../lifecycle/driver.js';
+import type * as Driver from '../lifecycle/driver.js';
 import type { InstanceState, LogLine, LogOptions } from '../runtime.js';
 import type { ComponentName, LabSpec } from '../spec.js';
 import type { HostPort } from '../wait/probe-spec.js';
@@ -53,21 +44,21 @@ export const SWARM_HINT =
  * health check fails, and balances each name over the task behind it; the lifecycle starts them in
  * dependency order by scaling each from 0 to 1 and waits for the Engine to call it healthy.
  */
-export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
+export class SwarmDriver implements Driver.RuntimeDriver<SwarmInstance> {
   readonly name = 'swarm' as const;
   private readonly swarm: SwarmEngine;
   private readonly engine: EngineClient;
   private readonly records: EngineLabRecords;
-  readonly store: LabStore<SwarmInstance> = {
+  readonly store: Driver.LabStore<SwarmInstance> = {
     load: (lab) => loadSwarmLab(this.context, lab),
     save: (lab) => this.records.save(lab),
     credentials: (lab) => this.records.credentials(lab),
   };
-  readonly shown: InstanceReadout<SwarmInstance> = {
+  readonly shown: Driver.InstanceReadout<SwarmInstance> = {
     details: (lab, i) => instanceDetails(this.context, lab, i),
     logTail: (_lab, i) => this.logTail(i),
   };
-  readonly broker: BrokerControl<SwarmInstance> = {
+  readonly broker: Driver.BrokerControl<SwarmInstance> = {
     command: async (_lab, i, args) => {
       const container = await this.localContainer(i);
       if (!container) throw new PrerequisiteError(`${i.id} runs on another node`, 'run the fault from a manager on that node');
@@ -75,7 +66,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     },
     watermark: SWARM_WATERMARK,
   };
-  readonly cluster: ClusterHooks<SwarmInstance> = {
+  readonly cluster: Driver.ClusterHooks<SwarmInstance> = {
     healthyElsewhere: (_lab, i) => healthyElsewhere(this.context, i),
     // With a manager of another machine, Postgres made the lab's database and schema itself (see planService).
     tookStepItself: (_lab, i) => this.remote !== null && i.name === 'postgres',
@@ -112,12 +103,12 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     if (!local.manager) throw new PrerequisiteError('the Docker Engine is a worker of its swarm, not a manager', SWARM_HINT);
   }
 
-  async create(spec: LabSpec, context: CreateContext): Promise<SwarmLab> {
+  async create(spec: LabSpec, context: Driver.CreateContext): Promise<SwarmLab> {
     requireSafeRemote(this.options.env);
     return createSwarmLab(this.context, spec, context);
   }
 
-  start(_lab: SwarmLab, i: SwarmInstance): Promise<Running> {
+  start(_lab: SwarmLab, i: SwarmInstance): Promise<Driver.Running> {
     return startTask(this.swarm, i);
   }
 
@@ -147,7 +138,7 @@ export class SwarmDriver implements RuntimeDriver<SwarmInstance> {
     return infraPorts(this.context, lab);
   }
 
-  signal(lab: SwarmLab, i: SwarmInstance, signal: InstanceSignal): Promise<void> {
+  signal(lab: SwarmLab, i: SwarmInstance, signal: Driver.InstanceSignal): Promise<void> {
     return signalInstance(this.context, lab, i, signal);
   }
 

@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +44,22 @@ describe('the import graph', () => {
     ).toEqual([['a.ts', 'b.ts']]);
   });
 
+  it('reads side-effect, multi-line, re-exporting and dynamic imports', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'w2meet-graph-'));
+    try {
+      mkdirSync(join(dir, 'src'));
+      writeFileSync(join(dir, 'src', 'a.ts'), "import './b.js';\nexport * from './c.js';\n");
+      writeFileSync(join(dir, 'src', 'b.ts'), "import type {\n  X,\n  Y,\n} from './c.js';\nconst d = () => import('./d.js');\n");
+      writeFileSync(join(dir, 'src', 'c.ts'), '');
+      writeFileSync(join(dir, 'src', 'd.ts'), '');
+      const read = importGraph(dir, ['src']);
+      expect(read.get('src/a.ts')?.sort()).toEqual(['src/b.ts', 'src/c.ts']);
+      expect(read.get('src/b.ts')?.sort()).toEqual(['src/c.ts', 'src/d.ts']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('has no cycle anywhere in the CLI or the services', () => {
     expect(importCycles(graph)).toEqual([]);
   });
@@ -51,6 +69,11 @@ describe('the import graph', () => {
       targets.filter((to) => (layerOf(to) ?? -1) > (layerOf(from) ?? Number.POSITIVE_INFINITY)).map((to) => `${from} -> ${to}`),
     );
     expect(upward).toEqual([]);
+  });
+
+  it('keeps the services apart from the CLI: no service imports a file of it', () => {
+    const crossing = [...graph].filter(([from]) => from.startsWith('services/'));
+    expect(crossing.flatMap(([from, targets]) => targets.filter((t) => t.startsWith('cli/')).map((t) => `${from} -> ${t}`))).toEqual([]);
   });
 
   it('keeps the test fakes out of what ships: no file outside testing/ imports one', () => {

@@ -1,6 +1,6 @@
 import type { SpawnOptions } from 'node:child_process';
 import { execa, type ExecaError } from 'execa';
-import { groupAlive } from './process/supervisor.js';
+import { groupAlive } from './process-group.js';
 import { AbortedError, CommandError, W2meetError } from '../errors.js';
 
 export interface ChildCommandOptions extends Pick<SpawnOptions, 'cwd' | 'uid' | 'gid' | 'env'> {

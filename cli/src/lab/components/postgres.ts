@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { applySchema } from '../apply-schema.js';
+import { applySchema } from './apply-schema.js';
 import { OFFICIAL_IMAGES } from '../docker/official-images.js';
 import type { LabSecrets } from '../spec-types.js';
 import { COMPOSE_HEALTH, userInfo, type Component } from './component.js';

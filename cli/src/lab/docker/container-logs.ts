@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import { splitLines } from '../split-lines.js';
+import { splitLines } from './split-lines.js';
 
 /** How long a log read that does not follow may take. */
 const READ_TIMEOUT_MS = 15_000;

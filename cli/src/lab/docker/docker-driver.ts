@@ -3,7 +3,7 @@ import { componentFor } from '../components/catalogue.js';
 import { CONTAINER_NODE_NAME } from '../components/rabbitmq.js';
 import type * as Driver from '../lifecycle/driver.js';
 import { EngineLabRecords, rabbitmqctlIn } from './engine-lab-records.js';
-import { PriorityGate } from '../priority-gate.js';
+import { PriorityGate } from './priority-gate.js';
 import type { InstanceState, LogLine, LogOptions } from '../runtime.js';
 import type { LabSpec } from '../spec.js';
 import type { HostPort } from '../wait/probe-spec.js';

@@ -1,5 +1,5 @@
 import type { FaultVerb, InstanceState } from '../runtime.js';
-import { alarmArgs } from '../broker-alarm.js';
+import { alarmArgs } from './broker-alarm.js';
 import { FaultError } from '../../errors.js';
 import type { BrokerControl, DriverInstance, DriverLab, RuntimeDriver } from './driver.js';
 import { waitHealthy, type HealthChecks } from './wait-healthy.js';

@@ -1,9 +1,9 @@
 import { AbortedError, LabStartError, NoLabError } from '../../errors.js';
-import { checkAlarmTarget } from '../broker-alarm.js';
+import { checkAlarmTarget } from './broker-alarm.js';
 import { isPortFree } from '../free-port.js';
 import type { FaultVerb, Health, InstanceStatus, LabStatus, LogLine, LogOptions, Runtime, UpOptions } from '../runtime.js';
 import type { LabSecrets, LabSpec } from '../spec.js';
-import { startInOrder } from '../start-order.js';
+import { startInOrder } from './start-order.js';
 import { resolveTarget } from '../target.js';
 import { componentFor } from '../components/catalogue.js';
 import { probeHealthy } from '../wait/probe-for.js';

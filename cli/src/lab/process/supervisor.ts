@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { bootId, identityOf, isSameProcess, type ProcessIdentity } from '../process-identity.js';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InstanceState } from '../runtime.js';
 import type { Spawnable } from './state.js';
+import { groupAlive } from '../process-group.js';
 
 /**
  * Starts and signals the lab's processes. Each runs in its own process group (detached), so a
@@ -130,25 +131,6 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
   }
-}
-
-/**
- * Whether any process of the group still runs. Zombies do not count: where PID 1 does not reap
- * orphans (some sandboxes), a stopped lab leaves zombies that would otherwise look alive forever.
- */
-export function groupAlive(pgid: number): boolean {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
-  }
-  return false;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { UsageError } from '../errors.js';
-import type { FaultVerb } from './runtime.js';
+import { UsageError } from '../../errors.js';
+import type { FaultVerb } from '../runtime.js';
 
 /**
  * A RabbitMQ memory alarm, raised on purpose: the broker's high watermark is set so low that it

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { packageRoot } from '../shared/paths.js';
-import type { LabSecrets } from './spec-types.js';
+import { packageRoot } from '../../shared/paths.js';
+import type { LabSecrets } from '../spec-types.js';
 
 /** A double-quoted SQL identifier: quotes inside are doubled, as Postgres reads them. */
 export function quoteIdentifier(name: string): string {

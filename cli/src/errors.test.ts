@@ -58,7 +58,7 @@ function sourceFiles(dir: string): string[] {
 
 /** Every source file but this module's subject, read once. */
 const SOURCES = ROOTS.flatMap(sourceFiles)
-  .filter((f) => f !== join(SRC, 'errors.ts') && !f.startsWith(join(SRC, 'errors') + '/'))
+  .filter((f) => f !== join(SRC, 'errors.ts') && !f.startsWith(`${join(SRC, 'errors')}/`))
   .map((f) => ({ file: relative(join(SRC, '..', '..'), f), text: readFileSync(f, 'utf8') }));
 
 /** Classes extending W2meetError (or one of its classes) outside errors/, with the code each passes to super(). */

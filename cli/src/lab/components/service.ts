@@ -34,7 +34,9 @@ export function serviceComponent(definition: ServiceDefinition): Component {
     kind: 'service',
     innerPort: PORT,
     stopSignal: 'SIGTERM',
-    startTimeoutMs: 30_000,
+    // A service is up in seconds; 60 s is for a machine whose cores other suites hold (a fresh CI
+    // run's Docker worker missed 30 s while Postgres took 42 s to answer).
+    startTimeoutMs: 60_000,
     dependsOn: definition.dependsOn ?? [],
     // A service that only calls another per request waits for nothing: it answers 503 or 502 while
     // that one is down, which is what the lab is there to show.

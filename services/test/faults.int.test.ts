@@ -173,7 +173,10 @@ describe('load balancing', () => {
     // two GETs sent from then on (round-robin may give the other replica one more), one reaches it.
     // "From then on" allows three of the poller's own steps, measured in this run: a fresh CI run's
     // loaded machine sent both of the first two 2,000-2,030 ms after, and replica 1 answered at 2,038.
-    const gaps = seen.slice(1).map((e, n) => e.sentMs - seen[n]!.sentMs).sort((x, y) => x - y);
+    const gaps = seen
+      .slice(1)
+      .map((e, n) => e.sentMs - seen[n]!.sentMs)
+      .sort((x, y) => x - y);
     const step = gaps[Math.floor(gaps.length / 2)] ?? 0;
     console.log(`the poller sent a GET every ${step.toFixed(1)} ms (median)`);
     const firstTwo = seen.filter((e) => e.sentMs >= lastDown.doneMs + 2000 + 3 * step).slice(0, 2);

@@ -34,8 +34,7 @@ export function serviceComponent(definition: ServiceDefinition): Component {
     kind: 'service',
     innerPort: PORT,
     stopSignal: 'SIGTERM',
-    // A service is up in seconds; 60 s is for a machine whose cores other suites hold (a fresh CI
-    // run's Docker worker missed 30 s while Postgres took 42 s to answer).
+    // A service is up in seconds; the margin is for a machine whose cores other work holds.
     startTimeoutMs: 60_000,
     dependsOn: definition.dependsOn ?? [],
     // A service that only calls another per request waits for nothing: it answers 503 or 502 while

@@ -69,10 +69,7 @@ export async function signalInstance(ctx: SwarmContext, lab: SwarmLab, i: SwarmI
   }
 }
 
-/**
- * A start is over once every node reaches it (see name-settle.ts), one node included: without
- * this wait there, a fresh CI run's swarm answered 503 for an expected 502 right after a start.
- */
+/** A start is over once every node reaches it (see name-settle.ts), one node included: until then a name may still lead to the old task. */
 export async function settleInstance(ctx: SwarmContext, lab: SwarmLab, i: SwarmInstance): Promise<void> {
   const image = servicesImage(lab, i);
   if (!image) return;

@@ -83,7 +83,7 @@ export function serviceComponent(definition: ServiceDefinition): Component {
  * hang for seconds: four of them made every other lookup wait, so a call to the live replica timed
  * out too. More threads keep the live replica's lookups going.
  */
-export const LOOKUP_THREADS = '16';
+const LOOKUP_THREADS = '16';
 
 function serviceEnv(definition: ServiceDefinition, book: AddressBook, secrets: LabSecrets, extra: Record<string, string> | undefined) {
   return { UV_THREADPOOL_SIZE: LOOKUP_THREADS, ...definition.env(book, secrets), ...(extra ?? {}) };

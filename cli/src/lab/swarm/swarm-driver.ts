@@ -33,8 +33,7 @@ const SWARM_WATERMARK = 0.4;
 export { stillPreparing } from './swarm-start.js';
 export type { SwarmDriverOptions } from './swarm-context.js';
 
-export const SWARM_HINT =
-  'run `w2meet swarm init` for a swarm of this machine alone, or point DOCKER_HOST at a manager of an existing swarm';
+const SWARM_HINT = 'run `w2meet swarm init` for a swarm of this machine alone, or point DOCKER_HOST at a manager of an existing swarm';
 
 /**
  * The lab as swarm services (see ../../../README.md, "On a Swarm cluster"). Each instance is a
